@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'MetricaCrm.dll'
+    # Loaded first: installs the resolver that isolates dependencies/ before MetricaCrm.dll's types are read.
+    NestedModules        = @('MetricaCrm.Loader.dll')
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0b8a52-3c1e-4a5d-9a7e-2f4c6d8b1e90'
+    Author               = 'MetricaCrm'
+    CompanyName          = 'MetricaCrm'
+    Copyright            = '(c) MetricaCrm. All rights reserved.'
+    Description          = 'Moves CRM clients, orders and their statuses into Yandex Metrica (CRM/CDP API), safely and in bulk.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    CmdletsToExport      = @(
+        'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
+        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
+    )
+    AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Yandex', 'Metrica', 'Metrika', 'CRM', 'CDP', 'OfflineConversions', 'ETL')
+            ProjectUri = 'https://example.invalid/MetricaCrm'
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using MetricaCrm.Engine.Normalization;
+
+namespace MetricaCrm.Engine.Ingest
+{
+    /// <summary>Settings shared by every row of one import.</summary>
+    public sealed class NormalizerOptions
+    {
+        public NormalizerOptions(PhoneNormalizer phones, CrmDateTimeParser dates, bool hashIdentifiers = false, bool explain = false)
+        {
+            Phones = phones;
+            Dates = dates;
+            HashIdentifiers = hashIdentifiers;
+            Explain = explain;
+        }
+
+        public PhoneNormalizer Phones { get; }
+        public CrmDateTimeParser Dates { get; }
+        /// <summary>Replace raw phones and e-mails by their MD5 so no personal data leaves the machine.</summary>
+        public bool HashIdentifiers { get; }
+        /// <summary>Record which rule changed which value (for -Explain).</summary>
+        public bool Explain { get; }
+    }
+
+    /// <summary>
+    /// Reads the typed fields of one projected row (values in schema order), collecting every fault and,
+    /// when asked, an explanation of each change. One instance per row.
+    /// </summary>
+    public sealed class FieldReader
+    {
+        private readonly ColumnBinding _binding;
+        private readonly string?[] _values;
+        private readonly NormalizerOptions _options;
+
+        public FieldReader(ColumnBinding binding, string?[] values, NormalizerOptions options)
+        {
+            _binding = binding;
+            _values = values;
+            _options = options;
+        }
+
+        public List<RowFault> Faults { get; } = new List<RowFault>();
+        public List<string>? Explanation { get; private set; }
+        public List<string> ExtraEmailHashes { get; } = new List<string>();
+        public List<string> ExtraPhoneHashes { get; } = new List<string>();
+
+        private int Field(string name) => _binding.Schema.IndexOf(name);
+
+        public string? Raw(string name)
+        {
+            var v = _values[Field(name)];
+            return string.IsNullOrWhiteSpace(v) ? null : v;
+        }
+
+        public string? Text(string name) => Raw(name)?.Trim();
+
+        public string RequiredText(string name)
+        {
+            var v = Text(name);
+            if (v == null) Fault(name, "MissingValue", null, $"a value: {name} is required");
+            return v ?? "";
+        }
+
+        public DateTimeOffset? DateTime(string name, bool required)
+        {
+            var raw = Raw(name);
+            if (raw == null)
+            {
+                if (required) Fault(name, "MissingValue", null, $"a value: {name} is required");
+                return null;
+            }
+            var r = _options.Dates.Parse(raw);
+            return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
+        }
+
+        public decimal? Money(string name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return null;
+            return TakeValue(name, raw, MoneyParser.Parse(raw), v => v.ToString(CultureInfo.InvariantCulture));
+        }
+
+        public string? Currency(string name)
+        {
+            var raw = Raw(name);
+            return raw == null ? null : Take(name, raw, CurrencyCodes.Normalize(raw), v => v);
+        }
+
+        public string[] Phones(string name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return Array.Empty<string>();
+            var result = new List<string>(1);
+            foreach (var part in MultiValue.Split(raw))
+            {
+                if (IdentifierHash.IsMd5Hex(part)) { ExtraPhoneHashes.Add(part.ToLowerInvariant()); continue; }
+                var n = _options.Phones.Normalize(part);
+                var v = Take(name, part, n, x => x);
+                if (v != null && !result.Contains(v)) result.Add(v);
+            }
+            return result.ToArray();
+        }
+
+        public string[] Emails(string name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return Array.Empty<string>();
+            var result = new List<string>(1);
+            foreach (var part in MultiValue.Split(raw))
+            {
+                if (IdentifierHash.IsMd5Hex(part)) { ExtraEmailHashes.Add(part.ToLowerInvariant()); continue; }
+                var v = Take(name, part, EmailNormalizer.Normalize(part), x => x);
+                if (v != null && !result.Contains(v)) result.Add(v);
+            }
+            return result.ToArray();
+        }
+
+        public string[] ClientIds(string name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return Array.Empty<string>();
+            var result = new List<string>(1);
+            foreach (var part in MultiValue.Split(raw))
+            {
+                string p = part.EndsWith(".0", StringComparison.Ordinal) ? part.Substring(0, part.Length - 2) : part;
+                if (p.IndexOf('E') > 0 || p.IndexOf('e') > 0)
+                    Fault(name, "InvalidClientId", part, "a ClientID as whole digits; this one was turned into scientific notation (by Excel?) and lost digits");
+                else if (p.Length == 0 || p.Length > 20 || !ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == 0)
+                    Fault(name, "InvalidClientId", part, "a Metrica ClientID: a positive whole number");
+                else if (!result.Contains(p)) result.Add(p);
+            }
+            return result.ToArray();
+        }
+
+        public string[] Md5List(string name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return Array.Empty<string>();
+            var result = new List<string>(1);
+            foreach (var part in MultiValue.Split(raw))
+            {
+                if (IdentifierHash.IsMd5Hex(part)) result.Add(part.ToLowerInvariant());
+                else Fault(name, "InvalidHash", part, "an MD5 hash: 32 hexadecimal digits");
+            }
+            return result.ToArray();
+        }
+
+        public string[] Goals(string name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return Array.Empty<string>();
+            var result = new List<string>();
+            foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var item = part.Trim();
+                int colon = item.IndexOf(':');
+                string goal = colon < 0 ? item : item.Substring(0, colon);
+                if (!Statuses.StatusMap.IsGoalIdentifier(goal))
+                {
+                    Fault(name, "InvalidGoal", item, "a JS goal identifier of letters, digits, '_', '-' or '.', optionally :price");
+                    continue;
+                }
+                if (colon >= 0)
+                {
+                    var price = MoneyParser.Parse(item.Substring(colon + 1));
+                    if (!price.Ok) { Fault(name, "InvalidGoal", item, "goal:price with a price such as 200 or 99.5"); continue; }
+                    item = goal + ":" + price.Value.ToString(CultureInfo.InvariantCulture);
+                }
+                result.Add(item);
+            }
+            return result.ToArray();
+        }
+
+        /// <summary>Turns raw phones and e-mails into hashes when -HashIdentifiers is on, merging hashes found in any column.</summary>
+        public void ApplyHashing(ref string[] emails, ref string[] phones, ref string[] emailsMd5, ref string[] phonesMd5)
+        {
+            var em = new List<string>(emailsMd5);
+            var ph = new List<string>(phonesMd5);
+            em.AddRange(ExtraEmailHashes);
+            ph.AddRange(ExtraPhoneHashes);
+            if (_options.HashIdentifiers)
+            {
+                foreach (var e in emails) em.Add(IdentifierHash.Md5Hex(e));
+                foreach (var p in phones) ph.Add(IdentifierHash.Md5Hex(p));
+                if (_options.Explain && emails.Length + phones.Length > 0) Explain("phones/emails replaced by their MD5 (-HashIdentifiers)");
+                emails = Array.Empty<string>();
+                phones = Array.Empty<string>();
+            }
+            emailsMd5 = Distinct(em);
+            phonesMd5 = Distinct(ph);
+        }
+
+        private static string[] Distinct(List<string> list)
+        {
+            if (list.Count < 2) return list.ToArray();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var result = new List<string>(list.Count);
+            foreach (var x in list) if (seen.Add(x)) result.Add(x);
+            return result.ToArray();
+        }
+
+        private string? Take(string name, string raw, Normalized<string> r, Func<string, string> show) =>
+            Accept(name, raw, r, show) ? r.Value : null;
+
+        private T? TakeValue<T>(string name, string raw, Normalized<T> r, Func<T, string> show) where T : struct =>
+            Accept(name, raw, r, show) ? r.Value : (T?)null;
+
+        private bool Accept<T>(string name, string raw, Normalized<T> r, Func<T, string> show)
+        {
+            if (!r.Ok)
+            {
+                Fault(name, r.Rule!, raw, r.Error!);
+                return false;
+            }
+            if (_options.Explain && r.Note != null) Explain($"{_binding.ColumnName(Field(name))}: '{raw}' -> '{show(r.Value)}' ({r.Note})");
+            return true;
+        }
+
+        public void Fault(string name, string rule, string? value, string expected) =>
+            Faults.Add(new RowFault(rule, _binding.ColumnName(Field(name)), value, expected));
+
+        private void Explain(string text) => (Explanation ??= new List<string>()).Add(text);
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MetricaCrm.Engine.Ingest
+{
+    /// <summary>
+    /// Normalises records that arrive as property names and values (pipeline objects), binding each distinct
+    /// set of names once. A set that lacks a required field rejects that object only; the others keep flowing.
+    /// </summary>
+    public sealed class ObjectRecords<T> where T : class
+    {
+        private readonly RecordNormalizer<T> _normalizer;
+        private readonly IDictionary<string, string>? _columnMap;
+        private readonly IDictionary<string, string?>? _constants;
+        private readonly Dictionary<string, ColumnBinding> _bindings = new Dictionary<string, ColumnBinding>(StringComparer.Ordinal);
+        private readonly Dictionary<string, CrmInputException> _failures = new Dictionary<string, CrmInputException>(StringComparer.Ordinal);
+
+        public ObjectRecords(RecordNormalizer<T> normalizer, IDictionary<string, string>? columnMap = null, IDictionary<string, string?>? constants = null)
+        {
+            _normalizer = normalizer;
+            _columnMap = columnMap;
+            _constants = constants;
+        }
+
+        public ImportItem<T> Normalize(IReadOnlyList<string> names, IReadOnlyList<string?> values, string source, long number)
+        {
+            string key = string.Join("\u0001", names);
+            if (!_bindings.TryGetValue(key, out var binding))
+            {
+                if (!_failures.TryGetValue(key, out var failure))
+                {
+                    try
+                    {
+                        binding = ColumnBinding.Create(_normalizer.Schema, names, _columnMap, _constants, source);
+                        _bindings[key] = binding;
+                    }
+                    catch (CrmInputException ex)
+                    {
+                        _failures[key] = failure = ex;
+                    }
+                }
+                if (binding == null)
+                {
+                    var fault = new RowFault(failure!.ErrorId, "(object)", string.Join(", ", names), failure.Message);
+                    return new ImportItem<T>(null, new RowRejection(source, number, new[] { fault }, Raw(names, values)), null);
+                }
+            }
+            var projected = binding.Project(i => values[i]);
+            return _normalizer.Normalize(binding, projected, source, number, () => Raw(names, values));
+        }
+
+        private static IReadOnlyDictionary<string, string?> Raw(IReadOnlyList<string> names, IReadOnlyList<string?> values)
+        {
+            var raw = new Dictionary<string, string?>(StringComparer.Ordinal);
+            for (int i = 0; i < names.Count; i++) raw[names[i]] = values[i];
+            return raw;
+        }
+    }
+}

@@ -1,0 +1,358 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MetricaCrm.Engine.Metrica
+{
+    /// <summary>
+    /// The Metrica Management and CDP APIs over HttpClient, with Polly retries that only repeat what is safe to repeat:
+    /// a 429/420 was not applied and is always retried (honouring Retry-After); a 5xx, a timeout or a dropped connection
+    /// is retried only for requests marked replay-safe (reads, and uploads whose merge mode makes a second copy harmless).
+    /// </summary>
+    public sealed class MetricaClient : IDisposable
+    {
+        public static readonly Uri DefaultBaseUri = new Uri("https://api-metrika.yandex.net");
+        private static readonly ResiliencePropertyKey<bool> ReplaySafeKey = new ResiliencePropertyKey<bool>("MetricaCrm.ReplaySafe");
+        private static readonly ResiliencePropertyKey<int> AttemptsKey = new ResiliencePropertyKey<int>("MetricaCrm.Attempts");
+
+        private readonly HttpClient _http;
+        private readonly MetricaToken _token;
+        private readonly Uri _baseUri;
+        private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+        private readonly Action<string> _log;
+        private readonly RetryOptions _retry;
+
+        public MetricaClient(Uri? baseUri, MetricaToken token, RetryOptions? retry = null, Action<string>? log = null, HttpMessageHandler? handler = null)
+        {
+            _baseUri = baseUri ?? DefaultBaseUri;
+            _token = token;
+            _log = log ?? (_ => { });
+            _retry = retry ?? new RetryOptions();
+            if (System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12; // Windows PowerShell 5.1 may default to TLS 1.0
+            _http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: handler == null) { Timeout = Timeout.InfiniteTimeSpan };
+            _http.DefaultRequestHeaders.UserAgent.ParseAdd("MetricaCrm/" + typeof(MetricaClient).Assembly.GetName().Version);
+            _pipeline = BuildPipeline(_retry);
+        }
+
+        public Uri BaseUri => _baseUri;
+
+        // ---- Management API ----
+
+        public async Task<CounterInfo> GetCounterAsync(long counterId, CancellationToken ct)
+        {
+            using var doc = await SendJsonAsync(HttpMethod.Get, $"/management/v1/counter/{counterId}", null, true, $"Reading counter {counterId}", ct).ConfigureAwait(false);
+            var c = doc.RootElement.GetProperty("counter");
+            return new CounterInfo
+            {
+                Id = Json.Long(c, "id") ?? counterId,
+                Name = Json.String(c, "name"),
+                TimeZoneName = Json.String(c, "time_zone_name") ?? "Europe/Moscow",
+                TimeZoneOffsetMinutes = (int?)Json.Long(c, "time_zone_offset"),
+            };
+        }
+
+        public async Task<IReadOnlyList<MetricaGoal>> GetGoalsAsync(long counterId, CancellationToken ct)
+        {
+            using var doc = await SendJsonAsync(HttpMethod.Get, $"/management/v1/counter/{counterId}/goals", null, true, $"Reading the goals of counter {counterId}", ct).ConfigureAwait(false);
+            var goals = new List<MetricaGoal>();
+            foreach (var g in doc.RootElement.GetProperty("goals").EnumerateArray())
+            {
+                var ids = new List<string>();
+                if (g.TryGetProperty("conditions", out var conds) && conds.ValueKind == JsonValueKind.Array)
+                    foreach (var cond in conds.EnumerateArray())
+                        if (Json.String(cond, "url") is string url) ids.Add(url);
+                goals.Add(new MetricaGoal { Id = Json.Long(g, "id") ?? 0, Name = Json.String(g, "name"), Type = Json.String(g, "type"), Identifiers = ids.ToArray() });
+            }
+            return goals;
+        }
+
+        // ---- CDP API ----
+
+        /// <summary>
+        /// Uploads a simple_orders CSV file. SAVE and UPDATE replace the same fields with the same values when repeated,
+        /// so a failure that leaves the outcome unknown is retried; APPEND is not (its effect on multi-value fields is not
+        /// documented as idempotent).
+        /// </summary>
+        public async Task<MetricaUpload> UploadSimpleOrdersAsync(long counterId, string csvPath, MergeMode mode, CancellationToken ct)
+        {
+            string path = $"/cdp/api/v1/counter/{counterId}/data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA";
+            using var doc = await SendJsonAsync(HttpMethod.Post, path, () => FilePart(csvPath), mode != MergeMode.Append,
+                $"Uploading {Path.GetFileName(csvPath)} to counter {counterId}", ct).ConfigureAwait(false);
+            var upload = MetricaUpload.FromJson(counterId, doc.RootElement.GetProperty("uploading"));
+            upload.MergeMode = mode.ToString().ToUpperInvariant();
+            return upload;
+        }
+
+        /// <summary>The newest uploads first; <paramref name="before"/> pages back (datetime_offset, strictly earlier).</summary>
+        public async Task<IReadOnlyList<MetricaUpload>> GetLastUploadingsAsync(long counterId, int limit, DateTimeOffset? before, CancellationToken ct)
+        {
+            if (limit < 1 || limit > 1000) throw new ArgumentOutOfRangeException(nameof(limit), "Metrica returns 1 to 1000 uploads per request.");
+            string path = $"/cdp/api/v1/counter/{counterId}/last_uploadings?limit={limit}&source=API";
+            if (before != null) path += "&datetime_offset=" + Uri.EscapeDataString(before.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            using var doc = await SendJsonAsync(HttpMethod.Get, path, null, true, $"Reading the uploads of counter {counterId}", ct).ConfigureAwait(false);
+            return doc.RootElement.GetProperty("uploadings").EnumerateArray().Select(e => MetricaUpload.FromJson(counterId, e)).ToList();
+        }
+
+        /// <summary>Finds one upload by id, paging back through last_uploadings (there is no single-upload endpoint for CDP).</summary>
+        public async Task<MetricaUpload?> FindUploadAsync(long counterId, string uploadId, int maxPages, CancellationToken ct)
+        {
+            DateTimeOffset? before = null;
+            for (int page = 0; page < maxPages; page++)
+            {
+                var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
+                var hit = batch.FirstOrDefault(u => u.UploadId == uploadId);
+                if (hit != null || batch.Count < 1000) return hit;
+                before = batch.Where(u => u.DateTime != null).Select(u => u.DateTime).Min();
+                if (before == null) return null;
+            }
+            return null;
+        }
+
+        public async Task<IReadOnlyList<OrderStatusDefinition>> GetOrderStatusesAsync(long counterId, CancellationToken ct)
+        {
+            using var doc = await SendJsonAsync(HttpMethod.Get, $"/cdp/api/v1/counter/{counterId}/schema/order_statuses", null, true,
+                $"Reading the order statuses of counter {counterId}", ct).ConfigureAwait(false);
+            var list = new List<OrderStatusDefinition>();
+            if (doc.RootElement.TryGetProperty("order_statuses", out var arr))
+                foreach (var s in arr.EnumerateArray())
+                    list.Add(new OrderStatusDefinition
+                    {
+                        CounterId = counterId,
+                        Id = Json.String(s, "id") ?? "",
+                        Humanized = Json.String(s, "humanized"),
+                        Type = Json.String(s, "type") ?? "",
+                        GoalActionIds = GoalActionIds(s),
+                    });
+            return list;
+        }
+
+        /// <summary>Maps custom statuses. Sending the same map twice yields the same schema, so it is replay-safe.</summary>
+        public async Task SetOrderStatusesAsync(long counterId, IEnumerable<OrderStatusDefinition> statuses, CancellationToken ct)
+        {
+            var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("order_statuses");
+                foreach (var s in statuses)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", s.Id);
+                    w.WriteString("humanized", s.Humanized ?? s.Id);
+                    w.WriteString("type", s.Type);
+                    // The docs' example gives goal_action_ids as one string; several ids are sent comma-separated (unconfirmed).
+                    if (s.GoalActionIds.Length > 0) w.WriteString("goal_action_ids", string.Join(",", s.GoalActionIds));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            byte[] body = buffer.ToArray();
+            using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/order_statuses",
+                () => new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }, true,
+                $"Mapping order statuses of counter {counterId}", ct).ConfigureAwait(false);
+        }
+
+        private static string[] GoalActionIds(JsonElement s)
+        {
+            if (!s.TryGetProperty("goal_action_ids", out var g)) return Array.Empty<string>();
+            if (g.ValueKind == JsonValueKind.Array) return g.EnumerateArray().Select(x => x.GetString() ?? "").Where(x => x.Length > 0).ToArray();
+            if (g.ValueKind == JsonValueKind.String) return (g.GetString() ?? "").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim()).ToArray();
+            return Array.Empty<string>();
+        }
+
+        private static HttpContent FilePart(string csvPath)
+        {
+            var file = new StreamContent(new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            var form = new MultipartFormDataContent();
+            form.Add(file, "file", Path.GetFileName(csvPath)); // the part must be named "file"
+            return form;
+        }
+
+        // ---- transport ----
+
+        private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string pathAndQuery, Func<HttpContent>? content, bool replaySafe, string operation, CancellationToken ct)
+        {
+            var uri = new Uri(_baseUri.AbsoluteUri.TrimEnd('/') + pathAndQuery);
+            var context = ResilienceContextPool.Shared.Get(ct);
+            context.Properties.Set(ReplaySafeKey, replaySafe);
+            context.Properties.Set(AttemptsKey, 0);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _pipeline.ExecuteAsync(async ctx =>
+                {
+                    ctx.Properties.Set(AttemptsKey, ctx.Properties.GetValue(AttemptsKey, 0) + 1);
+                    // A new request per attempt: .NET Framework disposes the content after sending.
+                    using var request = new HttpRequestMessage(method, uri);
+                    request.Headers.TryAddWithoutValidation("Authorization", _token.HeaderValue);
+                    request.Headers.Accept.ParseAdd("application/json");
+                    if (content != null) request.Content = content();
+                    _log($"{method} {uri.GetLeftPart(UriPartial.Path)} (attempt {ctx.Properties.GetValue(AttemptsKey, 0)})");
+                    return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                }, context).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException || ex is TimeoutRejectedException || ex is OperationCanceledException || ex is IOException)
+            {
+                int attempts = context.Properties.GetValue(AttemptsKey, 1);
+                bool unknownOutcome = !replaySafe && method != HttpMethod.Get && !NeverSent(ex);
+                throw new MetricaApiException(null, null, _token.Redact(Describe(ex)), operation, attempts, unknownOutcome, ex);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+
+            using (response)
+            {
+                string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                int attempts = context.Properties.GetValue(AttemptsKey, 1);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var (type, message) = ParseError(body, response.ReasonPhrase);
+                    bool unknownOutcome = !replaySafe && (int)response.StatusCode >= 500;
+                    throw new MetricaApiException(response.StatusCode, type, _token.Redact(message), operation, attempts, unknownOutcome);
+                }
+                try
+                {
+                    return JsonDocument.Parse(body);
+                }
+                catch (JsonException)
+                {
+                    throw new MetricaApiException(response.StatusCode, null, "the answer was not JSON: " + Truncate(body), operation, attempts);
+                }
+            }
+        }
+
+        private ResiliencePipeline<HttpResponseMessage> BuildPipeline(RetryOptions o)
+        {
+            return new ResiliencePipelineBuilder<HttpResponseMessage>()
+                .AddTimeout(o.TotalTimeout)
+                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = Math.Max(0, o.MaxRetries) == 0 ? 1 : o.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = o.BaseDelay,
+                    MaxDelay = o.MaxDelay,
+                    ShouldHandle = args => new ValueTask<bool>(o.MaxRetries > 0 && ShouldRetry(args.Outcome, args.Context)),
+                    DelayGenerator = args =>
+                    {
+                        var retryAfter = RetryAfter(args.Outcome.Result);
+                        return new ValueTask<TimeSpan?>(retryAfter);
+                    },
+                    OnRetry = args =>
+                    {
+                        string why = args.Outcome.Result != null ? "HTTP " + (int)args.Outcome.Result.StatusCode : args.Outcome.Exception?.GetType().Name ?? "failure";
+                        _log($"Retrying in {args.RetryDelay.TotalSeconds:0.#} s after {why} (retry {args.AttemptNumber + 1} of {o.MaxRetries})");
+                        args.Outcome.Result?.Dispose();
+                        return default;
+                    },
+                })
+                .AddTimeout(o.AttemptTimeout)
+                .Build();
+        }
+
+        private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+        {
+            bool replaySafe = context.Properties.GetValue(ReplaySafeKey, false);
+            if (outcome.Result is HttpResponseMessage r)
+            {
+                int code = (int)r.StatusCode;
+                if (code == 429 || code == 420)
+                {
+                    var wait = RetryAfter(r);
+                    return wait == null || wait <= _retry.MaxRetryAfter; // a quota reset hours away is not waited for
+                }
+                return code >= 500 && replaySafe;
+            }
+            var ex = outcome.Exception;
+            if (ex == null || context.CancellationToken.IsCancellationRequested) return false;
+            if (NeverSent(ex)) return true;
+            return replaySafe && (ex is HttpRequestException || ex is TimeoutRejectedException || ex is IOException || ex is OperationCanceledException);
+        }
+
+        /// <summary>True when the connection was never made, so the server cannot have seen the request.</summary>
+        private static bool NeverSent(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is SocketException se && (se.SocketErrorCode == SocketError.ConnectionRefused || se.SocketErrorCode == SocketError.HostNotFound || se.SocketErrorCode == SocketError.NetworkUnreachable))
+                    return true;
+                if (e is WebException we && (we.Status == WebExceptionStatus.ConnectFailure || we.Status == WebExceptionStatus.NameResolutionFailure))
+                    return true;
+            }
+            return false;
+        }
+
+        private static TimeSpan? RetryAfter(HttpResponseMessage? r)
+        {
+            var header = r?.Headers.RetryAfter;
+            if (header == null) return null;
+            if (header.Delta is TimeSpan delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            if (header.Date is DateTimeOffset date)
+            {
+                var d = date - DateTimeOffset.UtcNow;
+                return d < TimeSpan.Zero ? TimeSpan.Zero : d;
+            }
+            return null;
+        }
+
+        private static (string? type, string message) ParseError(string body, string? reason)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                var root = doc.RootElement;
+                string? type = null, message = Json.String(root, "message");
+                if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+                {
+                    var first = errors[0];
+                    type = Json.String(first, "error_type");
+                    var parts = errors.EnumerateArray().Select(e =>
+                    {
+                        string m = Json.String(e, "message") ?? "";
+                        string? loc = Json.String(e, "location");
+                        return loc == null ? m : $"{m} ({loc})";
+                    });
+                    message = string.Join("; ", parts);
+                }
+                return (type, message ?? reason ?? "no message");
+            }
+            catch (JsonException)
+            {
+                return (null, string.IsNullOrWhiteSpace(body) ? reason ?? "no message" : Truncate(body));
+            }
+        }
+
+        private static string Describe(Exception ex)
+        {
+            var parts = new List<string>();
+            for (var e = ex; e != null; e = e.InnerException) parts.Add(e.Message);
+            return string.Join(" -> ", parts.Distinct());
+        }
+
+        private static string Truncate(string s) => s.Length <= 500 ? s : s.Substring(0, 500) + "...";
+
+        public void Dispose() => _http.Dispose();
+    }
+}

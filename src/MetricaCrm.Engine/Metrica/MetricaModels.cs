@@ -1,0 +1,91 @@
+using System;
+using System.Text.Json;
+
+namespace MetricaCrm.Engine.Metrica
+{
+    public enum MergeMode { Save, Update, Append }
+
+    /// <summary>One CDP upload as Metrica reports it (UploadingMetaExternal), plus what we sent.</summary>
+    public sealed class MetricaUpload
+    {
+        public long CounterId { get; set; }
+        public string UploadId { get; set; } = "";
+        /// <summary>api_validation_status: PASSED or FAILED.</summary>
+        public string? Status { get; set; }
+        public long? ElementsCount { get; set; }
+        /// <summary>Rows this module put in the file; null for uploads read back from Metrica.</summary>
+        public long? RowsSent { get; set; }
+        public DateTimeOffset? DateTime { get; set; }
+        public string? EntityType { get; set; }
+        public string? Format { get; set; }
+        public string? Source { get; set; }
+        public string? MergeMode { get; set; }
+        public string? File { get; set; }
+
+        public bool Failed => string.Equals(Status, "FAILED", StringComparison.OrdinalIgnoreCase);
+        public bool IsFinal => Status != null && (Failed || string.Equals(Status, "PASSED", StringComparison.OrdinalIgnoreCase));
+
+        internal static MetricaUpload FromJson(long counterId, JsonElement e) => new MetricaUpload
+        {
+            CounterId = counterId,
+            UploadId = Json.String(e, "uploading_id") ?? "",
+            Status = Json.String(e, "api_validation_status"),
+            ElementsCount = Json.Long(e, "elements_count"),
+            DateTime = Json.Date(e, "datetime"),
+            EntityType = Json.String(e, "entity_type"),
+            Format = Json.String(e, "uploading_format"),
+            Source = Json.String(e, "uploading_source"),
+        };
+
+        public override string ToString() => $"Upload {UploadId}: {Status}, {ElementsCount} elements";
+    }
+
+    public sealed class CounterInfo
+    {
+        public long Id { get; set; }
+        public string? Name { get; set; }
+        public string TimeZoneName { get; set; } = "Europe/Moscow";
+        public int? TimeZoneOffsetMinutes { get; set; }
+    }
+
+    /// <summary>A custom order status of the counter's schema (schema/order_statuses).</summary>
+    public sealed class OrderStatusDefinition
+    {
+        public string Id { get; set; } = "";
+        public string? Humanized { get; set; }
+        /// <summary>IN_PROGRESS, PAID, CANCELLED, SPAM or OTHER.</summary>
+        public string Type { get; set; } = "";
+        public string[] GoalActionIds { get; set; } = Array.Empty<string>();
+        public long CounterId { get; set; }
+
+        public override string ToString() => $"{Id} -> {Type}";
+    }
+
+    /// <summary>A goal of the counter; JS-event goals carry the identifier that statuses and goal cells use.</summary>
+    public sealed class MetricaGoal
+    {
+        public long Id { get; set; }
+        public string? Name { get; set; }
+        public string? Type { get; set; }
+        public string[] Identifiers { get; set; } = Array.Empty<string>();
+    }
+
+    internal static class Json
+    {
+        public static string? String(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+                ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ValueKind == JsonValueKind.Null ? null : v.GetRawText()
+                : null;
+
+        public static long? Long(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : (long?)null;
+
+        public static DateTimeOffset? Date(JsonElement e, string name)
+        {
+            var s = String(e, name);
+            if (s == null) return null;
+            return DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d : (DateTimeOffset?)null;
+        }
+    }
+}

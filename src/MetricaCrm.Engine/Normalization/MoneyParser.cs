@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+
+namespace MetricaCrm.Engine.Normalization
+{
+    /// <summary>
+    /// Money as CRMs and Excel write it (1234.5, 1 234,50, 1,234.50, 1234,5 ₽), read without the machine's culture.
+    /// A lone separator followed by exactly three digits (1,234) is ambiguous and rejected rather than guessed.
+    /// </summary>
+    public static class MoneyParser
+    {
+        public const string Accepted = "an amount such as 1234.5, 1 234,50, 1,234.50 or 1234,5 ₽";
+
+        public static Normalized<decimal> Parse(string raw)
+        {
+            var sb = new StringBuilder(raw.Length);
+            foreach (char c in raw)
+            {
+                if (c >= '0' && c <= '9' || c == '.' || c == ',' || c == '-') sb.Append(c);
+                else if (char.IsWhiteSpace(c) || c == '\'' || c == '’' || c == '\u00A0' || c == '\u202F') continue;
+                else if (char.IsLetter(c) || c == '₽' || c == '$' || c == '€' || c == '£' || c == '¥') continue; // currency marks: руб., р., RUB
+                else return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+            }
+            string text = sb.ToString().TrimEnd('.', ',');
+            if (text.Length == 0 || text == "-") return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+            if (text.IndexOf('-') > 0) return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+
+            int lastDot = text.LastIndexOf('.'), lastComma = text.LastIndexOf(',');
+            string canonical;
+            if (lastDot >= 0 && lastComma >= 0)
+            {
+                char dec = lastDot > lastComma ? '.' : ',', group = dec == '.' ? ',' : '.';
+                if (Count(text, dec) > 1) return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+                canonical = text.Replace(group.ToString(), "").Replace(dec, '.');
+            }
+            else if (lastDot >= 0 || lastComma >= 0)
+            {
+                char sep = lastDot >= 0 ? '.' : ',';
+                int count = Count(text, sep), digitsAfter = text.Length - text.LastIndexOf(sep) - 1;
+                if (count > 1) canonical = text.Replace(sep.ToString(), ""); // 1,234,567 or 1.234.567: group separators
+                else if (digitsAfter == 3 && text.TrimStart('-').IndexOf(sep) <= 3 && text.TrimStart('-')[0] != '0')
+                    return Normalized<decimal>.Fail("AmbiguousAmount", $"an unambiguous amount: '{raw.Trim()}' may be thousands or a fraction; write 1234 or 1234.000");
+                else canonical = text.Replace(sep, '.');
+            }
+            else canonical = text;
+
+            if (!decimal.TryParse(canonical, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+                return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+            if (value < 0) return Normalized<decimal>.Fail("NegativeAmount", "an amount of zero or more");
+            string? note = canonical == raw ? null : "amount read as " + value.ToString(CultureInfo.InvariantCulture);
+            return Normalized<decimal>.Success(value, note);
+        }
+
+        private static int Count(string s, char c)
+        {
+            int n = 0;
+            foreach (char x in s) if (x == c) n++;
+            return n;
+        }
+    }
+}

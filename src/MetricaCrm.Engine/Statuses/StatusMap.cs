@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace MetricaCrm.Engine.Statuses
+{
+    /// <summary>What to do with an order whose CRM status has no mapping.</summary>
+    public enum UnmappedStatusAction { Error, Skip, Keep, Other }
+
+    /// <summary>
+    /// CRM status text → Metrica status (a type id, or a JS goal id of the counter, which Metrica counts as OTHER).
+    /// Keys match case-, space- and ё/е-insensitively; explicit entries win over the common table.
+    /// </summary>
+    public sealed class StatusMap
+    {
+        public static readonly IReadOnlyList<string> Types = new[] { "IN_PROGRESS", "PAID", "CANCELLED", "SPAM" };
+
+        private readonly Dictionary<string, string> _map = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _common = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        public int Count => _map.Count;
+
+        /// <summary>Adds a mapping; throws with a clear message for a value that is neither a status type nor a goal id.</summary>
+        public void Add(string crmStatus, string metricaStatus)
+        {
+            var key = Key(crmStatus);
+            var value = ParseTarget(metricaStatus, crmStatus);
+            if (_map.TryGetValue(key, out var existing) && existing != value)
+                throw new ArgumentException($"The map gives '{crmStatus}' twice, as {existing} and as {value} (keys match ignoring case, spaces and ё/е).");
+            _map[key] = value;
+        }
+
+        public void IncludeCommonStatuses()
+        {
+            foreach (var pair in CommonStatuses.Table) _common[Key(pair.Key)] = pair.Value;
+        }
+
+        public bool TryMap(string? crmStatus, out string metricaStatus)
+        {
+            var key = Key(crmStatus ?? "");
+            return _map.TryGetValue(key, out metricaStatus!) || _common.TryGetValue(key, out metricaStatus!);
+        }
+
+        /// <summary>The goal ids the map sends (values that are not status types), for checking against the counter's goals.</summary>
+        public IEnumerable<string> GoalIds => _map.Values.Where(v => !System.Linq.Enumerable.Contains(Types, v)).Distinct();
+
+        public IReadOnlyDictionary<string, string> Entries => _map;
+
+        public static string Key(string text)
+        {
+            var sb = new StringBuilder(text.Length);
+            bool space = false;
+            foreach (char raw in text.Trim())
+            {
+                char c = char.ToLowerInvariant(raw);
+                if (c == 'ё') c = 'е';
+                if (char.IsWhiteSpace(c) || c == '_' || c == '-') { space = true; continue; }
+                if (space && sb.Length > 0) sb.Append(' ');
+                space = false;
+                sb.Append(c);
+            }
+            return sb.ToString();
+        }
+
+        /// <summary>A status type (any case; CANCELED is the old spelling) or a goal id, else an exception.</summary>
+        public static string ParseTarget(string value, string? forKey = null)
+        {
+            string v = value.Trim();
+            string upper = v.ToUpperInvariant().Replace(' ', '_');
+            if (upper == "CANCELED") upper = "CANCELLED";
+            if (upper == "INPROGRESS") upper = "IN_PROGRESS";
+            if (System.Linq.Enumerable.Contains(Types, upper)) return upper;
+            if (upper == "OTHER")
+                throw new ArgumentException($"'{forKey}' maps to OTHER; give the JS goal id itself (Metrica sets OTHER when a goal id is sent).");
+            if (IsGoalIdentifier(v)) return v;
+            throw new ArgumentException($"'{forKey}' maps to '{value}', which is neither a status type ({string.Join(", ", Types)}) nor a JS goal identifier.");
+        }
+
+        /// <summary>A JS goal identifier (reachGoal name): letters, digits, '_', '-', '.', up to 255 characters.</summary>
+        public static bool IsGoalIdentifier(string value)
+        {
+            if (value.Length == 0 || value.Length > 255) return false;
+            foreach (char c in value)
+                if (!(char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) return false;
+            return true;
+        }
+    }
+}

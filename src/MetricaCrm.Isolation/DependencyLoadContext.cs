@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace MetricaCrm.Isolation
+{
+    /// <summary>
+    /// Loads MetricaCrm.Engine and everything it brings (CsvHelper, Polly, libphonenumber...) from the module's
+    /// dependencies/ folder into a context of their own, so another module's copy in the default context, of any version,
+    /// is neither used by us nor disturbed. Only BCL polyfills (System.*, Microsoft.Bcl.*) that the runtime's own
+    /// directory provides at the same or a higher version come from the runtime, so BCL types stay the same types on
+    /// both sides. The host application's other assemblies are never borrowed, whatever it ships.
+    /// </summary>
+    public sealed class DependencyLoadContext : AssemblyLoadContext
+    {
+        private static readonly object Gate = new object();
+        private static DependencyLoadContext? _instance;
+        private readonly string _directory;
+        private readonly Dictionary<string, string> _platform = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        private DependencyLoadContext(string directory) : base("MetricaCrm", isCollectible: false)
+        {
+            _directory = directory;
+            string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+            foreach (var path in Directory.GetFiles(runtimeDirectory, "*.dll"))
+            {
+                string name = Path.GetFileNameWithoutExtension(path);
+                if (name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Bcl.", StringComparison.Ordinal))
+                    _platform[name] = path;
+            }
+        }
+
+        /// <summary>Called once per process by the module initializer; later imports reuse the same context.</summary>
+        public static void Install(string dependencyDirectory, string engineAssemblyName)
+        {
+            lock (Gate)
+            {
+                if (_instance != null) return;
+                var context = new DependencyLoadContext(dependencyDirectory);
+                Default.Resolving += (_, name) =>
+                    string.Equals(name.Name, engineAssemblyName, StringComparison.OrdinalIgnoreCase) ? context.LoadFromAssemblyName(name) : null;
+                _instance = context;
+            }
+        }
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            if (name.Name == null) return null;
+            string path = Path.Combine(_directory, name.Name + ".dll");
+            if (!File.Exists(path)) return null;
+            if (_platform.TryGetValue(name.Name, out var platformPath))
+            {
+                var platformVersion = AssemblyName.GetAssemblyName(platformPath).Version;
+                if (name.Version == null || platformVersion != null && platformVersion >= name.Version) return null;
+            }
+            return LoadFromAssemblyPath(path);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace MetricaCrm.Loader
+{
+    /// <summary>
+    /// Runs when the module is imported. It lives in its own small assembly, loaded first as a nested module, because
+    /// PowerShell reads the cmdlet assembly's types (whose base types name engine types) before any initializer of
+    /// that assembly could run. PowerShell 7: the engine and its
+    /// third-party DLLs go into a private AssemblyLoadContext (MetricaCrm.Isolation.dll). Windows PowerShell 5.1 has no
+    /// load contexts: strong-named versions can live side by side, so dependencies/ is resolved by simple name there,
+    /// which also stands in for the binding redirects that powershell.exe never applies to modules.
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    {
+        private static readonly string ModuleDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+        private static readonly string DependencyDirectory = Path.Combine(ModuleDirectory, "dependencies");
+        private static readonly object Gate = new object();
+        private static bool _installed;
+        private static Dictionary<string, string>? _dependencies;
+
+        public void OnImport()
+        {
+            lock (Gate)
+            {
+                if (_installed) return;
+                _installed = true;
+                bool isCore = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext") != null;
+                if (isCore)
+                {
+                    var isolation = Assembly.LoadFrom(Path.Combine(ModuleDirectory, "MetricaCrm.Isolation.dll"));
+                    isolation.GetType("MetricaCrm.Isolation.DependencyLoadContext", throwOnError: true)!
+                        .GetMethod("Install", BindingFlags.Public | BindingFlags.Static)!
+                        .Invoke(null, new object[] { DependencyDirectory, "MetricaCrm.Engine" });
+                }
+                else
+                {
+                    _dependencies = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                    foreach (var file in Directory.GetFiles(DependencyDirectory, "*.dll"))
+                        _dependencies[Path.GetFileNameWithoutExtension(file)] = file;
+                    AppDomain.CurrentDomain.AssemblyResolve += ResolveOnFramework;
+                }
+            }
+        }
+
+        public void OnRemove(PSModuleInfo module)
+        {
+            // The .NET Core context cannot be unloaded (types may still be referenced); the 5.1 handler can go.
+            lock (Gate)
+            {
+                if (_dependencies == null) return;
+                AppDomain.CurrentDomain.AssemblyResolve -= ResolveOnFramework;
+                _dependencies = null;
+                _installed = false;
+            }
+        }
+
+        private static Assembly? ResolveOnFramework(object sender, ResolveEventArgs args)
+        {
+            var name = new AssemblyName(args.Name).Name;
+            var deps = _dependencies;
+            if (name == null || deps == null || !deps.TryGetValue(name, out var path)) return null;
+            return Assembly.LoadFrom(path);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+
+namespace MetricaCrm.Sandbox;
+
+/// <summary>An order as the sandbox stored it, after merging uploads by id.</summary>
+public sealed class StoredOrder
+{
+    public string Id { get; set; } = "";
+    public string CreateDateTime { get; set; } = "";
+    public string? ClientUniqId { get; set; }
+    public List<string> ClientIds { get; set; } = new();
+    public List<string> Emails { get; set; } = new();
+    public List<string> Phones { get; set; } = new();
+    public List<string> EmailsMd5 { get; set; } = new();
+    public List<string> PhonesMd5 { get; set; } = new();
+    public string? OrderStatus { get; set; }
+    public decimal? Revenue { get; set; }
+    public decimal? Cost { get; set; }
+    public List<string> Goals { get; set; } = new();
+    public string? Currency { get; set; }
+    public string UploadId { get; set; } = "";
+}
+
+public sealed class StoredUpload
+{
+    public string UploadingId { get; set; } = "";
+    public DateTimeOffset DateTime { get; set; }
+    public string ApiValidationStatus { get; set; } = "PASSED";
+    public long ElementsCount { get; set; }
+    public string MergeMode { get; set; } = "";
+    public string EntityType { get; set; } = "SYSTEM";
+    public string Format { get; set; } = "CSV";
+    /// <summary>When last_uploadings starts to list it (the sandbox can model a processing delay).</summary>
+    public DateTimeOffset VisibleAt { get; set; }
+    public string FileText { get; set; } = "";
+}
+
+public sealed class StoredStatus
+{
+    public string Id { get; set; } = "";
+    public string? Humanized { get; set; }
+    public string Type { get; set; } = "";
+    public string? GoalActionIds { get; set; }
+}
+
+public sealed class CounterState
+{
+    public CounterState(long id, IEnumerable<string> goals)
+    {
+        Id = id;
+        foreach (var g in goals) Goals.Add(g);
+    }
+
+    public long Id { get; }
+    public string TimeZoneName { get; set; } = "Europe/Moscow";
+    public object Gate { get; } = new();
+    public Dictionary<string, StoredOrder> Orders { get; } = new(StringComparer.Ordinal);
+    public List<StoredUpload> Uploads { get; } = new();
+    public Dictionary<string, StoredStatus> Statuses { get; } = new(StringComparer.Ordinal);
+    /// <summary>Identifiers of the counter's JS-event goals.</summary>
+    public List<string> Goals { get; } = new();
+}
+
+/// <summary>A request as the sandbox saw it; the Authorization header is never kept, only whether it was valid.</summary>
+public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, string Query, string AuthScheme, bool TokenValid, int Status, long BodyBytes);
+
+/// <summary>A failure to inject: the next <see cref="Times"/> requests whose path contains <see cref="PathContains"/> get it.</summary>
+public sealed class FaultRule
+{
+    public string PathContains { get; set; } = "";
+    public int Status { get; set; } = 503;
+    public int Times { get; set; } = 1;
+    public int? RetryAfterSeconds { get; set; }
+    public string? ErrorType { get; set; }
+    public string? Message { get; set; }
+    /// <summary>Answer 200 with api_validation_status FAILED instead of an HTTP error (uploads only).</summary>
+    public bool ValidationFailed { get; set; }
+}
+
+public sealed class SandboxOptions
+{
+    public const string DefaultToken = "sandbox-token";
+    public string Token { get; set; } = DefaultToken;
+    /// <summary>http://127.0.0.1:0 picks a free port.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:0";
+    public TimeSpan ListingDelay { get; set; } = TimeSpan.Zero;
+    public string[] DefaultGoals { get; set; } = { "order_confirmed", "callback_request" };
+}
+
+public sealed class SandboxState
+{
+    private readonly SandboxOptions _options;
+    public SandboxState(SandboxOptions options) => _options = options;
+
+    public ConcurrentDictionary<long, CounterState> Counters { get; } = new();
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    public List<FaultRule> Faults { get; } = new();
+    public TimeSpan ListingDelay { get; set; }
+
+    public CounterState Counter(long id) => Counters.GetOrAdd(id, i => new CounterState(i, _options.DefaultGoals));
+
+    public void AddFault(FaultRule rule)
+    {
+        lock (Faults) Faults.Add(rule);
+    }
+
+    public FaultRule? TakeFault(string path)
+    {
+        lock (Faults)
+        {
+            var rule = Faults.FirstOrDefault(f => f.Times > 0 && path.Contains(f.PathContains, StringComparison.OrdinalIgnoreCase));
+            if (rule == null) return null;
+            rule.Times--;
+            if (rule.Times == 0) Faults.Remove(rule);
+            return rule;
+        }
+    }
+}

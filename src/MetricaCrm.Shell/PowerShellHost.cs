@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
+
+namespace MetricaCrm.Shell;
+
+/// <summary>Runs PowerShell text against the built module in this process and renders every stream as text.</summary>
+public static class PowerShellHost
+{
+    /// <summary>Finds out/MetricaCrm/MetricaCrm.psd1 above the current directory or this program.</summary>
+    public static string FindModule()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "out", "MetricaCrm", "MetricaCrm.psd1");
+                if (File.Exists(candidate)) return candidate;
+            }
+        throw new FileNotFoundException("out/MetricaCrm/MetricaCrm.psd1 was not found: run 'dotnet build MetricaCrm.sln' first.");
+    }
+
+    public static int Run(string modulePath, string scriptOrFile, bool isFile, bool verbose, TextWriter stdout, TextWriter stderr)
+    {
+        var iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(new[] { modulePath });
+        using var runspace = RunspaceFactory.CreateRunspace(iss);
+        runspace.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        if (isFile) ps.AddCommand(Path.GetFullPath(scriptOrFile));
+        else ps.AddScript(scriptOrFile);
+        if (verbose) ps.AddParameter("Verbose", true);
+
+        ps.Streams.Error.DataAdded += (s, e) => stderr.WriteLine("ERROR: " + Describe(((PSDataCollection<ErrorRecord>)s!)[e.Index]));
+        ps.Streams.Warning.DataAdded += (s, e) => stderr.WriteLine("WARNING: " + ((PSDataCollection<WarningRecord>)s!)[e.Index].Message);
+        ps.Streams.Information.DataAdded += (s, e) => stdout.WriteLine("INFO: " + ((PSDataCollection<InformationRecord>)s!)[e.Index].MessageData);
+        if (verbose) ps.Streams.Verbose.DataAdded += (s, e) => stderr.WriteLine("VERBOSE: " + ((PSDataCollection<VerboseRecord>)s!)[e.Index].Message);
+
+        var output = new PSDataCollection<PSObject>();
+        output.DataAdded += (s, e) => stdout.WriteLine(Render(output[e.Index]));
+        try
+        {
+            ps.Invoke(null, output);
+        }
+        catch (RuntimeException ex)
+        {
+            stderr.WriteLine("ERROR: " + Describe(ex.ErrorRecord));
+            return 1;
+        }
+        return ps.HadErrors ? 1 : 0;
+    }
+
+    private static string Describe(ErrorRecord r) => $"{r.Exception.Message} [{r.FullyQualifiedErrorId}]";
+
+    /// <summary>Objects as a property list, like Format-List (the Utility formatting cmdlets are not in this engine).</summary>
+    public static string Render(PSObject obj)
+    {
+        if (obj.BaseObject is string or ValueType) return obj.ToString();
+        var sb = new StringBuilder();
+        var props = obj.Properties.Where(p => p.IsGettable).ToList();
+        int width = props.Count == 0 ? 0 : props.Max(p => p.Name.Length);
+        foreach (var p in props)
+        {
+            object? v;
+            try { v = p.Value; } catch (GetValueException) { continue; }
+            string text = v is IEnumerable e and not string ? string.Join(", ", e.Cast<object>()) : v?.ToString() ?? "";
+            sb.AppendLine($"{p.Name.PadRight(width)} : {text}");
+        }
+        return sb.ToString();
+    }
+}

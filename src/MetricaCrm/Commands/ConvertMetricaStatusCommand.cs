@@ -1,0 +1,202 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using MetricaCrm.Commands.Infrastructure;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.Orders;
+using MetricaCrm.Engine.Statuses;
+
+namespace MetricaCrm.Commands.Commands
+{
+    /// <summary>Maps each order's CRM status to a Metrica status; keeps the original status; reports what has no mapping.</summary>
+    [Cmdlet(VerbsData.Convert, "MetricaStatus")]
+    [OutputType(typeof(CrmOrder), typeof(PSObject))]
+    public sealed class ConvertMetricaStatusCommand : MetricaApiCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>A hashtable, or the path of a .psd1, .json or two-column .csv file: CRM status = Metrica status.</summary>
+        [Parameter(Position = 0)]
+        public object? Map { get; set; }
+
+        /// <summary>Adds the built-in table of common English and Russian CRM status names; -Map wins over it.</summary>
+        [Parameter]
+        public SwitchParameter IncludeCommonStatuses { get; set; }
+
+        [Parameter]
+        public UnmappedStatusAction Unmapped { get; set; } = UnmappedStatusAction.Error;
+
+        /// <summary>The JS goal id sent for unmapped statuses with -Unmapped Other.</summary>
+        [Parameter]
+        public string? OtherGoalId { get; set; }
+
+        /// <summary>Optional: check that every goal id the map sends exists in this counter before any order flows.</summary>
+        [Parameter]
+        public long CounterId { get; set; }
+
+        private StatusConverter _converter = null!;
+        private long _skipped;
+
+        protected override void BeginProcessing()
+        {
+            if (Map == null && !IncludeCommonStatuses)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Map, -IncludeCommonStatuses, or both."), "StatusMapMissing", ErrorCategory.InvalidArgument, null));
+            var map = new StatusMap();
+            try
+            {
+                foreach (var pair in LoadMap(Map)) map.Add(pair.Key, pair.Value);
+                if (IncludeCommonStatuses) map.IncludeCommonStatuses();
+                _converter = new StatusConverter(map, Unmapped, OtherGoalId);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is CrmInputException || ex is IOException || ex is ParseException)
+            {
+                string id = ex is CrmInputException c ? c.ErrorId : "InvalidStatusMap";
+                ThrowTerminatingError(new ErrorRecord(ex, id, ErrorCategory.InvalidArgument, Map));
+            }
+            if (CounterId > 0) CheckGoals(map);
+        }
+
+        private void CheckGoals(StatusMap map)
+        {
+            var wanted = map.GoalIds.ToList();
+            if (Unmapped == UnmappedStatusAction.Other && OtherGoalId != null) wanted.Add(OtherGoalId.Trim());
+            if (wanted.Count == 0) return;
+            IReadOnlyList<MetricaGoal> goals;
+            try
+            {
+                goals = Call((client, ct) => client.GetGoalsAsync(CounterId, ct));
+            }
+            catch (MetricaApiException ex)
+            {
+                ThrowTerminatingError(ApiError(ex, CounterId));
+                return;
+            }
+            var known = new HashSet<string>(goals.SelectMany(g => g.Identifiers), StringComparer.Ordinal);
+            var missing = wanted.Where(g => !known.Contains(g)).Distinct().ToList();
+            if (missing.Count > 0)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                    $"The map sends goal id(s) {string.Join(", ", missing.Select(m => "'" + m + "'"))}, which counter {CounterId} has no JS-event goal for. " +
+                    $"Its goal identifiers: {(known.Count == 0 ? "(none)" : string.Join(", ", known.OrderBy(k => k)))}. Use the goal's identifier, not its name."),
+                    "UnknownGoal", ErrorCategory.ObjectNotFound, missing));
+            WriteVerbose($"All {wanted.Distinct().Count()} goal id(s) of the map exist in counter {CounterId}.");
+        }
+
+        private IEnumerable<KeyValuePair<string, string>> LoadMap(object? map)
+        {
+            if (map is PSObject pso) map = pso.BaseObject;
+            switch (map)
+            {
+                case null: return Enumerable.Empty<KeyValuePair<string, string>>();
+                case IDictionary dict: return FromDictionary(dict);
+                case string path:
+                    string full = GetUnresolvedProviderPathFromPSPath(path);
+                    if (!File.Exists(full)) throw new IOException($"The status map file '{full}' does not exist.");
+                    switch (Path.GetExtension(full).ToLowerInvariant())
+                    {
+                        case ".psd1": return FromDictionary(ReadDataFile(full));
+                        case ".json": return StatusMapFile.ReadJson(full);
+                        case ".csv": return StatusMapFile.ReadCsv(full);
+                        default: throw new ArgumentException($"'{full}': a status map file is .psd1, .json or .csv.");
+                    }
+                default: throw new ArgumentException("-Map takes a hashtable or the path of a .psd1, .json or .csv file.");
+            }
+        }
+
+        private static IEnumerable<KeyValuePair<string, string>> FromDictionary(IDictionary dict)
+        {
+            foreach (DictionaryEntry e in dict)
+            {
+                var value = e.Value is PSObject p ? p.BaseObject : e.Value;
+                if (value is not string s || s.Trim().Length == 0)
+                    throw new ArgumentException($"The map gives '{e.Key}' no Metrica status (a status type or a goal id as text).");
+                yield return new KeyValuePair<string, string>(e.Key?.ToString() ?? "", s);
+            }
+        }
+
+        /// <summary>Reads a .psd1 as data only (no code runs), as Import-PowerShellDataFile does.</summary>
+        private static IDictionary ReadDataFile(string path)
+        {
+            var ast = Parser.ParseFile(path, out _, out var errors);
+            if (errors.Length > 0)
+                throw new ArgumentException($"{path}, line {errors[0].Extent.StartLineNumber}: {errors[0].Message}");
+            var table = ast.Find(a => a is HashtableAst, false) as HashtableAst
+                ?? throw new ArgumentException($"{path}: a .psd1 status map is one hashtable, @{{ 'paid' = 'PAID' }}.");
+            return table.SafeGetValue() as IDictionary ?? throw new ArgumentException($"{path}: the hashtable could not be read as data.");
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            var order = InputObject.BaseObject as CrmOrder;
+            PSPropertyInfo? statusProperty = order == null ? FindStatusProperty(InputObject) : null;
+            string? crmStatus = order != null ? order.OrderStatus : PropertyBag.Text(statusProperty?.Value);
+
+            var outcome = _converter.Convert(crmStatus, out var metricaStatus);
+            switch (outcome)
+            {
+                case StatusOutcome.Skipped:
+                    _skipped++;
+                    WriteVerbose($"Skipped order {Describe(order, InputObject)}: status '{crmStatus}' is not mapped.");
+                    return;
+                case StatusOutcome.Unmapped:
+                    var ex = new InvalidDataException(
+                        $"Order {Describe(order, InputObject)}: CRM status '{crmStatus}' has no Metrica status in the map. Add it to -Map, or choose -Unmapped Skip|Keep|Other.");
+                    WriteError(new ErrorRecord(ex, "UnmappedStatus", ErrorCategory.InvalidData, InputObject));
+                    return;
+                case StatusOutcome.Kept:
+                    WriteObject(InputObject);
+                    return;
+            }
+            if (order != null)
+            {
+                order.MetricaStatus = metricaStatus;
+                WriteObject(order);
+                return;
+            }
+            var existing = InputObject.Properties["MetricaStatus"];
+            if (existing != null && existing.IsSettable) existing.Value = metricaStatus;
+            else InputObject.Properties.Add(new PSNoteProperty("MetricaStatus", metricaStatus));
+            WriteObject(InputObject);
+        }
+
+        private static PSPropertyInfo? FindStatusProperty(PSObject obj)
+        {
+            int statusField = RecordSchema.Orders.IndexOf("order_status");
+            foreach (var p in obj.Properties)
+                if (p.Name != "MetricaStatus" && RecordSchema.Orders.Resolve(p.Name) == statusField) return p;
+            return null;
+        }
+
+        private static string Describe(CrmOrder? order, PSObject obj)
+        {
+            if (order != null) return $"{order.Id} ({order.SourceFile}, line {order.SourceLine})";
+            var id = obj.Properties.FirstOrDefault(p => RecordSchema.Orders.Resolve(p.Name) == 0);
+            return id != null ? PropertyBag.Text(id.Value) ?? "?" : "(no id)";
+        }
+
+        protected override void EndProcessing()
+        {
+            var unmapped = _converter.Unmapped;
+            if (unmapped.Count > 0)
+            {
+                int total = unmapped.Sum(p => p.Value);
+                string action = Unmapped switch
+                {
+                    UnmappedStatusAction.Error => "reported as errors",
+                    UnmappedStatusAction.Skip => "skipped",
+                    UnmappedStatusAction.Keep => "passed on unchanged",
+                    _ => $"sent as goal '{OtherGoalId}'",
+                };
+                WriteWarning($"{total} order(s) had {unmapped.Count} unmapped status(es), {action}: " +
+                    string.Join(", ", unmapped.Select(p => $"'{p.Key}' ({p.Value})")) + ". Add them to the map once to fix every run.");
+            }
+            base.EndProcessing();
+        }
+    }
+}

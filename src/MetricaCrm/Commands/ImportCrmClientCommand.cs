@@ -1,0 +1,19 @@
+using System.Management.Automation;
+using MetricaCrm.Engine.Clients;
+using MetricaCrm.Engine.Ingest;
+
+namespace MetricaCrm.Commands.Commands
+{
+    /// <summary>Reads CRM contacts from CSV exports or pipeline objects into normalised client objects.</summary>
+    [Cmdlet(VerbsData.Import, "CrmClient", DefaultParameterSetName = "Path")]
+    [Alias("Import-CrmClients")]
+    [OutputType(typeof(CrmClient))]
+    public sealed class ImportCrmClientCommand : ImportCrmRecordCommand<CrmClient>
+    {
+        protected override string Noun => "Import-CrmClient";
+
+        protected override RecordNormalizer<CrmClient> CreateNormalizer(NormalizerOptions options) => new ClientNormalizer(options);
+
+        protected override long LineOf(CrmClient record) => record.SourceLine;
+    }
+}

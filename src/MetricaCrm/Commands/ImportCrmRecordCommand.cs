@@ -1,0 +1,227 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using MetricaCrm.Commands.Infrastructure;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Normalization;
+
+namespace MetricaCrm.Commands.Commands
+{
+    /// <summary>A summary of one import, written to the information stream (tag Summary) at the end.</summary>
+    public sealed class ImportSummary
+    {
+        public long Read { get; set; }
+        public long Emitted { get; set; }
+        public long Rejected { get; set; }
+        public string? RejectPath { get; set; }
+        public override string ToString() =>
+            $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" + (RejectPath != null ? $" (rejects in {RejectPath})" : "");
+    }
+
+    /// <summary>
+    /// What Import-CrmOrder and Import-CrmClient share: files or pipeline objects in, normalised records out,
+    /// every rejected row an error record (and a line in -RejectPath), and counts that add up.
+    /// </summary>
+    public abstract class ImportCrmRecordCommand<T> : MetricaCmdlet where T : class
+    {
+        private const string PathSet = "Path", ObjectSet = "Object";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>Comma, semicolon or tab. Absent: detected from the file.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        public char? Delimiter { get; set; }
+
+        /// <summary>UTF8, Unicode, BigEndianUnicode, windows-1251... Absent: detected (BOM, UTF-8, Windows-1251).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        public string? Encoding { get; set; }
+
+        /// <summary>The zone of date-times without an offset: a Windows or IANA id. Absent: this machine's zone.</summary>
+        [Parameter]
+        public string? TimeZone { get; set; }
+
+        /// <summary>The region of phone numbers written without a country code.</summary>
+        [Parameter]
+        public string DefaultRegion { get; set; } = "RU";
+
+        /// <summary>Field = source column, overriding the built-in header names: @{ Id = 'Deal number'; Phones = 'Mobile' }.</summary>
+        [Parameter]
+        public Hashtable? ColumnMap { get; set; }
+
+        /// <summary>Replace raw phones and e-mails by their MD5 so no personal data leaves the machine.</summary>
+        [Parameter]
+        public SwitchParameter HashIdentifiers { get; set; }
+
+        /// <summary>Adds an Explanation property (and information records) saying which rule changed which value.</summary>
+        [Parameter]
+        public SwitchParameter Explain { get; set; }
+
+        /// <summary>Also write rejected rows with their reasons to this CSV (safe to open in Excel).</summary>
+        [Parameter]
+        public string? RejectPath { get; set; }
+
+        private RecordNormalizer<T> _normalizer = null!;
+        private ObjectRecords<T>? _objects;
+        private RejectFile? _rejects;
+        private readonly ImportSummary _summary = new ImportSummary();
+        private Dictionary<string, string>? _columnMap;
+
+        protected abstract RecordNormalizer<T> CreateNormalizer(NormalizerOptions options);
+        protected abstract string Noun { get; }
+
+        /// <summary>Constant values for fields that have no column (-Currency RUB).</summary>
+        protected virtual IDictionary<string, string?> Constants => new Dictionary<string, string?>();
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                var zone = CrmDateTimeParser.ResolveZone(TimeZone);
+                var options = new NormalizerOptions(new PhoneNormalizer(DefaultRegion), new CrmDateTimeParser(zone), HashIdentifiers, Explain);
+                _normalizer = CreateNormalizer(options);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, null));
+            }
+            if (ColumnMap != null)
+            {
+                _columnMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (DictionaryEntry e in ColumnMap) _columnMap[e.Key.ToString()!] = e.Value?.ToString() ?? "";
+            }
+            if (RejectPath != null)
+            {
+                var full = GetUnresolvedProviderPathFromPSPath(RejectPath);
+                _rejects = new RejectFile(full);
+                _summary.RejectPath = full;
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ObjectSet)
+            {
+                if (InputObject == null) return;
+                _objects ??= new ObjectRecords<T>(_normalizer, _columnMap, Constants);
+                var (names, values) = PropertyBag.Read(InputObject);
+                long number = _summary.Read + 1;
+                Emit(_objects.Normalize(names, values, "pipeline object", number));
+                return;
+            }
+            foreach (var p in Path)
+            {
+                foreach (var file in ResolveFiles(p))
+                    ImportFile(file);
+            }
+        }
+
+        private IEnumerable<string> ResolveFiles(string path)
+        {
+            Collection<string> resolved;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(path, out _);
+            }
+            catch (ItemNotFoundException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                yield break;
+            }
+            foreach (var r in resolved) yield return r;
+        }
+
+        private void ImportFile(string file)
+        {
+            CsvRecordFile<T> reader;
+            try
+            {
+                var options = new CsvFileOptions { Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null };
+                reader = new CsvRecordFile<T>(file, _normalizer, options, _columnMap, Constants);
+            }
+            catch (CrmInputException ex)
+            {
+                // The whole file is refused before any row is emitted: missing or ambiguous columns, unknown encoding.
+                WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, file));
+                return;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
+            {
+                WriteError(new ErrorRecord(ex, "FileUnreadable", ErrorCategory.ReadError, file));
+                return;
+            }
+            using (reader)
+            {
+                WriteVerbose($"{file}: {reader.Encoding.WebName}, delimiter '{(reader.Delimiter == '\t' ? "\\t" : reader.Delimiter.ToString())}', " +
+                    $"columns {string.Join(", ", BoundColumns(reader.Binding))}" +
+                    (reader.Binding.IgnoredHeaders.Count > 0 ? $"; ignored: {string.Join(", ", reader.Binding.IgnoredHeaders)}" : ""));
+                var progress = new ProgressRecord(1, $"{Noun}: {System.IO.Path.GetFileName(file)}", "Reading");
+                long rows = 0;
+                foreach (var item in reader.Read(StopToken))
+                {
+                    Emit(item);
+                    if (++rows % 20000 == 0)
+                    {
+                        progress.PercentComplete = reader.FileLength > 0 ? (int)Math.Min(99, reader.Position * 100 / reader.FileLength) : -1;
+                        progress.StatusDescription = $"{rows:N0} rows";
+                        WriteProgress(progress);
+                    }
+                }
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
+
+        private static IEnumerable<string> BoundColumns(ColumnBinding b)
+        {
+            for (int f = 0; f < b.SourceIndex.Count; f++)
+                if (b.SourceIndex[f] >= 0) yield return $"{b.Schema.Fields[f].Name}='{b.Headers[b.SourceIndex[f]]}'";
+        }
+
+        private void Emit(ImportItem<T> item)
+        {
+            _summary.Read++;
+            if (item.Rejection != null)
+            {
+                _summary.Rejected++;
+                _rejects?.Write(item.Rejection);
+                var ex = new InvalidDataException(item.Rejection.Message);
+                WriteError(new ErrorRecord(ex, item.Rejection.Rule, ErrorCategory.InvalidData, item.Rejection));
+                return;
+            }
+            _summary.Emitted++;
+            if (Explain)
+            {
+                var pso = PSObject.AsPSObject(item.Record!);
+                var lines = item.Explanation ?? (IReadOnlyList<string>)Array.Empty<string>();
+                pso.Properties.Add(new PSNoteProperty("Explanation", lines));
+                foreach (var line in lines) WriteInformation(new InformationRecord($"line {LineOf(item.Record!)}: {line}", MyInvocation.MyCommand.Name), new[] { "Explain" });
+                WriteObject(pso);
+            }
+            else WriteObject(item.Record);
+        }
+
+        protected abstract long LineOf(T record);
+
+        protected override void EndProcessing()
+        {
+            _rejects?.Dispose();
+            WriteInformation(new InformationRecord(_summary, MyInvocation.MyCommand.Name), new[] { "Summary" });
+            WriteVerbose($"{MyInvocation.MyCommand.Name}: {_summary}");
+        }
+
+        protected override void StopProcessing()
+        {
+            base.StopProcessing();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace MetricaCrm.Commands.Infrastructure
+{
+    /// <summary>
+    /// Any pipeline object (Import-Csv rows, Invoke-Sqlcmd DataRows, Invoke-RestMethod results, hashtables) as
+    /// property names and text values, for binding by property name through the same column rules as CSV headers.
+    /// </summary>
+    internal static class PropertyBag
+    {
+        public static (List<string> names, List<string?> values) Read(PSObject obj)
+        {
+            var names = new List<string>();
+            var values = new List<string?>();
+            if (obj.BaseObject is IDictionary dict)
+            {
+                foreach (DictionaryEntry e in dict)
+                {
+                    names.Add(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "");
+                    values.Add(Text(e.Value));
+                }
+                return (names, values);
+            }
+            foreach (var p in obj.Properties)
+            {
+                if (!p.IsGettable) continue;
+                object? value;
+                try { value = p.Value; }
+                catch (GetValueException) { continue; }
+                names.Add(p.Name);
+                values.Add(Text(value));
+            }
+            return (names, values);
+        }
+
+        /// <summary>Text as a CSV cell would hold it: invariant numbers, ISO dates (UTC marked Z), lists comma-joined.</summary>
+        public static string? Text(object? value)
+        {
+            if (value is PSObject pso) value = pso.BaseObject;
+            switch (value)
+            {
+                case null: return null;
+                case DBNull _: return null;
+                case string s: return s;
+                case DateTime dt:
+                    return dt.Kind == DateTimeKind.Utc
+                        ? dt.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture)
+                        : dt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                case DateTimeOffset dto: return dto.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+                case IFormattable f: return f.ToString(null, CultureInfo.InvariantCulture);
+                case IEnumerable list:
+                    var parts = new List<string>();
+                    foreach (var item in list)
+                    {
+                        var t = Text(item);
+                        if (!string.IsNullOrEmpty(t)) parts.Add(t!);
+                    }
+                    return string.Join(",", parts);
+                default: return value.ToString();
+            }
+        }
+    }
+}
