@@ -17,9 +17,11 @@ namespace MetricaCrm.Engine.Normalization
             "yyyy-M-d H:mm:ss.FFFFFFF", "yyyy-M-d'T'H:mm:ss.FFFFFFF",
         };
         private static readonly string[] DateOnlyFormats = { "d.M.yyyy", "d.M.yy", "yyyy-M-d" };
+        // 'zzz' requires an offset to be present ('K' would also match none and silently use the machine's zone).
         private static readonly string[] OffsetFormats =
         {
-            "yyyy-M-d'T'H:mm:ssK", "yyyy-M-d'T'H:mm:ss.FFFFFFFK", "yyyy-M-d H:mm:ssK", "yyyy-M-d H:mm:ss.FFFFFFFK", "yyyy-M-d'T'H:mmK",
+            "yyyy-M-d'T'H:mm:sszzz", "yyyy-M-d'T'H:mm:ss.FFFFFFFzzz", "yyyy-M-d H:mm:sszzz", "yyyy-M-d H:mm:ss.FFFFFFFzzz", "yyyy-M-d'T'H:mmzzz",
+            "yyyy-M-d'T'H:mm:ss'Z'", "yyyy-M-d'T'H:mm:ss.FFFFFFF'Z'", "yyyy-M-d H:mm:ss'Z'", "yyyy-M-d'T'H:mm'Z'",
         };
         private static readonly DateTimeOffset Epoch = new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
         public const string Accepted = "a date-time such as 31.12.2024 18:30[:00], 31.12.24, 2024-12-31[ T]18:30[:00], ISO 8601 with offset or Z, or Unix seconds";
@@ -54,7 +56,7 @@ namespace MetricaCrm.Engine.Normalization
                 value = text.Length == 13 ? Epoch.AddMilliseconds(n) : Epoch.AddSeconds(n);
                 note = text.Length == 13 ? "Unix milliseconds" : "Unix seconds";
             }
-            else if (DateTimeOffset.TryParseExact(text, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+            else if (DateTimeOffset.TryParseExact(text, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value))
             {
             }
             else if (DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))

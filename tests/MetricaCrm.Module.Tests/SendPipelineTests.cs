@@ -1,0 +1,250 @@
+using System.Text;
+using MetricaCrm.Sandbox;
+
+namespace MetricaCrm.Module.Tests;
+
+/// <summary>Issue 2: Import | Convert | Send into the sandbox, the upload status, -WhatIf, errors and retries.</summary>
+public sealed class SendPipelineTests
+{
+    private const string Header = "id,create_date_time,client_uniq_id,client_ids,emails,phones,order_status,revenue,cost,goals,currency";
+    private const string Map = "@{ 'new' = 'IN_PROGRESS'; 'paid' = 'PAID'; 'cancelled' = 'CANCELLED' }";
+
+    private static string Pipeline(string file, string extra = "") =>
+        $"Import-CrmOrder '{file}' -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map {Map} | Send-MetricaConversion -CounterId 12345 {ModuleSession.Api} {extra}";
+
+    private static string Orders(params string[] rows) => Header + "\n" + string.Join("\n", rows) + "\n";
+
+    [Fact]
+    public async Task Module_exports_the_cmdlets_and_plural_aliases()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run("(Get-Module MetricaCrm).ExportedCommands.Keys | Sort-Object");
+        var r2 = s.Run("Get-Command -Module MetricaCrm | ForEach-Object Name");
+        var names = r2.Output.Select(o => o.ToString()).ToList();
+        foreach (var n in new[] { "Import-CrmOrder", "Import-CrmOrders", "Convert-MetricaStatus", "Send-MetricaConversion", "Send-MetricaConversions", "Get-MetricaUploadStatus", "Import-CrmClient", "Import-CrmClients" })
+            Assert.Contains(n, names);
+        var aliasTarget = s.Run("(Get-Command Send-MetricaConversions).ResolvedCommandName").Output.Single().ToString();
+        Assert.Equal("Send-MetricaConversion", aliasTarget);
+    }
+
+    [Fact]
+    public async Task Pipeline_uploads_mapped_orders_that_the_sandbox_stores()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Orders(
+            "A-1,2026-10-02 10:07:00,C-1,133591247640966458,Client1@Example.RU,\"+7 (999) 555-11-11\",paid,7328.50,1000,,RUB",
+            "A-2,2026-10-03 11:14:00,C-2,,c2@example.ru,\"8 999 555 22 22, 8-999-555-33-33\",new,100,,order_confirmed:50,",
+            "A-3,2026-10-04 12:21:00,C-3,,,89995554444,cancelled,,,,"));
+        var r = s.Run(Pipeline(file, "-Wait"));
+
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        var upload = Assert.Single(r.Output);
+        Assert.Equal("PASSED", upload.Properties["Status"].Value);
+        Assert.Equal(3L, upload.Properties["RowsSent"].Value);
+        Assert.Equal(3L, upload.Properties["ElementsCount"].Value);
+        Assert.False(string.IsNullOrEmpty((string)upload.Properties["UploadId"].Value));
+
+        var stored = await s.StoredOrdersAsync(12345);
+        Assert.Equal(new[] { "A-1", "A-2", "A-3" }, stored.Select(o => o.Id));
+        var a1 = stored[0];
+        Assert.Equal("2026-10-02 10:07:00", a1.CreateDateTime); // Moscow in, Moscow counter out
+        Assert.Equal(new[] { "133591247640966458" }, a1.ClientIds);
+        Assert.Equal(new[] { "client1@example.ru" }, a1.Emails);
+        Assert.Equal(new[] { "79995551111" }, a1.Phones);
+        Assert.Equal("PAID", a1.OrderStatus);
+        Assert.Equal(7328.50m, a1.Revenue);
+        Assert.Equal(1000m, a1.Cost);
+        Assert.Equal("RUB", a1.Currency);
+        Assert.Equal(new[] { "79995552222", "79995553333" }, stored[1].Phones);
+        Assert.Equal("IN_PROGRESS", stored[1].OrderStatus);
+        Assert.Equal(new[] { "order_confirmed:50" }, stored[1].Goals);
+        Assert.Equal("CANCELLED", stored[2].OrderStatus);
+
+        var upload2 = s.Run($"Get-MetricaUploadStatus -CounterId 12345 {ModuleSession.Api}");
+        Assert.Equal(upload.Properties["UploadId"].Value, Assert.Single(upload2.Output).Properties["UploadId"].Value);
+    }
+
+    [Fact]
+    public async Task Upload_file_follows_the_fact_sheet_format()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02T07:07:00Z,C-1,,a@b.ru,\"+7 999 555 11 11\",paid,10,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Empty(r.Errors);
+        var sent = Assert.Single(s.Counter(12345).Uploads).FileText;
+        Assert.NotEqual('\uFEFF', sent[0]);
+        var lines = sent.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,create_date_time,client_uniq_id,client_ids,emails,phones,emails_md5,phones_md5,order_status,revenue,cost,goals,currency", lines[0]);
+        // 07:07 UTC is 10:07 in the counter's zone (Europe/Moscow); multi-value cells are quoted.
+        Assert.Equal("A-1,2026-10-02 10:07:00,C-1,,\"a@b.ru\",\"79995551111\",,,PAID,10,,,", lines[1]);
+        var req = Assert.Single(s.Requests("/data/simple_orders"));
+        Assert.Contains("merge_mode=SAVE", req.Query);
+        Assert.Equal("OAuth", req.AuthScheme);
+    }
+
+    [Fact]
+    public async Task Malformed_rows_are_located_errors_and_the_rest_flow()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Orders(
+            "A-1,2026-10-02 10:07:00,C-1,,a@b.ru,,paid,10,,,",
+            "A-2,32.13.2026 10:00,C-2,,b@b.ru,,paid,10,,,",
+            "A-3,2026-10-02 10:07:00,C-3,,c@b.ru,,paid,-5,,,",
+            "A-4,2026-10-02 10:07:00,C-4,,d@b.ru,,paid,10,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Equal(new[] { "InvalidDateTime", "NegativeAmount" }, r.ErrorIds);
+        var msg = r.Errors[0].Exception.Message;
+        Assert.Contains(file, msg);
+        Assert.Contains("line 3", msg);
+        Assert.Contains("create_date_time", msg);
+        Assert.Contains("32.13.2026 10:00", msg);
+        Assert.Contains("line 4", r.Errors[1].Exception.Message);
+        Assert.Equal(new[] { "A-1", "A-4" }, (await s.StoredOrdersAsync(12345)).Select(o => o.Id));
+    }
+
+    [Fact]
+    public async Task Unmapped_status_is_an_error_for_that_order_only()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Orders(
+            "A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,", "A-2,2026-10-02 10:07:00,,,b@b.ru,,на удержании,,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Equal("UnmappedStatus", Assert.Single(r.ErrorIds));
+        Assert.Contains("на удержании", r.Errors[0].Exception.Message);
+        Assert.Equal(new[] { "A-1" }, (await s.StoredOrdersAsync(12345)).Select(o => o.Id));
+    }
+
+    [Fact]
+    public async Task Semicolon_file_with_quoted_cells_is_read()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Header.Replace(',', ';') + "\n" +
+            "A-1;02.10.2026 10:07;C-1;;\"a@b.ru,c@d.ru\";\"+7 999 555-11-11; 8 (999) 555-22-22\";paid;\"1 234,50\";;;RUB\n");
+        var r = s.Run(Pipeline(file));
+        Assert.Empty(r.Errors);
+        var o = Assert.Single(await s.StoredOrdersAsync(12345));
+        Assert.Equal(new[] { "a@b.ru", "c@d.ru" }, o.Emails);
+        Assert.Equal(new[] { "79995551111", "79995552222" }, o.Phones);
+        Assert.Equal(1234.50m, o.Revenue);
+    }
+
+    [Fact]
+    public async Task WhatIf_sends_nothing_and_says_what_would_be_sent()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,", "A-2,2026-10-02 10:07:00,,,b@b.ru,,new,,,,"));
+        var r = s.Run(Pipeline(file, "-WhatIf -Verbose"));
+        Assert.Empty(r.Errors);
+        Assert.Empty(r.Output);
+        Assert.Empty(s.Sandbox.State.Requests);
+        Assert.Contains(r.Information, i => i.MessageData.ToString()!.Contains("not sent (declined or -WhatIf) 2"));
+    }
+
+    [Fact]
+    public async Task Validation_FAILED_inside_HTTP_200_is_an_error()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", ValidationFailed = true });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Equal("MetricaUploadValidationFailed", Assert.Single(r.ErrorIds));
+        var upload = Assert.Single(r.Output);
+        Assert.Equal("FAILED", upload.Properties["Status"].Value);
+        Assert.Contains(r.Information, i => i.MessageData.ToString()!.Contains("failed uploads 1"));
+    }
+
+    [Fact]
+    public async Task Transient_429_and_503_are_retried_until_accepted()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 429, Times = 2, RetryAfterSeconds = 0 });
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 503, Times = 1 });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Empty(r.Errors);
+        Assert.Equal(new[] { 429, 429, 503, 200 }, s.Requests("/data/simple_orders").Select(q => q.Status));
+        Assert.Single(await s.StoredOrdersAsync(12345));
+    }
+
+    [Theory]
+    [InlineData(400, "invalid_parameter", "MetricaInvalidParameter")]
+    [InlineData(403, "access_denied", "MetricaAccessDenied")]
+    public async Task Client_errors_are_not_retried_and_carry_Metrica_error_type(int status, string type, string errorId)
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = status, ErrorType = type, Message = "Refused by test", Times = 5 });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Single(s.Requests("/data/simple_orders"));
+        Assert.Equal(errorId, Assert.Single(r.ErrorIds));
+        Assert.Contains(type, r.Errors[0].Exception.Message);
+        Assert.Contains("Refused by test", r.Errors[0].Exception.Message);
+    }
+
+    [Fact]
+    public async Task Append_upload_with_unknown_outcome_is_not_repeated()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 503, Times = 5 });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file, "-MergeMode Append"));
+        Assert.Single(s.Requests("/data/simple_orders"));
+        Assert.Contains("may have reached Metrica", Assert.Single(r.Errors).Exception.Message);
+    }
+
+    [Fact]
+    public async Task Token_never_appears_in_any_stream()
+    {
+        const string secret = "y0_AgAAAAB-very-secret-token-4711";
+        await using var s = await ModuleSession.StartAsync(token: secret);
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var ok = s.Run(Pipeline(file, "-Verbose -Wait"));
+        Assert.Empty(ok.Errors);
+        Assert.DoesNotContain(secret, ok.AllText());
+
+        s.SetVariable("token", ModuleSession.ToSecure(secret + "-wrong"));
+        var bad = s.Run(Pipeline(file, "-Verbose"));
+        Assert.Equal("MetricaInvalidToken", Assert.Single(bad.ErrorIds));
+        Assert.DoesNotContain(secret, bad.AllText());
+        Assert.Single(s.Sandbox.State.Requests.Where(q => q.Status == 403)); // 403 is never retried
+    }
+
+    [Fact]
+    public async Task Missing_token_is_a_clear_terminating_error()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run("Get-MetricaUploadStatus -CounterId 1 -ApiBaseUri $api");
+        Assert.Equal("MetricaTokenMissing", Assert.Single(r.ErrorIds));
+        Assert.Contains("METRICA_TOKEN", r.Errors[0].Exception.Message);
+        Assert.Empty(s.Sandbox.State.Requests);
+    }
+
+    [Fact]
+    public async Task Duplicate_order_ids_go_to_a_later_upload_in_input_order()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", Orders(
+            "A-1,2026-10-02 10:07:00,,,a@b.ru,,new,10,,,", "A-2,2026-10-02 10:07:00,,,b@b.ru,,new,,,,", "A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,20,,,"));
+        var r = s.Run(Pipeline(file));
+        Assert.Empty(r.Errors);
+        Assert.Equal(2, r.Output.Count);
+        Assert.Contains(r.Warnings, w => w.Message.Contains("A-1"));
+        var a1 = (await s.StoredOrdersAsync(12345)).Single(o => o.Id == "A-1");
+        Assert.Equal("PAID", a1.OrderStatus);
+        Assert.Equal(20m, a1.Revenue);
+    }
+
+    [Fact]
+    public async Task Batches_split_large_inputs_and_counts_reconcile()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var rows = Enumerable.Range(1, 25).Select(i => $"A-{i},2026-10-02 10:07:00,,,u{i}@b.ru,,paid,{i},,,").ToArray();
+        var file = s.WriteFile("orders.csv", Orders(rows));
+        var r = s.Run(Pipeline(file, "-BatchSize 10"));
+        Assert.Empty(r.Errors);
+        Assert.Equal(new long[] { 10, 10, 5 }, r.Output.Select(o => (long)o.Properties["RowsSent"].Value));
+        Assert.Equal(25, (await s.StoredOrdersAsync(12345)).Count);
+        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 25, uploaded 25, rejected 0");
+    }
+}
