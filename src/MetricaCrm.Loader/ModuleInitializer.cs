@@ -9,8 +9,8 @@ namespace MetricaCrm.Loader
     /// <summary>
     /// Runs when the module is imported. It lives in its own small assembly, loaded first as a nested module, because
     /// PowerShell reads the cmdlet assembly's types (whose base types name engine types) before any initializer of
-    /// that assembly could run. PowerShell 7: the engine and its
-    /// third-party DLLs go into a private AssemblyLoadContext (MetricaCrm.Isolation.dll). Windows PowerShell 5.1 has no
+    /// that assembly could run. PowerShell 7: the engine's net8.0 build and its third-party DLLs (dependencies/core) go
+    /// into a private AssemblyLoadContext (MetricaCrm.Isolation.dll). Windows PowerShell 5.1 has no
     /// load contexts: strong-named versions can live side by side, so dependencies/ is resolved by simple name there,
     /// which also stands in for the binding redirects that powershell.exe never applies to modules.
     /// </summary>
@@ -34,7 +34,7 @@ namespace MetricaCrm.Loader
                     var isolation = Assembly.LoadFrom(Path.Combine(ModuleDirectory, "MetricaCrm.Isolation.dll"));
                     isolation.GetType("MetricaCrm.Isolation.DependencyLoadContext", throwOnError: true)!
                         .GetMethod("Install", BindingFlags.Public | BindingFlags.Static)!
-                        .Invoke(null, new object[] { DependencyDirectory, "MetricaCrm.Engine" });
+                        .Invoke(null, new object[] { Path.Combine(DependencyDirectory, "core"), "MetricaCrm.Engine" });
                 }
                 else
                 {

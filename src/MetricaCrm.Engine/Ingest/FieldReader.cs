@@ -41,10 +41,15 @@ namespace MetricaCrm.Engine.Ingest
             _options = options;
         }
 
-        public List<RowFault> Faults { get; } = new List<RowFault>();
+        private static readonly List<string> None = new List<string>();
+        private List<RowFault>? _faults;
+        private List<string>? _emailHashes, _phoneHashes;
+
+        public IReadOnlyList<RowFault> Faults => _faults ?? (IReadOnlyList<RowFault>)Array.Empty<RowFault>();
         public List<string>? Explanation { get; private set; }
-        public List<string> ExtraEmailHashes { get; } = new List<string>();
-        public List<string> ExtraPhoneHashes { get; } = new List<string>();
+        /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
+        private List<string> ExtraEmailHashes => _emailHashes ?? None;
+        private List<string> ExtraPhoneHashes => _phoneHashes ?? None;
 
         private int Field(string name) => _binding.Schema.IndexOf(name);
 
@@ -95,7 +100,7 @@ namespace MetricaCrm.Engine.Ingest
             var result = new List<string>(1);
             foreach (var part in MultiValue.Split(raw))
             {
-                if (IdentifierHash.IsMd5Hex(part)) { ExtraPhoneHashes.Add(part.ToLowerInvariant()); continue; }
+                if (IdentifierHash.IsMd5Hex(part)) { (_phoneHashes ??= new List<string>()).Add(part.ToLowerInvariant()); continue; }
                 var n = _options.Phones.Normalize(part);
                 var v = Take(name, part, n, x => x);
                 if (v != null && !result.Contains(v)) result.Add(v);
@@ -110,7 +115,7 @@ namespace MetricaCrm.Engine.Ingest
             var result = new List<string>(1);
             foreach (var part in MultiValue.Split(raw))
             {
-                if (IdentifierHash.IsMd5Hex(part)) { ExtraEmailHashes.Add(part.ToLowerInvariant()); continue; }
+                if (IdentifierHash.IsMd5Hex(part)) { (_emailHashes ??= new List<string>()).Add(part.ToLowerInvariant()); continue; }
                 var v = Take(name, part, EmailNormalizer.Normalize(part), x => x);
                 if (v != null && !result.Contains(v)) result.Add(v);
             }
@@ -176,6 +181,7 @@ namespace MetricaCrm.Engine.Ingest
         /// <summary>Turns raw phones and e-mails into hashes when -HashIdentifiers is on, merging hashes found in any column.</summary>
         public void ApplyHashing(ref string[] emails, ref string[] phones, ref string[] emailsMd5, ref string[] phonesMd5)
         {
+            if (!_options.HashIdentifiers && _emailHashes == null && _phoneHashes == null) return;
             var em = new List<string>(emailsMd5);
             var ph = new List<string>(phonesMd5);
             em.AddRange(ExtraEmailHashes);
@@ -219,7 +225,7 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         public void Fault(string name, string rule, string? value, string expected) =>
-            Faults.Add(new RowFault(rule, _binding.ColumnName(Field(name)), value, expected));
+            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, _binding.ColumnName(Field(name)), value, expected));
 
         private void Explain(string text) => (Explanation ??= new List<string>()).Add(text);
     }

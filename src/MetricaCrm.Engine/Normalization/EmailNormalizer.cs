@@ -6,8 +6,6 @@ namespace MetricaCrm.Engine.Normalization
     /// <summary>E-mails as Metrica matches them: trimmed, lower-case, Latin, one '@' and a dotted domain.</summary>
     public static class EmailNormalizer
     {
-        private static readonly IdnMapping Idn = new IdnMapping();
-
         public static Normalized<string> Normalize(string raw)
         {
             string text = raw.Trim().Trim('<', '>').ToLowerInvariant();
@@ -30,7 +28,7 @@ namespace MetricaCrm.Engine.Normalization
             string asciiDomain = domain;
             if (!IsAscii(domain))
             {
-                try { asciiDomain = Idn.GetAscii(domain); }
+                try { asciiDomain = new IdnMapping().GetAscii(domain); } // not shared: rows are normalised in parallel
                 catch (ArgumentException) { return Normalized<string>.Fail("InvalidEmail", "a valid domain name"); }
             }
             foreach (char c in asciiDomain)

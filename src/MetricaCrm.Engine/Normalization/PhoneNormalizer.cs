@@ -24,6 +24,14 @@ namespace MetricaCrm.Engine.Normalization
         public Normalized<string> Normalize(string raw)
         {
             string text = raw.Trim();
+            var fast = TryFastPath(text);
+            if (fast != null) return Finish(fast, text, hasExtension: false);
+            return ParseWithLibrary(text);
+        }
+
+        /// <summary>The library's full parse: what every shape goes through unless the fast path can take it.</summary>
+        internal Normalized<string> ParseWithLibrary(string text)
+        {
             // "00" is the international prefix in most of the world but not in Russia (810), where exports still use it.
             if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text.Substring(2);
             PhoneNumber number;
@@ -35,12 +43,62 @@ namespace MetricaCrm.Engine.Normalization
             {
                 return Normalized<string>.Fail("InvalidPhone", $"a phone number (with country code, or a {_defaultRegion} number)");
             }
-            if (!Util.IsValidNumber(number))
-                return Normalized<string>.Fail("InvalidPhone", $"a phone number that exists ({Util.GetRegionCodeForNumber(number) ?? "no region"} numbering plan rejects it)");
+            return Finish(number, text, number.HasExtension);
+        }
 
-            string e164 = Util.Format(number, PhoneNumberFormat.E164).Substring(1);
-            string? note = e164 == text ? null : number.HasExtension ? "phone normalised, extension dropped" : "phone normalised";
+        private static Normalized<string> Finish(PhoneNumber number, string text, bool hasExtension)
+        {
+            if (!Util.IsValidNumber(number))
+                return Normalized<string>.Fail("InvalidPhone", $"a phone number that exists (the {Util.GetRegionCodeForNumber(number) ?? "+" + number.CountryCode} numbering plan rejects it)");
+
+            // E.164 without '+': country code and national significant number (leading zeros kept, as in Italy).
+            string e164 = number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + Util.GetNationalSignificantNumber(number);
+            string? note = e164 == text ? null : hasExtension ? "phone normalised, extension dropped" : "phone normalised";
             return Normalized<string>.Success(e164, note);
+        }
+
+        /// <summary>
+        /// Splits the dominant shapes into country code and national number without the library's general parser,
+        /// which was the costliest step of an import: "+CC ..." with only spaces, dashes, dots and brackets, and for
+        /// Russia "8 ..." or ten digits. Validity is still decided by libphonenumber (IsValidNumber); every other
+        /// shape (extensions, letters, other regions' trunk prefixes) returns null and takes the full parse.
+        /// A unit test holds both paths to the same answers.
+        /// </summary>
+        internal PhoneNumber? TryFastPath(string text)
+        {
+            if (text.Length == 0 || text.Length > 32) return null;
+            var digits = new char[text.Length];
+            int n = 0;
+            bool plus = false;
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c >= '0' && c <= '9') digits[n++] = c;
+                else if (c == '+' && n == 0 && !plus) plus = true;
+                else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '\u00A0') continue;
+                else return null;
+            }
+            if (n < 8 || n > 15) return null;
+            int ccLength;
+            int countryCode;
+            if (plus)
+            {
+                countryCode = 0;
+                for (ccLength = 1; ccLength <= 3; ccLength++)
+                {
+                    countryCode = countryCode * 10 + (digits[ccLength - 1] - '0');
+                    // Country calling codes are prefix-free: the first known one is the one ("ZZ" = unknown).
+                    if (Util.GetRegionCodeForCountryCode(countryCode) != "ZZ") break;
+                }
+                if (ccLength > 3 || digits[ccLength] == '0') return null; // leading zeros in the national number: let the library decide
+            }
+            else if (_defaultRegion == "RU" && n == 11 && digits[0] == '8') { countryCode = 7; ccLength = 1; }
+            else if (_defaultRegion == "RU" && n == 10 && digits[0] != '0' && digits[0] != '8') { countryCode = 7; ccLength = 0; }
+            else return null;
+            if (n - ccLength < 4 || n - ccLength > 14) return null;
+            ulong national = 0;
+            for (int i = ccLength; i < n; i++) national = national * 10 + (ulong)(digits[i] - '0');
+            return new PhoneNumber.Builder().SetCountryCode(countryCode).SetNationalNumber(national).Build();
         }
     }
 }

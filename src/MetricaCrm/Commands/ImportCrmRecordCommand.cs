@@ -166,7 +166,8 @@ namespace MetricaCrm.Commands.Commands
                     (reader.Binding.IgnoredHeaders.Count > 0 ? $"; ignored: {string.Join(", ", reader.Binding.IgnoredHeaders)}" : ""));
                 var progress = new ProgressRecord(1, $"{Noun}: {System.IO.Path.GetFileName(file)}", "Reading");
                 long rows = 0;
-                foreach (var item in reader.Read(StopToken))
+                // Reading and normalising run one step ahead on another thread, while this one emits.
+                foreach (var item in ReadAhead(reader))
                 {
                     Emit(item);
                     if (++rows % 20000 == 0)
@@ -178,6 +179,23 @@ namespace MetricaCrm.Commands.Commands
                 }
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
+            }
+        }
+
+        private IEnumerable<ImportItem<T>> ReadAhead(CsvRecordFile<T> reader)
+        {
+            using var e = Prefetch.Ahead(reader.Read(StopToken), 512, 4, StopToken).GetEnumerator();
+            while (true)
+            {
+                try
+                {
+                    if (!e.MoveNext()) yield break;
+                }
+                catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+                yield return e.Current;
             }
         }
 

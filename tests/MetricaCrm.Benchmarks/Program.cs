@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
+
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks                      # the table: import and send, 100k and 1M rows
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 5000000 --scenario import
+// Each measurement runs in a child process so that its peak working set is its own.
+var opts = args.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i);
+string? Arg(string name) => opts.TryGetValue(name, out var i) && i + 1 < args.Length ? args[i + 1] : null;
+
+if (Arg("--child") is string scenario)
+    return Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"));
+
+var sizes = Arg("--rows") is string r ? new[] { long.Parse(r) } : new long[] { 100_000, 1_000_000 };
+var scenarios = Arg("--scenario") is string sc ? new[] { sc } : new[] { "import", "send" };
+Console.WriteLine($"{"scenario",-8} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");
+foreach (var size in sizes)
+{
+    var file = Bench.Generate(size);
+    try
+    {
+        foreach (var s in scenarios) Bench.RunParent(s, size, file);
+    }
+    finally { File.Delete(file); }
+}
+return 0;
+
+static class Bench
+{
+    public static string Generate(long rows)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metricacrm-bench-{rows}.csv");
+        var statuses = new[] { "new", "paid", "cancelled", "paid" };
+        var start = new DateTime(2026, 1, 1);
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        w.Write("id,create_date_time,client_uniq_id,emails,phones,order_status,revenue,currency\n");
+        var rnd = new Random(42);
+        for (long i = 1; i <= rows; i++)
+        {
+            var created = start.AddSeconds(i % 25_000_000);
+            w.Write($"O-{i},{created:dd.MM.yyyy HH:mm:ss},C-{i % 200_000},User{i}@Example.RU,+7 (9{rnd.Next(10, 99)}) {rnd.Next(100, 999)}-{rnd.Next(10, 99)}-{rnd.Next(10, 99)},{statuses[i % 4]},{rnd.Next(100, 99999)}.{rnd.Next(0, 99):D2},RUB\n");
+        }
+        return path;
+    }
+
+    public static void RunParent(string scenario, long rows, string file)
+    {
+        Process? sandbox = null;
+        string? api = null;
+        try
+        {
+            if (scenario == "send")
+            {
+                int port = FreePort();
+                api = $"http://127.0.0.1:{port}/";
+                var dll = Path.Combine(AppContext.BaseDirectory, "MetricaCrm.Sandbox.dll");
+                sandbox = Process.Start(new ProcessStartInfo("dotnet", $"\"{dll}\" --urls {api}") { RedirectStandardOutput = true, UseShellExecute = false })!;
+                sandbox.StandardOutput.ReadLine(); // "listening on ..."
+            }
+            var self = Environment.ProcessPath!;
+            var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (self.EndsWith("dotnet", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(Bench).Assembly.Location);
+            foreach (var a in new[] { "--child", scenario, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--file", file }) psi.ArgumentList.Add(a);
+            if (api != null) { psi.ArgumentList.Add("--api"); psi.ArgumentList.Add(api); }
+            using var child = Process.Start(psi)!;
+            Console.WriteLine(child.StandardOutput.ReadToEnd().TrimEnd());
+            child.WaitForExit();
+        }
+        finally
+        {
+            if (sandbox != null) { sandbox.Kill(); sandbox.WaitForExit(); }
+        }
+    }
+
+    public static int RunChild(string scenario, long rows, string file, string? api)
+    {
+        var module = FindModule();
+        var iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(new[] { module });
+        using var rs = RunspaceFactory.CreateRunspace(iss);
+        rs.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = rs;
+        rs.SessionStateProxy.SetVariable("file", file);
+        rs.SessionStateProxy.SetVariable("api", api);
+        var script = scenario switch
+        {
+            "import" => "Import-CrmOrder $file -TimeZone 'Europe/Moscow' | Out-Null",
+            "send" => "$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force 2>$null; " +
+                      "Import-CrmOrder $file -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map @{ new = 'IN_PROGRESS'; paid = 'PAID'; cancelled = 'CANCELLED' } | " +
+                      "Send-MetricaConversion -CounterId 1 -ApiBaseUri $api -Token $token | Out-Null",
+            _ => throw new ArgumentException(scenario),
+        };
+        var token = new System.Security.SecureString();
+        foreach (var c in "sandbox-token") token.AppendChar(c);
+        rs.SessionStateProxy.SetVariable("token", token);
+        ps.AddScript(script.Replace("$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force 2>$null; ", ""));
+        var sw = Stopwatch.StartNew();
+        ps.Invoke();
+        sw.Stop();
+        if (ps.HadErrors)
+        {
+            Console.WriteLine($"{scenario}: errors: {string.Join("; ", ps.Streams.Error.Take(3).Select(e => e.ToString()))}");
+            return 1;
+        }
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        Console.WriteLine($"{scenario,-8} {rows,10:N0} {sw.Elapsed.TotalSeconds,8:F1} {rows / sw.Elapsed.TotalSeconds,10:N0} {peak,8:F0}");
+        return 0;
+    }
+
+    private static string FindModule()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var c = Path.Combine(dir.FullName, "out", "MetricaCrm", "MetricaCrm.psd1");
+            if (File.Exists(c)) return c;
+        }
+        throw new FileNotFoundException("out/MetricaCrm/MetricaCrm.psd1 not found");
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
