@@ -68,21 +68,24 @@ namespace MetricaCrm.Commands.Commands
             if (Unmapped == UnmappedStatusAction.Other && OtherGoalId != null) wanted.Add(OtherGoalId.Trim());
             if (wanted.Count == 0) return;
             IReadOnlyList<MetricaGoal> goals;
+            IReadOnlyList<OrderStatusDefinition> schema;
             try
             {
                 goals = Call((client, ct) => client.GetGoalsAsync(CounterId, ct));
+                schema = Call((client, ct) => client.GetOrderStatusesAsync(CounterId, ct));
             }
             catch (MetricaApiException ex)
             {
                 ThrowTerminatingError(ApiError(ex, CounterId));
                 return;
             }
-            var known = new HashSet<string>(goals.SelectMany(g => g.Identifiers), StringComparer.Ordinal);
+            // A map value that is not a type is a JS goal identifier or a custom status id of the counter's schema.
+            var known = new HashSet<string>(goals.SelectMany(g => g.Identifiers).Concat(schema.Select(s => s.Id)), StringComparer.Ordinal);
             var missing = wanted.Where(g => !known.Contains(g)).Distinct().ToList();
             if (missing.Count > 0)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(
-                    $"The map sends goal id(s) {string.Join(", ", missing.Select(m => "'" + m + "'"))}, which counter {CounterId} has no JS-event goal for. " +
-                    $"Its goal identifiers: {(known.Count == 0 ? "(none)" : string.Join(", ", known.OrderBy(k => k)))}. Use the goal's identifier, not its name."),
+                    $"The map sends {string.Join(", ", missing.Select(m => "'" + m + "'"))}, which counter {CounterId} has neither as a JS-event goal nor as a custom status. " +
+                    $"Its goal identifiers and status ids: {(known.Count == 0 ? "(none)" : string.Join(", ", known.OrderBy(k => k)))}. Use the goal's identifier, not its name."),
                     "UnknownGoal", ErrorCategory.ObjectNotFound, missing));
             WriteVerbose($"All {wanted.Distinct().Count()} goal id(s) of the map exist in counter {CounterId}.");
         }
