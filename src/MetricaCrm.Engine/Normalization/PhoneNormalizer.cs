@@ -92,8 +92,9 @@ namespace MetricaCrm.Engine.Normalization
                 }
                 if (ccLength > 3 || digits[ccLength] == '0') return null; // leading zeros in the national number: let the library decide
             }
-            else if (_defaultRegion == "RU" && n == 11 && digits[0] == '8') { countryCode = 7; ccLength = 1; }
-            else if (_defaultRegion == "RU" && n == 10 && digits[0] != '0' && digits[0] != '8') { countryCode = 7; ccLength = 0; }
+            // Russia: trunk prefix 8, but "8 10" is the international prefix (810), which only the library reads right.
+            else if (_defaultRegion == "RU" && n == 11 && digits[0] == '8' && digits[1] >= '2') { countryCode = 7; ccLength = 1; }
+            else if (_defaultRegion == "RU" && n == 10 && digits[0] >= '2' && digits[0] != '8') { countryCode = 7; ccLength = 0; }
             else return null;
             if (n - ccLength < 4 || n - ccLength > 14) return null;
             ulong national = 0;

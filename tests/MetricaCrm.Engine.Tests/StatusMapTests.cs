@@ -1,0 +1,45 @@
+using MetricaCrm.Engine.Statuses;
+using Xunit;
+
+namespace MetricaCrm.Engine.Tests;
+
+public sealed class StatusMapTests
+{
+    [Fact]
+    public void Keys_match_ignoring_case_spaces_and_yo()
+    {
+        var map = new StatusMap();
+        map.Add("Отменён клиентом", "CANCELED");
+        Assert.True(map.TryMap("  отменен   КЛИЕНТОМ ", out var s));
+        Assert.Equal("CANCELLED", s);
+    }
+
+    [Fact]
+    public void Contradictory_duplicate_keys_are_refused()
+    {
+        var map = new StatusMap();
+        map.Add("paid", "PAID");
+        Assert.Throws<ArgumentException>(() => map.Add("PAID ", "CANCELLED"));
+    }
+
+    [Theory]
+    [InlineData("OTHER")]
+    [InlineData("Оплата заказа")]
+    [InlineData("")]
+    public void Targets_must_be_types_or_goal_identifiers(string target) =>
+        Assert.Throws<ArgumentException>(() => StatusMap.ParseTarget(target, "x"));
+
+    [Fact]
+    public void Converter_counts_unmapped_statuses()
+    {
+        var map = new StatusMap();
+        map.Add("paid", "PAID");
+        var c = new StatusConverter(map, UnmappedStatusAction.Skip, null);
+        Assert.Equal(StatusOutcome.Mapped, c.Convert("Paid", out var s));
+        Assert.Equal("PAID", s);
+        c.Convert("held", out _);
+        c.Convert(" HELD", out _);
+        c.Convert(null, out _);
+        Assert.Equal(new[] { new KeyValuePair<string, int>("held", 2), new KeyValuePair<string, int>("(empty)", 1) }, c.Unmapped);
+    }
+}
