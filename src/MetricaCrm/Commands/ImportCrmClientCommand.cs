@@ -5,7 +5,7 @@ using MetricaCrm.Engine.Ingest;
 namespace MetricaCrm.Commands.Commands
 {
     /// <summary>Reads CRM contacts from CSV exports or pipeline objects into normalised client objects.</summary>
-    [Cmdlet(VerbsData.Import, "CrmClient", DefaultParameterSetName = "Path")]
+    [Cmdlet(VerbsData.Import, "CrmClient")]
     [Alias("Import-CrmClients")]
     [OutputType(typeof(CrmClient))]
     public sealed class ImportCrmClientCommand : ImportCrmRecordCommand<CrmClient>

@@ -6,7 +6,7 @@ using MetricaCrm.Engine.Orders;
 namespace MetricaCrm.Commands.Commands
 {
     /// <summary>Reads CRM orders from CSV exports or pipeline objects into normalised order objects.</summary>
-    [Cmdlet(VerbsData.Import, "CrmOrder", DefaultParameterSetName = "Path")]
+    [Cmdlet(VerbsData.Import, "CrmOrder")]
     [Alias("Import-CrmOrders")]
     [OutputType(typeof(CrmOrder))]
     public sealed class ImportCrmOrderCommand : ImportCrmRecordCommand<CrmOrder>

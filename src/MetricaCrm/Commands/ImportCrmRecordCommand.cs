@@ -28,22 +28,25 @@ namespace MetricaCrm.Commands.Commands
     /// </summary>
     public abstract class ImportCrmRecordCommand<T> : MetricaCmdlet where T : class
     {
-        private const string PathSet = "Path", ObjectSet = "Object";
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        /// <summary>CSV files (wildcards allowed).</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
-        [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        /// <summary>
+        /// Records from the pipeline (Import-Csv rows, DataRows, hashtables), bound by property name. File objects from
+        /// Get-ChildItem and path strings are read as files. (One parameter set: with a separate set for objects,
+        /// PowerShell commits to the Path set before it sees a pipeline object.)
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
         /// <summary>Comma, semicolon or tab. Absent: detected from the file.</summary>
-        [Parameter(ParameterSetName = PathSet)]
+        [Parameter]
         public char? Delimiter { get; set; }
 
         /// <summary>UTF8, Unicode, BigEndianUnicode, windows-1251... Absent: detected (BOM, UTF-8, Windows-1251).</summary>
-        [Parameter(ParameterSetName = PathSet)]
+        [Parameter]
         public string? Encoding { get; set; }
 
         /// <summary>The zone of date-times without an offset: a Windows or IANA id. Absent: this machine's zone.</summary>
@@ -109,9 +112,17 @@ namespace MetricaCrm.Commands.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == ObjectSet)
+            if (InputObject != null)
             {
-                if (InputObject == null) return;
+                switch (InputObject.BaseObject)
+                {
+                    case FileInfo file:
+                        ImportFile(file.FullName);
+                        return;
+                    case string path:
+                        foreach (var f in ResolveFiles(path)) ImportFile(f);
+                        return;
+                }
                 _objects ??= new ObjectRecords<T>(_normalizer, _columnMap, Constants);
                 var (names, values) = PropertyBag.Read(InputObject);
                 long number = _summary.Read + 1;
