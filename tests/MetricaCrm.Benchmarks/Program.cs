@@ -76,7 +76,7 @@ static class Bench
 
     public static int RunChild(string scenario, long rows, string file, string? api)
     {
-        var module = FindModule();
+        var module = MetricaCrm.Shell.PowerShellHost.FindModule();
         var iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule(new[] { module });
         using var rs = RunspaceFactory.CreateRunspace(iss);
@@ -108,16 +108,6 @@ static class Bench
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         Console.WriteLine($"{scenario,-8} {rows,10:N0} {sw.Elapsed.TotalSeconds,8:F1} {rows / sw.Elapsed.TotalSeconds,10:N0} {peak,8:F0}");
         return 0;
-    }
-
-    private static string FindModule()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var c = Path.Combine(dir.FullName, "out", "MetricaCrm", "MetricaCrm.psd1");
-            if (File.Exists(c)) return c;
-        }
-        throw new FileNotFoundException("out/MetricaCrm/MetricaCrm.psd1 not found");
     }
 
     private static int FreePort()

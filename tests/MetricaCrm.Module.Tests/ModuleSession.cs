@@ -51,18 +51,7 @@ public sealed class ModuleSession : IAsyncDisposable
     public string WorkDir { get; }
     public HttpClient Http { get; }
 
-    public static string ModulePath
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "out", "MetricaCrm", "MetricaCrm.psd1");
-                if (File.Exists(candidate)) return candidate;
-            }
-            throw new FileNotFoundException("out/MetricaCrm/MetricaCrm.psd1 not found; build MetricaCrm.sln first.");
-        }
-    }
+    public static string ModulePath => MetricaCrm.Shell.PowerShellHost.FindModule();
 
     public static async Task<ModuleSession> StartAsync(string token = SandboxOptions.DefaultToken, TimeSpan? listingDelay = null)
     {

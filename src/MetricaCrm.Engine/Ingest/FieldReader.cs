@@ -178,8 +178,17 @@ namespace MetricaCrm.Engine.Ingest
             return result.ToArray();
         }
 
+        /// <summary>The e-mail and phone identifiers of a row (emails, phones, emails_md5, phones_md5), hashed as the options say.</summary>
+        public (string[] Emails, string[] Phones, string[] EmailsMd5, string[] PhonesMd5) ContactIdentifiers()
+        {
+            string[] emails = Emails("emails"), phones = Phones("phones");
+            string[] emailsMd5 = Md5List("emails_md5"), phonesMd5 = Md5List("phones_md5");
+            ApplyHashing(ref emails, ref phones, ref emailsMd5, ref phonesMd5);
+            return (emails, phones, emailsMd5, phonesMd5);
+        }
+
         /// <summary>Turns raw phones and e-mails into hashes when -HashIdentifiers is on, merging hashes found in any column.</summary>
-        public void ApplyHashing(ref string[] emails, ref string[] phones, ref string[] emailsMd5, ref string[] phonesMd5)
+        private void ApplyHashing(ref string[] emails, ref string[] phones, ref string[] emailsMd5, ref string[] phonesMd5)
         {
             if (!_options.HashIdentifiers && _emailHashes == null && _phoneHashes == null) return;
             var em = new List<string>(emailsMd5);

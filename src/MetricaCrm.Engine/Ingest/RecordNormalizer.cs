@@ -68,13 +68,8 @@ namespace MetricaCrm.Engine.Ingest
                 SourceFile = source,
                 SourceLine = line,
             };
-            string[] emails = r.Emails("emails"), phones = r.Phones("phones");
-            string[] emailsMd5 = r.Md5List("emails_md5"), phonesMd5 = r.Md5List("phones_md5");
-            r.ApplyHashing(ref emails, ref phones, ref emailsMd5, ref phonesMd5);
-            order.Emails = emails;
-            order.Phones = phones;
-            order.EmailsMd5 = emailsMd5;
-            order.PhonesMd5 = phonesMd5;
+            var ids = r.ContactIdentifiers();
+            (order.Emails, order.Phones, order.EmailsMd5, order.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
             if (r.Faults.Count == 0 && !order.HasIdentifier)
                 r.Fault("client_ids", "NoIdentifier", null, "at least one ClientID, phone or e-mail: Metrica cannot match an order without one");
             return order;
@@ -97,13 +92,8 @@ namespace MetricaCrm.Engine.Ingest
                 SourceFile = source,
                 SourceLine = line,
             };
-            string[] emails = r.Emails("emails"), phones = r.Phones("phones");
-            string[] emailsMd5 = r.Md5List("emails_md5"), phonesMd5 = r.Md5List("phones_md5");
-            r.ApplyHashing(ref emails, ref phones, ref emailsMd5, ref phonesMd5);
-            client.Emails = emails;
-            client.Phones = phones;
-            client.EmailsMd5 = emailsMd5;
-            client.PhonesMd5 = phonesMd5;
+            var ids = r.ContactIdentifiers();
+            (client.Emails, client.Phones, client.EmailsMd5, client.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
             return client;
         }
     }
