@@ -69,6 +69,13 @@ public sealed class SandboxServer : IAsyncDisposable
             else if (state.TakeFault(path) is FaultRule fault)
             {
                 if (fault.ValidationFailed) ctx.Items["validation-failed"] = true;
+                else if (fault.DropConnection)
+                {
+                    if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.TransferEncoding.Count > 0) await ctx.Request.Body.CopyToAsync(Stream.Null);
+                    state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", scheme, valid, 0, ctx.Request.ContentLength ?? 0));
+                    ctx.Abort();
+                    return;
+                }
                 else
                 {
                 if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);

@@ -75,6 +75,8 @@ public sealed class FaultRule
     public string? Message { get; set; }
     /// <summary>Answer 200 with api_validation_status FAILED instead of an HTTP error (uploads only).</summary>
     public bool ValidationFailed { get; set; }
+    /// <summary>Read the request, then drop the connection without an answer: the client cannot know whether it was applied.</summary>
+    public bool DropConnection { get; set; }
 }
 
 public sealed class SandboxOptions

@@ -183,6 +183,30 @@ public sealed class SendPipelineTests
     }
 
     [Fact]
+    public async Task Dropped_connection_is_retried_for_a_replay_safe_upload()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", DropConnection = true, Times = 1 });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file)); // merge mode SAVE: the same file twice gives the same data
+        Assert.Empty(r.Errors);
+        Assert.Equal(new[] { 0, 200 }, s.Requests("/data/simple_orders").Select(q => q.Status));
+        Assert.Single(await s.StoredOrdersAsync(12345));
+    }
+
+    [Fact]
+    public async Task Append_upload_dropped_mid_request_is_not_repeated()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", DropConnection = true, Times = 1 });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file, "-MergeMode Append"));
+        Assert.Single(s.Requests("/data/simple_orders"));
+        Assert.Equal("MetricaUnreachable", Assert.Single(r.ErrorIds));
+        Assert.Contains("may have reached Metrica", r.Errors[0].Exception.Message);
+    }
+
+    [Fact]
     public async Task Append_upload_with_unknown_outcome_is_not_repeated()
     {
         await using var s = await ModuleSession.StartAsync();
