@@ -15,6 +15,7 @@
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
         'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
     )
+    FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
     AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions')
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -18,13 +18,16 @@ public sealed class SendPipelineTests
     public async Task Module_exports_the_cmdlets_and_plural_aliases()
     {
         await using var s = await ModuleSession.StartAsync();
-        var r = s.Run("(Get-Module MetricaCrm).ExportedCommands.Keys | Sort-Object");
         var r2 = s.Run("Get-Command -Module MetricaCrm | ForEach-Object Name");
         var names = r2.Output.Select(o => o.ToString()).ToList();
         foreach (var n in new[] { "Import-CrmOrder", "Import-CrmOrders", "Convert-MetricaStatus", "Send-MetricaConversion", "Send-MetricaConversions", "Get-MetricaUploadStatus", "Import-CrmClient", "Import-CrmClients" })
             Assert.Contains(n, names);
         var aliasTarget = s.Run("(Get-Command Send-MetricaConversions).ResolvedCommandName").Output.Single().ToString();
         Assert.Equal("Send-MetricaConversion", aliasTarget);
+        var formats = s.Run("(Get-Module MetricaCrm).ExportedFormatFiles").Output.Select(o => Path.GetFileName(o.ToString())).ToList();
+        Assert.Equal(new[] { "MetricaCrm.Format.ps1xml" }, formats);
+        // The reference System.Management.Automation.dll is never shipped.
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(ModuleSession.ModulePath)!, "System.Management.Automation.dll", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using MetricaCrm.Engine.Metrica;
 namespace MetricaCrm.Commands.Infrastructure
 {
     /// <summary>Parameters and plumbing of the cmdlets that talk to Metrica: counter, token, API address, retries.</summary>
-    public abstract class MetricaApiCmdlet : MetricaCmdlet
+    public abstract class MetricaApiCmdlet : MetricaCmdlet, IDisposable
     {
         public const string TokenVariable = "METRICA_TOKEN";
         public const string ApiUriVariable = "METRICA_API_URI";
@@ -76,10 +76,11 @@ namespace MetricaCrm.Commands.Infrastructure
             return new ErrorRecord(ex, ex.ErrorId, category, target);
         }
 
-        protected override void EndProcessing()
+        /// <summary>PowerShell disposes cmdlets at the end of the pipeline, also after a terminating error or Ctrl+C.</summary>
+        public void Dispose()
         {
-            base.EndProcessing();
             _client?.Dispose();
+            _client = null;
         }
     }
 }
