@@ -85,6 +85,22 @@ public sealed class IngestionTests
     }
 
     [Fact]
+    public async Task Rows_of_the_wrong_shape_are_rejected_not_guessed()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", "id,create_date_time,phones,revenue,currency\n" +
+            "A-1,2026-10-02 10:00,89995551111,1,234.50,RUB\n" +                // unquoted comma shifts the columns
+            "A-2,2026-10-02 10:00,89995552222,10,RUB\n" +
+            "A-3,2026-10-02 10:00,\"89995553333,10,RUB\nA-4,2026-10-02 10:00,89995554444,10,RUB\n"); // never closed
+        var r = s.Run($"Import-CrmOrder '{file}' -TimeZone UTC");
+        Assert.Equal(new[] { "A-2" }, r.Output.Select(o => (string)o.Properties["Id"].Value));
+        Assert.Equal(new[] { "FieldCountMismatch", "MalformedCsv" }, r.ErrorIds);
+        Assert.Contains("line 2", r.Errors[0].Exception.Message);
+        Assert.Contains("line 4", r.Errors[1].Exception.Message);
+        Assert.Contains("nothing after this line was imported", r.Errors[1].Exception.Message);
+    }
+
+    [Fact]
     public async Task Header_only_file_gives_zero_rows_and_no_error()
     {
         await using var s = await ModuleSession.StartAsync();

@@ -210,6 +210,19 @@ public sealed class SendPipelineTests
     }
 
     [Fact]
+    public async Task After_an_access_refusal_no_further_batch_is_sent_and_counts_still_add_up()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 403, ErrorType = "access_denied", Message = "Access is denied", Times = 1 });
+        var rows = Enumerable.Range(1, 5).Select(i => $"A-{i},2026-10-02 10:07:00,,,u{i}@b.ru,,paid,,,,").ToArray();
+        var file = s.WriteFile("orders.csv", Orders(rows));
+        var r = s.Run(Pipeline(file, "-BatchSize 2"));
+        Assert.Equal("MetricaAccessDenied", Assert.Single(r.ErrorIds));
+        Assert.Single(s.Requests("/data/simple_orders"));
+        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 5, uploaded 0, rejected 0, failed uploads 5");
+    }
+
+    [Fact]
     public async Task Append_upload_with_unknown_outcome_is_not_repeated()
     {
         await using var s = await ModuleSession.StartAsync();

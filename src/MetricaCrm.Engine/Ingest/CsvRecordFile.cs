@@ -23,6 +23,8 @@ namespace MetricaCrm.Engine.Ingest
     {
         private readonly CsvReader _reader;
         private readonly RecordNormalizer<T> _normalizer;
+        // Malformed records the reader reported, by record number (header = 1); the reader may report them ahead.
+        private readonly Dictionary<long, CsvMalformedRecord> _malformed = new Dictionary<long, CsvMalformedRecord>();
 
         public CsvRecordFile(string path, RecordNormalizer<T> normalizer, CsvFileOptions? options = null,
             IDictionary<string, string>? columnMap = null, IDictionary<string, string?>? constants = null)
@@ -38,6 +40,7 @@ namespace MetricaCrm.Engine.Ingest
                 TrackLineNumbers = true,
                 Encoding = Encoding,
                 SkipEmptyLines = true,
+                OnMalformedRecord = record => _malformed[record.RecordNumber] = record,
             };
             _reader = CsvReader.FromFile(path, readerOptions);
             try
@@ -81,6 +84,13 @@ namespace MetricaCrm.Engine.Ingest
             {
                 cancellation.ThrowIfCancellationRequested();
                 int fieldCount = _reader.FieldCount;
+                long line = _reader.LineNumber;
+                var broken = Malformed(fieldCount, columns);
+                if (broken != null)
+                {
+                    yield return new ImportItem<T>(null, new RowRejection(Path, line, new[] { broken }, raw()), null);
+                    continue;
+                }
                 var values = new string?[sourceIndex.Count];
                 for (int f = 0; f < values.Length; f++)
                 {
@@ -88,9 +98,34 @@ namespace MetricaCrm.Engine.Ingest
                     values[f] = i < 0 ? binding.Constants[f] : i < fieldCount ? _reader.GetString(i) : null;
                 }
                 // raw() reads the current record: Normalize calls it before the reader moves on.
-                yield return _normalizer.Normalize(binding, values, Path, _reader.LineNumber, raw);
+                yield return _normalizer.Normalize(binding, values, Path, line, raw);
             }
         }
+
+        /// <summary>
+        /// A row whose shape cannot be trusted: a different number of fields than the header (an unquoted delimiter
+        /// inside a value shifts every column after it), or broken quoting. Such a row is rejected, never guessed at.
+        /// A quote inside an unquoted value (Ivan "Horns" LLC) is read as text, as it is in Excel.
+        /// </summary>
+        private RowFault? Malformed(int fieldCount, int columns)
+        {
+            long recordNumber = _reader.RowNumber + 1; // the reader's record numbers count the header
+            if (_malformed.TryGetValue(recordNumber, out var m))
+            {
+                _malformed.Remove(recordNumber);
+                if (m.Reason == CsvMalformedReason.UnterminatedQuote)
+                    return new RowFault("MalformedCsv", "(row)", Truncate(m.RawRecord),
+                        "a closing quote: this quote is never closed, so the rest of the file was read as one value and nothing after this line was imported");
+                if (m.Reason == CsvMalformedReason.TextAfterClosingQuote)
+                    return new RowFault("MalformedCsv", "(row)", Truncate(m.RawRecord), "a delimiter right after a closing quote (text after a quoted value)");
+            }
+            if (fieldCount != columns)
+                return new RowFault("FieldCountMismatch", "(row)", Truncate(System.Text.Encoding.UTF8.GetString(_reader.RawRecord.ToArray())),
+                    $"{columns} fields as in the header, not {fieldCount}: an unquoted delimiter inside a value shifts the columns after it");
+            return null;
+        }
+
+        private static string Truncate(string s) => s.Length <= 200 ? s : s.Substring(0, 200) + "...";
 
         public void Dispose() => _reader.Dispose();
     }

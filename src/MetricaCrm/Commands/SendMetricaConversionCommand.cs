@@ -55,6 +55,8 @@ namespace MetricaCrm.Commands.Commands
         private readonly List<MetricaUpload> _uploads = new List<MetricaUpload>();
         private long _received, _sent, _rejected, _declined, _failedRows;
         private ProgressRecord? _progress;
+        /// <summary>Set when Metrica refused the token or the counter: the remaining uploads would all fail the same way.</summary>
+        private string? _refused;
 
         protected override void BeginProcessing()
         {
@@ -148,6 +150,12 @@ namespace MetricaCrm.Commands.Commands
         private void Upload(string file, long rows)
         {
             string action = $"Upload {rows} order(s) as simple_orders (merge_mode={MergeMode.ToString().ToUpperInvariant()})";
+            if (_refused != null)
+            {
+                _failedRows += rows;
+                WriteVerbose($"Not uploading {rows} order(s): {_refused}");
+                return;
+            }
             if (!ShouldProcess($"Metrica counter {CounterId}", action))
             {
                 _declined += rows;
@@ -164,6 +172,8 @@ namespace MetricaCrm.Commands.Commands
             {
                 _failedRows += rows;
                 WriteError(ApiError(ex, CounterId));
+                if (ex.StatusCode == System.Net.HttpStatusCode.Unauthorized || ex.StatusCode == System.Net.HttpStatusCode.Forbidden)
+                    _refused = $"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}";
                 return;
             }
             upload.RowsSent = rows;
