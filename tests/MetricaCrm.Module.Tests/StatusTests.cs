@@ -54,6 +54,8 @@ public sealed class StatusTests
         var warning = Assert.Single(r.Warnings).Message;
         Assert.Contains("'На удержании' (2)", warning);
         Assert.Contains("'Спорный' (1)", warning);
+        Assert.Contains(r.Information, i => i.MessageData.ToString() ==
+            "Convert-MetricaStatus: received 6, mapped 3, sent as goal 0, kept 0, skipped 0, unmapped errors 3");
     }
 
     [Fact]

@@ -41,7 +41,8 @@ namespace MetricaCrm.Commands.Commands
         public long CounterId { get; set; }
 
         private StatusConverter _converter = null!;
-        private long _skipped;
+        private readonly Dictionary<StatusOutcome, long> _counts = new Dictionary<StatusOutcome, long>();
+        private long _received;
 
         protected override void BeginProcessing()
         {
@@ -141,10 +142,11 @@ namespace MetricaCrm.Commands.Commands
             string? crmStatus = order != null ? order.OrderStatus : PropertyBag.Text(statusProperty?.Value);
 
             var outcome = _converter.Convert(crmStatus, out var metricaStatus);
+            _received++;
+            _counts[outcome] = _counts.TryGetValue(outcome, out var n) ? n + 1 : 1;
             switch (outcome)
             {
                 case StatusOutcome.Skipped:
-                    _skipped++;
                     WriteVerbose($"Skipped order {Describe(order, InputObject)}: status '{crmStatus}' is not mapped.");
                     return;
                 case StatusOutcome.Unmapped:
@@ -199,6 +201,11 @@ namespace MetricaCrm.Commands.Commands
                 WriteWarning($"{total} order(s) had {unmapped.Count} unmapped status(es), {action}: " +
                     string.Join(", ", unmapped.Select(p => $"'{p.Key}' ({p.Value})")) + ". Add them to the map once to fix every run.");
             }
+            long Count(StatusOutcome o) => _counts.TryGetValue(o, out var n) ? n : 0;
+            WriteInformation(new InformationRecord(
+                $"Convert-MetricaStatus: received {_received}, mapped {Count(StatusOutcome.Mapped)}, sent as goal {Count(StatusOutcome.Other)}, " +
+                $"kept {Count(StatusOutcome.Kept)}, skipped {Count(StatusOutcome.Skipped)}, unmapped errors {Count(StatusOutcome.Unmapped)}",
+                MyInvocation.MyCommand.Name), new[] { "Summary" });
             base.EndProcessing();
         }
     }
