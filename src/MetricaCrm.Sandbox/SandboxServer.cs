@@ -58,6 +58,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             var path = ctx.Request.Path.Value ?? "";
             if (path.StartsWith("/sandbox/", StringComparison.Ordinal)) { await next(); return; }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             string auth = ctx.Request.Headers.Authorization.ToString();
             string scheme = auth.Split(' ', 2)[0];
             bool valid = auth == "OAuth " + options.Token;
@@ -91,7 +92,7 @@ public sealed class SandboxServer : IAsyncDisposable
             }
             else await next();
             state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "",
-                scheme, valid, ctx.Response.StatusCode, ctx.Request.ContentLength ?? 0));
+                scheme, valid, ctx.Response.StatusCode, ctx.Request.ContentLength ?? 0, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
         });
 
         app.MapGet("/management/v1/counter/{id:long}", (long id) =>

@@ -62,7 +62,7 @@ public sealed class CounterState
 }
 
 /// <summary>A request as the sandbox saw it; the Authorization header is never kept, only whether it was valid.</summary>
-public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, string Query, string AuthScheme, bool TokenValid, int Status, long BodyBytes);
+public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, string Query, string AuthScheme, bool TokenValid, int Status, long BodyBytes, double Milliseconds = 0);
 
 /// <summary>A failure to inject: the next <see cref="Times"/> requests whose path contains <see cref="PathContains"/> get it.</summary>
 public sealed class FaultRule

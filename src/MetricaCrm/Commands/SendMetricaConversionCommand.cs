@@ -57,6 +57,7 @@ namespace MetricaCrm.Commands.Commands
         private ProgressRecord? _progress;
         /// <summary>Set when Metrica refused the token or the counter: the remaining uploads would all fail the same way.</summary>
         private string? _refused;
+        private (System.Threading.Tasks.Task<MetricaUpload> Task, string File, long Rows)? _inFlight;
 
         protected override void BeginProcessing()
         {
@@ -118,6 +119,7 @@ namespace MetricaCrm.Commands.Commands
                 if (Batcher().LastSplitReason != null) WriteWarning($"Order id repeats: {Batcher().LastSplitReason}.");
                 Upload(completed.Path, completed.Rows);
             }
+            if (_inFlight != null && (_received & 1023) == 0) DrainPosted(); // the upload's verbose messages
             if (_received % 10000 == 0)
             {
                 _progress!.StatusDescription = $"{_received:N0} orders received, {_sent:N0} uploaded";
@@ -147,8 +149,13 @@ namespace MetricaCrm.Commands.Commands
             WriteError(new ErrorRecord(new InvalidDataException(rejection.Message), rejection.Rule, ErrorCategory.InvalidData, target));
         }
 
+        /// <summary>
+        /// Starts uploading a completed file. Uploads run one after another, in input order, but each runs while the
+        /// next file is being written, so reading, normalising and uploading overlap.
+        /// </summary>
         private void Upload(string file, long rows)
         {
+            FinishUpload();
             string action = $"Upload {rows} order(s) as simple_orders (merge_mode={MergeMode.ToString().ToUpperInvariant()})";
             if (_refused != null)
             {
@@ -163,10 +170,19 @@ namespace MetricaCrm.Commands.Commands
             }
             _progress!.StatusDescription = $"Uploading {rows:N0} orders ({_sent:N0} sent so far)";
             WriteProgress(_progress);
+            _inFlight = (Start((client, ct) => client.UploadSimpleOrdersAsync(CounterId, file, MergeMode, ct)), file, rows);
+        }
+
+        /// <summary>Waits for the upload in flight, if any, and reports it.</summary>
+        private void FinishUpload()
+        {
+            if (_inFlight is not { } pending) return;
+            _inFlight = null;
+            var (task, file, rows) = pending;
             MetricaUpload upload;
             try
             {
-                upload = Call((client, ct) => client.UploadSimpleOrdersAsync(CounterId, file, MergeMode, ct));
+                upload = Run(_ => task);
             }
             catch (MetricaApiException ex)
             {
@@ -198,6 +214,7 @@ namespace MetricaCrm.Commands.Commands
             {
                 var last = _batcher?.Complete();
                 if (last != null) Upload(last.Path, last.Rows);
+                FinishUpload();
                 if (Wait) foreach (var upload in _uploads) WriteObject(WaitFor(upload));
             }
             finally

@@ -32,6 +32,14 @@ namespace MetricaCrm.Commands.Infrastructure
 
         private MetricaClient Client => _client ??= CreateClient();
 
+        /// <summary>Starts a call to Metrica in the background; finish it with Run(_ => task) on the pipeline thread.</summary>
+        protected System.Threading.Tasks.Task<T> Start<T>(Func<MetricaClient, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> call)
+        {
+            var client = Client;
+            var stop = StopToken;
+            return System.Threading.Tasks.Task.Run(() => call(client, stop));
+        }
+
         /// <summary>Calls Metrica off the pipeline thread; the client (and its token check) is created on it first.</summary>
         protected T Call<T>(Func<MetricaClient, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> call)
         {
