@@ -133,6 +133,20 @@ public sealed class SendPipelineTests
     }
 
     [Fact]
+    public async Task Collections_passed_by_name_are_taken_item_by_item()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run("$rows = @([pscustomobject]@{ id = 'A-1'; created = '2026-10-02 10:07'; email = 'a@b.ru'; status = 'paid' }, " +
+                      "[pscustomobject]@{ id = 'A-2'; created = '2026-10-02 10:07'; email = 'b@b.ru'; status = 'new' }); " +
+                      "$orders = Import-CrmOrder -InputObject $rows -TimeZone UTC; " +
+                      $"$mapped = Convert-MetricaStatus -InputObject $orders -Map {Map}; " +
+                      $"Send-MetricaConversion -InputObject $mapped -CounterId 12345 {ModuleSession.Api}");
+        Assert.Empty(r.Errors);
+        Assert.Equal(2L, Assert.Single(r.Output).Properties["RowsSent"].Value);
+        Assert.Equal(new[] { "PAID", "IN_PROGRESS" }, (await s.StoredOrdersAsync(12345)).Select(o => o.OrderStatus));
+    }
+
+    [Fact]
     public async Task WhatIf_sends_nothing_and_says_what_would_be_sent()
     {
         await using var s = await ModuleSession.StartAsync();

@@ -136,9 +136,13 @@ namespace MetricaCrm.Commands.Commands
 
         protected override void ProcessRecord()
         {
-            if (InputObject == null) return;
-            var order = InputObject.BaseObject as CrmOrder;
-            PSPropertyInfo? statusProperty = order == null ? FindStatusProperty(InputObject) : null;
+            foreach (var item in Items(InputObject)) Process(item);
+        }
+
+        private void Process(PSObject input)
+        {
+            var order = input.BaseObject as CrmOrder;
+            PSPropertyInfo? statusProperty = order == null ? FindStatusProperty(input) : null;
             string? crmStatus = order != null ? order.OrderStatus : PropertyBag.Text(statusProperty?.Value);
 
             var outcome = _converter.Convert(crmStatus, out var metricaStatus);
@@ -147,15 +151,15 @@ namespace MetricaCrm.Commands.Commands
             switch (outcome)
             {
                 case StatusOutcome.Skipped:
-                    WriteVerbose($"Skipped order {Describe(order, InputObject)}: status '{crmStatus}' is not mapped.");
+                    WriteVerbose($"Skipped order {Describe(order, input)}: status '{crmStatus}' is not mapped.");
                     return;
                 case StatusOutcome.Unmapped:
                     var ex = new InvalidDataException(
-                        $"Order {Describe(order, InputObject)}: CRM status '{crmStatus}' has no Metrica status in the map. Add it to -Map, or choose -Unmapped Skip|Keep|Other.");
-                    WriteError(new ErrorRecord(ex, "UnmappedStatus", ErrorCategory.InvalidData, InputObject));
+                        $"Order {Describe(order, input)}: CRM status '{crmStatus}' has no Metrica status in the map. Add it to -Map, or choose -Unmapped Skip|Keep|Other.");
+                    WriteError(new ErrorRecord(ex, "UnmappedStatus", ErrorCategory.InvalidData, input));
                     return;
                 case StatusOutcome.Kept:
-                    WriteObject(InputObject);
+                    WriteObject(input);
                     return;
             }
             if (order != null)
@@ -164,10 +168,10 @@ namespace MetricaCrm.Commands.Commands
                 WriteObject(order);
                 return;
             }
-            var existing = InputObject.Properties["MetricaStatus"];
+            var existing = input.Properties["MetricaStatus"];
             if (existing != null && existing.IsSettable) existing.Value = metricaStatus;
-            else InputObject.Properties.Add(new PSNoteProperty("MetricaStatus", metricaStatus));
-            WriteObject(InputObject);
+            else input.Properties.Add(new PSNoteProperty("MetricaStatus", metricaStatus));
+            WriteObject(input);
         }
 
         private static PSPropertyInfo? FindStatusProperty(PSObject obj)

@@ -114,19 +114,7 @@ namespace MetricaCrm.Commands.Commands
         {
             if (InputObject != null)
             {
-                switch (InputObject.BaseObject)
-                {
-                    case FileInfo file:
-                        ImportFile(file.FullName);
-                        return;
-                    case string path:
-                        foreach (var f in ResolveFiles(path)) ImportFile(f);
-                        return;
-                }
-                _objects ??= new ObjectRecords<T>(_normalizer, _columnMap, Constants);
-                var (names, values) = PropertyBag.Read(InputObject);
-                long number = _summary.Read + 1;
-                Emit(_objects.Normalize(names, values, "pipeline object", number));
+                foreach (var item in Items(InputObject)) ProcessInput(item);
                 return;
             }
             foreach (var p in Path)
@@ -134,6 +122,23 @@ namespace MetricaCrm.Commands.Commands
                 foreach (var file in ResolveFiles(p))
                     ImportFile(file);
             }
+        }
+
+        private void ProcessInput(PSObject input)
+        {
+            switch (input.BaseObject)
+            {
+                case FileInfo file:
+                    ImportFile(file.FullName);
+                    return;
+                case string path:
+                    foreach (var f in ResolveFiles(path)) ImportFile(f);
+                    return;
+            }
+            _objects ??= new ObjectRecords<T>(_normalizer, _columnMap, Constants);
+            var (names, values) = PropertyBag.Read(input);
+            long number = _summary.Read + 1;
+            Emit(_objects.Normalize(names, values, "pipeline object", number));
         }
 
         private IEnumerable<string> ResolveFiles(string path)

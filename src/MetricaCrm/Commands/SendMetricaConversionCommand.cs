@@ -98,9 +98,13 @@ namespace MetricaCrm.Commands.Commands
 
         protected override void ProcessRecord()
         {
-            if (InputObject == null) return;
+            foreach (var item in Items(InputObject)) Process(item);
+        }
+
+        private void Process(PSObject input)
+        {
             _received++;
-            var order = InputObject.BaseObject as CrmOrder ?? FromObject(InputObject);
+            var order = input.BaseObject as CrmOrder ?? FromObject(input);
             if (order == null) return;
 
             var fault = OrderBatcher.ResolveStatus(order, out var status);

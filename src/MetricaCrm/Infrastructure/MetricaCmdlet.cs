@@ -52,6 +52,18 @@ namespace MetricaCrm.Commands.Infrastructure
             if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
         }
 
+        /// <summary>The items of -InputObject: a collection passed by name (-InputObject $rows) is taken item by item.</summary>
+        protected static System.Collections.Generic.IEnumerable<PSObject> Items(PSObject? input)
+        {
+            if (input == null) yield break;
+            if (input.BaseObject is System.Collections.IEnumerable list && !(input.BaseObject is string) && !(input.BaseObject is System.Collections.IDictionary))
+            {
+                foreach (var item in list)
+                    if (item != null) yield return PSObject.AsPSObject(item);
+            }
+            else yield return input;
+        }
+
         protected bool IsWhatIf()
         {
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var v) && v is SwitchParameter s) return s.IsPresent;
