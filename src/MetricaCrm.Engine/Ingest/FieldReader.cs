@@ -93,30 +93,20 @@ namespace MetricaCrm.Engine.Ingest
             return raw == null ? null : Take(name, raw, CurrencyCodes.Normalize(raw), v => v);
         }
 
-        public string[] Phones(string name)
-        {
-            var raw = Raw(name);
-            if (raw == null) return Array.Empty<string>();
-            var result = new List<string>(1);
-            foreach (var part in MultiValue.Split(raw))
-            {
-                if (IdentifierHash.IsMd5Hex(part)) { (_phoneHashes ??= new List<string>()).Add(part.ToLowerInvariant()); continue; }
-                var n = _options.Phones.Normalize(part);
-                var v = Take(name, part, n, x => x);
-                if (v != null && !result.Contains(v)) result.Add(v);
-            }
-            return result.ToArray();
-        }
+        public string[] Phones(string name) => Identifiers(name, _options.Phones.Normalize, ref _phoneHashes);
 
-        public string[] Emails(string name)
+        public string[] Emails(string name) => Identifiers(name, EmailNormalizer.Normalize, ref _emailHashes);
+
+        /// <summary>Every value of a multi-value cell, normalised and de-duplicated; values that already are MD5 hashes go to <paramref name="hashes"/>.</summary>
+        private string[] Identifiers(string name, Func<string, Normalized<string>> normalize, ref List<string>? hashes)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
             var result = new List<string>(1);
             foreach (var part in MultiValue.Split(raw))
             {
-                if (IdentifierHash.IsMd5Hex(part)) { (_emailHashes ??= new List<string>()).Add(part.ToLowerInvariant()); continue; }
-                var v = Take(name, part, EmailNormalizer.Normalize(part), x => x);
+                if (IdentifierHash.IsMd5Hex(part)) { (hashes ??= new List<string>()).Add(part.ToLowerInvariant()); continue; }
+                var v = Take(name, part, normalize(part), x => x);
                 if (v != null && !result.Contains(v)) result.Add(v);
             }
             return result.ToArray();
