@@ -184,6 +184,20 @@ public sealed class SendPipelineTests
         Assert.Single(await s.StoredOrdersAsync(12345));
     }
 
+    [Fact]
+    public async Task A_quota_that_resets_in_an_hour_is_not_waited_for()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 429, RetryAfterSeconds = 3600, ErrorType = "quota_requests_by_uid", Times = 5 });
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var started = DateTime.UtcNow;
+        var r = s.Run(Pipeline(file));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+        Assert.Single(s.Requests("/data/simple_orders"));
+        Assert.Equal("MetricaQuotaRequestsByUid", Assert.Single(r.ErrorIds));
+        Assert.Equal(ErrorCategory.LimitsExceeded, r.Errors[0].CategoryInfo.Category);
+    }
+
     [Theory]
     [InlineData(400, "invalid_parameter", "MetricaInvalidParameter")]
     [InlineData(403, "access_denied", "MetricaAccessDenied")]
