@@ -275,7 +275,7 @@ public sealed class SendPipelineTests
         var bad = s.Run(Pipeline(file, "-Verbose"));
         Assert.Equal("MetricaInvalidToken", Assert.Single(bad.ErrorIds));
         Assert.DoesNotContain(secret, bad.AllText());
-        Assert.Single(s.Sandbox.State.Requests.Where(q => q.Status == 403)); // 403 is never retried
+        Assert.Single(s.Sandbox.State.Requests, q => q.Status == 403); // 403 is never retried
     }
 
     [Fact]

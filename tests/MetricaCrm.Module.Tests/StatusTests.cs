@@ -10,7 +10,7 @@ public sealed class StatusTests
         "A-4,2026-10-02 10:00:00,d@b.ru,На удержании\nA-5,2026-10-02 10:00:00,e@b.ru,на  удержании\nA-6,2026-10-02 10:00:00,f@b.ru,Спорный\n";
 
     private static Dictionary<string, object?> ById(RunResult r) =>
-        r.Output.ToDictionary(o => (string)o.Properties["Id"].Value, o => o.Properties["MetricaStatus"].Value);
+        r.Output.ToDictionary<PSObject, string, object?>(o => (string)o.Properties["Id"].Value, o => o.Properties["MetricaStatus"].Value);
 
     [Theory]
     [InlineData("psd1", "@{\n  'оплачен' = 'PAID'\n  'New' = 'in_progress'\n  'ОТМЕНЕН' = 'canceled'\n}\n")]
@@ -130,7 +130,7 @@ public sealed class StatusTests
                                 "@{ Id = 'cancelled_by_client'; Humanized = 'Cancelled by client'; Type = 'CANCELLED' }";
         var whatIf = s.Run($"{statuses} | Set-MetricaOrderStatus -CounterId 3 {ModuleSession.Api} -WhatIf");
         Assert.Empty(whatIf.Errors);
-        Assert.Empty(s.Requests("/schema/order_statuses").Where(q => q.Method == "POST"));
+        Assert.DoesNotContain(s.Requests("/schema/order_statuses"), q => q.Method == "POST");
         Assert.All(whatIf.Output, o => Assert.Equal("Add", o.Properties["Change"].Value.ToString()));
 
         var set = s.Run($"{statuses} | Set-MetricaOrderStatus -CounterId 3 {ModuleSession.Api} -Confirm:$false");
