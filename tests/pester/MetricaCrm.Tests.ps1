@@ -37,3 +37,19 @@ Describe 'MetricaCrm module' {
         $result | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Dependency isolation' {
+    It 'works in a fresh process where another Polly.Core was loaded first' {
+        $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+        $polly = Join-Path $nuget 'polly.core/8.5.2/lib/netstandard2.0/Polly.Core.dll'   # restored by the xUnit module tests
+        if (-not (Test-Path $polly)) { Set-ItResult -Skipped -Because "$polly is not restored (run dotnet test first)"; return }
+        $exe = (Get-Process -Id $PID).Path
+        $script = "Add-Type -Path '$polly'; Import-Module '$root/out/MetricaCrm/MetricaCrm.psd1'; " +
+            "Import-CrmOrder '$orders' -ErrorAction SilentlyContinue | Convert-MetricaStatus -Map @{ paid = 'PAID' } | " +
+            "Send-MetricaConversion -CounterId 1 -CounterTimeZone UTC -ApiBaseUri 'http://127.0.0.1:9' -WhatIf; " +
+            "([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Polly.Core' }).Count"
+        $out = & $exe -NoProfile -NonInteractive -Command $script
+        $LASTEXITCODE | Should -Be 0
+        [int]($out | Select-Object -Last 1) | Should -BeGreaterOrEqual 1
+    }
+}
