@@ -3,6 +3,17 @@
 # edition and that its cmdlets run without network. The HTTP and data behaviour is proven by the xUnit suites.
 BeforeAll {
     $root = Resolve-Path "$PSScriptRoot/../.."
+    # The Metrica sandbox, as a separate process on loopback (built by 'dotnet build MetricaCrm.sln').
+    $port = Get-Random -Minimum 20000 -Maximum 40000
+    $api = "http://127.0.0.1:$port/"
+    $sandboxDll = Get-ChildItem "$root/src/MetricaCrm.Sandbox/bin/*/net10.0/MetricaCrm.Sandbox.dll" | Select-Object -First 1
+    $sandbox = Start-Process dotnet -ArgumentList "`"$($sandboxDll.FullName)`"", '--urls', $api -PassThru -WindowStyle Hidden
+    $deadline = (Get-Date).AddSeconds(30)
+    do {
+        Start-Sleep -Milliseconds 300
+        $up = try { (Invoke-WebRequest "$($api)sandbox/requests" -UseBasicParsing).StatusCode -eq 200 } catch { $false }
+    } until ($up -or (Get-Date) -gt $deadline)
+    $token = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force
     Import-Module "$root/out/MetricaCrm/MetricaCrm.psd1" -Force
     $orders = Join-Path $TestDrive 'orders.csv'
     Set-Content -LiteralPath $orders -Encoding utf8 -Value @(
@@ -35,21 +46,36 @@ Describe 'MetricaCrm module' {
             Convert-MetricaStatus -Map @{ paid = 'PAID'; new = 'IN_PROGRESS' } |
             Send-MetricaConversion -CounterId 1 -CounterTimeZone 'Europe/Moscow' -ApiBaseUri 'http://127.0.0.1:9' -WhatIf
         $result | Should -BeNullOrEmpty
+        (Invoke-RestMethod "$($api)sandbox/requests") | Should -BeNullOrEmpty
+    }
+
+    It 'uploads to the sandbox and reads the upload back' {
+        $upload = Import-CrmOrder $orders -ErrorAction SilentlyContinue |
+            Convert-MetricaStatus -Map @{ paid = 'PAID'; new = 'IN_PROGRESS' } |
+            Send-MetricaConversion -CounterId 2 -ApiBaseUri $api -Token $token -Wait
+        $upload.Status | Should -Be 'PASSED'
+        $upload.RowsSent | Should -Be 1
+        (Get-MetricaUploadStatus -CounterId 2 -ApiBaseUri $api -Token $token -UploadId $upload.UploadId).ElementsCount | Should -Be 1
     }
 }
 
 Describe 'Dependency isolation' {
     It 'works in a fresh process where another Polly.Core was loaded first' {
+        # Restored by the xUnit module tests (PackageDownload). On Windows PowerShell 5.1 a copy with the same
+        # assembly version (every Polly.Core 8.x is 8.0.0.0) may be shared: .NET Framework has no load contexts.
         $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
-        $polly = Join-Path $nuget 'polly.core/8.5.2/lib/netstandard2.0/Polly.Core.dll'   # restored by the xUnit module tests
+        $polly = Join-Path $nuget 'polly.core/8.5.2/lib/netstandard2.0/Polly.Core.dll'
         if (-not (Test-Path $polly)) { Set-ItResult -Skipped -Because "$polly is not restored (run dotnet test first)"; return }
         $exe = (Get-Process -Id $PID).Path
         $script = "Add-Type -Path '$polly'; Import-Module '$root/out/MetricaCrm/MetricaCrm.psd1'; " +
-            "Import-CrmOrder '$orders' -ErrorAction SilentlyContinue | Convert-MetricaStatus -Map @{ paid = 'PAID' } | " +
-            "Send-MetricaConversion -CounterId 1 -CounterTimeZone UTC -ApiBaseUri 'http://127.0.0.1:9' -WhatIf; " +
-            "([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Polly.Core' }).Count"
+            "`$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force; " +
+            "`$u = Import-CrmOrder '$orders' -ErrorAction SilentlyContinue | Convert-MetricaStatus -Map @{ paid = 'PAID' } | " +
+            "Send-MetricaConversion -CounterId 3 -ApiBaseUri '$api' -Token `$t; `$u.Status"
         $out = & $exe -NoProfile -NonInteractive -Command $script
-        $LASTEXITCODE | Should -Be 0
-        [int]($out | Select-Object -Last 1) | Should -BeGreaterOrEqual 1
+        $out | Select-Object -Last 1 | Should -Be 'PASSED'
     }
+}
+
+AfterAll {
+    if ($sandbox -and -not $sandbox.HasExited) { Stop-Process -Id $sandbox.Id }
 }
