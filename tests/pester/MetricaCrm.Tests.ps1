@@ -44,7 +44,7 @@ Describe 'MetricaCrm module' {
     It 'maps statuses and sends nothing under -WhatIf' {
         $result = Import-CrmOrder $orders -ErrorAction SilentlyContinue |
             Convert-MetricaStatus -Map @{ paid = 'PAID'; new = 'IN_PROGRESS' } |
-            Send-MetricaConversion -CounterId 1 -CounterTimeZone 'Europe/Moscow' -ApiBaseUri 'http://127.0.0.1:9' -WhatIf
+            Send-MetricaConversion -CounterId 1 -ApiBaseUri $api -Token $token -WhatIf
         $result | Should -BeNullOrEmpty
         (Invoke-RestMethod "$($api)sandbox/requests") | Should -BeNullOrEmpty
     }
