@@ -36,6 +36,23 @@ public sealed class IsolationTests
         Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name is "MetricaCrm.Engine" or "PhoneNumbers" or "TimeZoneConverter");
     }
 
+    [Fact]
+    public void Cmdlet_and_loader_assemblies_reference_no_third_party_assembly()
+    {
+        // A direct reference would be resolved in PowerShell's shared context, outside the isolation.
+        var root = Path.GetDirectoryName(ModuleSession.ModulePath)!;
+        foreach (var dll in new[] { "MetricaCrm.dll", "MetricaCrm.Loader.dll", "MetricaCrm.Isolation.dll" })
+        {
+            using var stream = File.OpenRead(Path.Combine(root, dll));
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            var names = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToList();
+            Assert.All(names, n => Assert.True(
+                n is "mscorlib" or "netstandard" or "System.Management.Automation" or "MetricaCrm.Engine" || n.StartsWith("System", StringComparison.Ordinal),
+                $"{dll} references {n}"));
+        }
+    }
+
     private static string FileVersion(Assembly a) =>
         a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
 }

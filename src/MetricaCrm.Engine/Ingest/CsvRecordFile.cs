@@ -80,7 +80,7 @@ namespace MetricaCrm.Engine.Ingest
                 for (int i = 0; i < Math.Min(columns, _reader.FieldCount); i++) values[binding.Headers[i]] = _reader.GetString(i);
                 return values;
             };
-            while (_reader.Read())
+            while (ReadNext())
             {
                 cancellation.ThrowIfCancellationRequested();
                 int fieldCount = _reader.FieldCount;
@@ -99,6 +99,19 @@ namespace MetricaCrm.Engine.Ingest
                 }
                 // raw() reads the current record: Normalize calls it before the reader moves on.
                 yield return _normalizer.Normalize(binding, values, Path, line, raw);
+            }
+        }
+
+        /// <summary>Advances the reader; the reader's own exceptions become ours, so callers need not know CsvHelper.</summary>
+        private bool ReadNext()
+        {
+            try
+            {
+                return _reader.Read();
+            }
+            catch (CsvFormatException ex)
+            {
+                throw new CrmInputException("MalformedCsv", $"{Path}, line {ex.LineNumber}: {ex.Message}", ex);
             }
         }
 

@@ -105,7 +105,14 @@ namespace MetricaCrm.Commands.Commands
             if (RejectPath != null)
             {
                 var full = GetUnresolvedProviderPathFromPSPath(RejectPath);
-                _rejects = new RejectFile(full);
+                try
+                {
+                    _rejects = new RejectFile(full);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "RejectPathUnwritable", ErrorCategory.WriteError, full));
+                }
                 _summary.RejectPath = full;
             }
         }
@@ -182,16 +189,25 @@ namespace MetricaCrm.Commands.Commands
                     (reader.Binding.IgnoredHeaders.Count > 0 ? $"; ignored: {string.Join(", ", reader.Binding.IgnoredHeaders)}" : ""));
                 var progress = new ProgressRecord(1, $"{Noun}: {System.IO.Path.GetFileName(file)}", "Reading");
                 long rows = 0;
-                // Reading and normalising run one step ahead on another thread, while this one emits.
-                foreach (var item in ReadAhead(reader))
+                try
                 {
-                    Emit(item);
-                    if (++rows % 20000 == 0)
+                    // Reading and normalising run one step ahead on another thread, while this one emits.
+                    foreach (var item in ReadAhead(reader))
                     {
-                        progress.PercentComplete = reader.FileLength > 0 ? (int)Math.Min(99, reader.Position * 100 / reader.FileLength) : -1;
-                        progress.StatusDescription = $"{rows:N0} rows";
-                        WriteProgress(progress);
+                        Emit(item);
+                        if (++rows % 20000 == 0)
+                        {
+                            progress.PercentComplete = reader.FileLength > 0 ? (int)Math.Min(99, reader.Position * 100 / reader.FileLength) : -1;
+                            progress.StatusDescription = $"{rows:N0} rows";
+                            WriteProgress(progress);
+                        }
                     }
+                }
+                catch (Exception ex) when (ex is IOException || ex is CrmInputException)
+                {
+                    // The file went away or broke mid-way: what was read is out; say where reading stopped.
+                    WriteError(new ErrorRecord(new IOException($"{file}: reading stopped after {rows} rows: {ex.Message}", ex),
+                        ex is CrmInputException c ? c.ErrorId : "FileUnreadable", ErrorCategory.ReadError, file));
                 }
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
