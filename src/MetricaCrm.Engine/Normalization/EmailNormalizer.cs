@@ -35,7 +35,7 @@ namespace MetricaCrm.Engine.Normalization
                 if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.'))
                     return Normalized<string>.Fail("InvalidEmail", $"a domain of letters, digits, '-' and '.', not '{c}'");
 
-            string result = local + "@" + asciiDomain;
+            string result = ReferenceEquals(asciiDomain, domain) ? text : local + "@" + asciiDomain;
             string? note = result == raw ? null : asciiDomain != domain ? "e-mail lower-cased, domain converted to punycode" : "e-mail trimmed and lower-cased";
             return Normalized<string>.Success(result, note);
         }

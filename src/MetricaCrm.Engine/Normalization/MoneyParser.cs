@@ -13,6 +13,8 @@ namespace MetricaCrm.Engine.Normalization
 
         public static Normalized<decimal> Parse(string raw)
         {
+            if (IsPlain(raw) && decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
+                return Normalized<decimal>.Success(plain); // 1234 or 1234.56: nothing to interpret
             var sb = new StringBuilder(raw.Length);
             foreach (char c in raw)
             {
@@ -49,6 +51,19 @@ namespace MetricaCrm.Engine.Normalization
             if (value < 0) return Normalized<decimal>.Fail("NegativeAmount", "an amount of zero or more");
             string? note = canonical == raw ? null : "amount read as " + value.ToString(CultureInfo.InvariantCulture);
             return Normalized<decimal>.Success(value, note);
+        }
+
+        /// <summary>Digits with at most one '.', which is not followed by exactly three digits (1.234 stays ambiguous).</summary>
+        private static bool IsPlain(string s)
+        {
+            int dot = -1;
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (c == '.') { if (dot >= 0 || i == 0) return false; dot = i; }
+                else if (c < '0' || c > '9') return false;
+            }
+            return s.Length > 0 && dot != s.Length - 1 && (dot < 0 || s.Length - dot - 1 != 3);
         }
 
         private static int Count(string s, char c)

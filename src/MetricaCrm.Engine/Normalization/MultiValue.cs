@@ -10,7 +10,12 @@ namespace MetricaCrm.Engine.Normalization
 
         public static List<string> Split(string cell)
         {
-            var parts = new List<string>(1);
+            if (cell.IndexOfAny(Separators) < 0)
+            {
+                var single = cell.Trim(); // the usual case: one value, no split needed
+                return single.Length > 0 ? new List<string>(1) { single } : new List<string>(0);
+            }
+            var parts = new List<string>(2);
             foreach (var part in cell.Split(Separators, StringSplitOptions.RemoveEmptyEntries))
             {
                 var trimmed = part.Trim();
