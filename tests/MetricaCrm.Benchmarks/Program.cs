@@ -13,6 +13,11 @@ string? Arg(string name) => opts.TryGetValue(name, out var i) && i + 1 < args.Le
 if (Arg("--child") is string scenario)
     return Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"));
 
+// out/MetricaCrm holds whichever configuration was built last: say which one is measured.
+var moduleDll = Path.Combine(Path.GetDirectoryName(MetricaCrm.Shell.PowerShellHost.FindModule())!, "MetricaCrm.dll");
+var configuration = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyConfigurationAttribute>(
+    System.Reflection.Assembly.LoadFile(moduleDll))?.Configuration;
+Console.WriteLine($"module: {moduleDll} ({configuration} build){(configuration == "Release" ? "" : "  WARNING: not a Release build")}");
 var sizes = Arg("--rows") is string r ? new[] { long.Parse(r) } : new long[] { 100_000, 1_000_000 };
 var scenarios = Arg("--scenario") is string sc ? new[] { sc } : new[] { "import", "send" };
 Console.WriteLine($"{"scenario",-8} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");

@@ -41,6 +41,12 @@ namespace MetricaCrm.Engine.Normalization
         {
             if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Local;
             if (string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase)) return TimeZoneInfo.Utc;
+            // The runtime's own lookup first: on .NET (PowerShell 7) it knows IANA and Windows ids and is fast, while
+            // TZConvert enumerates every system zone on first use (over half a second). Windows PowerShell's
+            // .NET Framework knows only Windows ids, so IANA ids fall through to TZConvert there.
+            try { return TimeZoneInfo.FindSystemTimeZoneById(id!.Trim()); }
+            catch (TimeZoneNotFoundException) { }
+            catch (InvalidTimeZoneException) { }
             if (TZConvert.TryGetTimeZoneInfo(id!.Trim(), out var zone)) return zone;
             throw new ArgumentException($"'{id}' is not a time zone id this machine knows (use an IANA id such as Europe/Moscow or a Windows id such as Russian Standard Time).");
         }
