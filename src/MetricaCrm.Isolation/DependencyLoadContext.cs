@@ -8,7 +8,7 @@ namespace MetricaCrm.Isolation
 {
     /// <summary>
     /// Loads MetricaCrm.Engine and everything it brings (CsvHelper, Polly, libphonenumber...) from the module's
-    /// dependencies/ folder into a context of their own, so another module's copy in the default context, of any version,
+    /// dependencies/core folder (their net8.0 builds) into a context of their own, so another module's copy in the default context, of any version,
     /// is neither used by us nor disturbed. Only BCL polyfills (System.*, Microsoft.Bcl.*) that the runtime's own
     /// directory provides at the same or a higher version come from the runtime, so BCL types stay the same types on
     /// both sides. The host application's other assemblies are never borrowed, whatever it ships.
