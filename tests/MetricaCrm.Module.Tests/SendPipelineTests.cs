@@ -69,6 +69,34 @@ public sealed class SendPipelineTests
     }
 
     [Fact]
+    public async Task Wait_polls_until_Metrica_lists_the_upload()
+    {
+        await using var s = await ModuleSession.StartAsync(listingDelay: TimeSpan.FromSeconds(1.5));
+        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file, "-Wait -PollInterval '00:00:00.3'"));
+        Assert.Empty(r.Errors);
+        Assert.Equal("PASSED", Assert.Single(r.Output).Properties["Status"].Value);
+        Assert.True(s.Requests("last_uploadings").Count >= 3, "polled until listed");
+        Assert.Equal(200, s.Requests("last_uploadings").Last().Status);
+
+        var missing = s.Run($"Get-MetricaUploadStatus -CounterId 12345 -UploadId nope {ModuleSession.Api}");
+        Assert.Equal("UploadNotFound", Assert.Single(missing.ErrorIds));
+    }
+
+    [Fact]
+    public async Task Long_work_reports_progress()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var rows = Enumerable.Range(1, 25_000).Select(i => $"A-{i},2026-10-02 10:07:00,,,u{i}@b.ru,,paid,,,,").ToArray();
+        var file = s.WriteFile("orders.csv", Orders(rows));
+        var r = s.Run(Pipeline(file));
+        Assert.Empty(r.Errors);
+        Assert.Contains(r.Progress, p => p.Activity.StartsWith("Import-CrmOrder") && p.StatusDescription == "20,000 rows");
+        Assert.Contains(r.Progress, p => p.Activity.StartsWith("Send-MetricaConversion") && p.StatusDescription.StartsWith("20,000 orders received"));
+        Assert.Contains(r.Progress, p => p.RecordType == ProgressRecordType.Completed);
+    }
+
+    [Fact]
     public async Task Upload_file_follows_the_fact_sheet_format()
     {
         await using var s = await ModuleSession.StartAsync();

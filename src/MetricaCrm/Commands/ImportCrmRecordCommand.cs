@@ -187,7 +187,7 @@ namespace MetricaCrm.Commands.Commands
                 WriteVerbose($"{file}: {reader.Encoding.WebName}, delimiter '{(reader.Delimiter == '\t' ? "\\t" : reader.Delimiter.ToString())}', " +
                     $"columns {string.Join(", ", BoundColumns(reader.Binding))}" +
                     (reader.Binding.IgnoredHeaders.Count > 0 ? $"; ignored: {string.Join(", ", reader.Binding.IgnoredHeaders)}" : ""));
-                var progress = new ProgressRecord(1, $"{Noun}: {System.IO.Path.GetFileName(file)}", "Reading");
+                string activity = $"{Noun}: {System.IO.Path.GetFileName(file)}";
                 long rows = 0;
                 try
                 {
@@ -197,9 +197,7 @@ namespace MetricaCrm.Commands.Commands
                         Emit(item);
                         if (++rows % 20000 == 0)
                         {
-                            progress.PercentComplete = reader.FileLength > 0 ? (int)Math.Min(99, reader.Position * 100 / reader.FileLength) : -1;
-                            progress.StatusDescription = $"{rows:N0} rows";
-                            WriteProgress(progress);
+                            Progress(1, activity, $"{rows:N0} rows", reader.FileLength > 0 ? (int)Math.Min(99, reader.Position * 100 / reader.FileLength) : -1);
                         }
                     }
                 }
@@ -209,8 +207,7 @@ namespace MetricaCrm.Commands.Commands
                     WriteError(new ErrorRecord(new IOException($"{file}: reading stopped after {rows} rows: {ex.Message}", ex),
                         ex is CrmInputException c ? c.ErrorId : "FileUnreadable", ErrorCategory.ReadError, file));
                 }
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                Progress(1, activity, $"{rows:N0} rows", 100, completed: true);
             }
         }
 

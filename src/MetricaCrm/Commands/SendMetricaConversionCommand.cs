@@ -54,15 +54,11 @@ namespace MetricaCrm.Commands.Commands
         private ObjectRecords<CrmOrder>? _objects;
         private readonly List<MetricaUpload> _uploads = new List<MetricaUpload>();
         private long _received, _sent, _rejected, _declined, _failedRows;
-        private ProgressRecord? _progress;
         /// <summary>Set when Metrica refused the token or the counter: the remaining uploads would all fail the same way.</summary>
         private string? _refused;
         private (System.Threading.Tasks.Task<MetricaUpload> Task, string File, long Rows)? _inFlight;
 
-        protected override void BeginProcessing()
-        {
-            _progress = new ProgressRecord(2, $"Send-MetricaConversion to counter {CounterId}", "Preparing");
-        }
+        private string Activity => $"Send-MetricaConversion to counter {CounterId}";
 
         private OrderBatcher Batcher()
         {
@@ -126,8 +122,7 @@ namespace MetricaCrm.Commands.Commands
             if (_inFlight != null && (_received & 1023) == 0) DrainPosted(); // the upload's verbose messages
             if (_received % 10000 == 0)
             {
-                _progress!.StatusDescription = $"{_received:N0} orders received, {_sent:N0} uploaded";
-                WriteProgress(_progress);
+                Progress(2, Activity, $"{_received:N0} orders received, {_sent:N0} uploaded");
             }
         }
 
@@ -172,8 +167,7 @@ namespace MetricaCrm.Commands.Commands
                 _declined += rows;
                 return;
             }
-            _progress!.StatusDescription = $"Uploading {rows:N0} orders ({_sent:N0} sent so far)";
-            WriteProgress(_progress);
+            Progress(2, Activity, $"Uploading {rows:N0} orders ({_sent:N0} sent so far)");
             _inFlight = (Start((client, ct) => client.UploadSimpleOrdersAsync(CounterId, file, MergeMode, ct)), file, rows);
         }
 
@@ -224,8 +218,7 @@ namespace MetricaCrm.Commands.Commands
             finally
             {
                 _batcher?.Dispose();
-                _progress!.RecordType = ProgressRecordType.Completed;
-                WriteProgress(_progress);
+                Progress(2, Activity, $"{_sent:N0} orders uploaded", completed: true);
             }
             string summary = $"Send-MetricaConversion: received {_received}, uploaded {_sent}, rejected {_rejected}" +
                 (_failedRows > 0 ? $", failed uploads {_failedRows}" : "") + (_declined > 0 ? $", not sent (declined or -WhatIf) {_declined}" : "");
@@ -237,7 +230,6 @@ namespace MetricaCrm.Commands.Commands
         private MetricaUpload WaitFor(MetricaUpload upload)
         {
             var deadline = DateTime.UtcNow + WaitTimeout;
-            var progress = new ProgressRecord(3, "Waiting for Metrica", $"Upload {upload.UploadId}");
             while (true)
             {
                 MetricaUpload? listed;
@@ -255,8 +247,7 @@ namespace MetricaCrm.Commands.Commands
                     listed.RowsSent = upload.RowsSent;
                     listed.MergeMode = upload.MergeMode;
                     listed.File = upload.File;
-                    progress.RecordType = ProgressRecordType.Completed;
-                    WriteProgress(progress);
+                    Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId}: {listed.Status}", completed: true);
                     return listed;
                 }
                 if (DateTime.UtcNow >= deadline)
@@ -264,7 +255,7 @@ namespace MetricaCrm.Commands.Commands
                     WriteWarning($"Upload {upload.UploadId} was not listed as final within {WaitTimeout}; check later with Get-MetricaUploadStatus -CounterId {CounterId} -UploadId {upload.UploadId}.");
                     return upload;
                 }
-                WriteProgress(progress);
+                Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId} is not listed as final yet");
                 Run(ct => System.Threading.Tasks.Task.Delay(PollInterval, ct));
             }
         }

@@ -52,6 +52,17 @@ namespace MetricaCrm.Commands.Infrastructure
             if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
         }
 
+        /// <summary>
+        /// Writes a fresh progress record each time: a host, a job or a remoting session may keep the records it gets,
+        /// so one record mutated and written again would show only its last state.
+        /// </summary>
+        protected void Progress(int id, string activity, string status, int percent = -1, bool completed = false) =>
+            WriteProgress(new ProgressRecord(id, activity, status)
+            {
+                PercentComplete = percent,
+                RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            });
+
         /// <summary>The items of -InputObject: a collection passed by name (-InputObject $rows) is taken item by item.</summary>
         protected static System.Collections.Generic.IEnumerable<PSObject> Items(PSObject? input)
         {
