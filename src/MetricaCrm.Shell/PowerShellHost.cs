@@ -20,12 +20,19 @@ public static class PowerShellHost
         throw new FileNotFoundException("out/MetricaCrm/MetricaCrm.psd1 was not found: run 'dotnet build MetricaCrm.sln' first.");
     }
 
-    public static int Run(string modulePath, string scriptOrFile, bool isFile, bool verbose, TextWriter stdout, TextWriter stderr)
+    /// <summary>An open runspace with the core cmdlets and the module imported from its manifest (the built layout).</summary>
+    public static Runspace OpenRunspace(string? modulePath = null)
     {
         var iss = InitialSessionState.CreateDefault2();
-        iss.ImportPSModule(new[] { modulePath });
-        using var runspace = RunspaceFactory.CreateRunspace(iss);
+        iss.ImportPSModule(new[] { modulePath ?? FindModule() });
+        var runspace = RunspaceFactory.CreateRunspace(iss);
         runspace.Open();
+        return runspace;
+    }
+
+    public static int Run(string modulePath, string scriptOrFile, bool isFile, bool verbose, TextWriter stdout, TextWriter stderr)
+    {
+        using var runspace = OpenRunspace(modulePath);
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         if (isFile) ps.AddCommand(Path.GetFullPath(scriptOrFile));

@@ -81,11 +81,7 @@ static class Bench
 
     public static int RunChild(string scenario, long rows, string file, string? api)
     {
-        var module = MetricaCrm.Shell.PowerShellHost.FindModule();
-        var iss = InitialSessionState.CreateDefault2();
-        iss.ImportPSModule(new[] { module });
-        using var rs = RunspaceFactory.CreateRunspace(iss);
-        rs.Open();
+        using var rs = MetricaCrm.Shell.PowerShellHost.OpenRunspace();
         using var ps = PowerShell.Create();
         ps.Runspace = rs;
         rs.SessionStateProxy.SetVariable("file", file);

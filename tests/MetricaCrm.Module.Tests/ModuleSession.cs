@@ -56,10 +56,7 @@ public sealed class ModuleSession : IAsyncDisposable
     public static async Task<ModuleSession> StartAsync(string token = SandboxOptions.DefaultToken, TimeSpan? listingDelay = null)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero });
-        var iss = InitialSessionState.CreateDefault2();
-        iss.ImportPSModule(new[] { ModulePath });
-        var runspace = RunspaceFactory.CreateRunspace(iss);
-        runspace.Open();
+        var runspace = MetricaCrm.Shell.PowerShellHost.OpenRunspace(ModulePath);
         var work = Directory.CreateTempSubdirectory("metricacrm-test-").FullName;
         var session = new ModuleSession(sandbox, runspace, work);
         // Process-wide variables would leak between parallel tests: pass the API address and token explicitly instead.
