@@ -165,6 +165,39 @@ public sealed class IngestionTests
         Assert.Contains(r.Information, i => i.MessageData.ToString() == "read 4 rows, emitted 2, rejected 2");
     }
 
+    [Theory]
+    [InlineData("Europe/Moscow")]
+    [InlineData("Russian Standard Time")]
+    public async Task Every_value_format_of_the_issue_reads_through_the_module(string zone)
+    {
+        await using var s = await ModuleSession.StartAsync();
+        // date-time; amount; phone: each row one of the formats CRMs export.
+        var rows = new (string date, string utc, string amount, decimal value, string phone)[]
+        {
+            ("31.12.2024 18:30", "2024-12-31T15:30:00Z", "1234.5", 1234.5m, "+7 (999) 555-11-11"),
+            ("31.12.2024 18:30:15", "2024-12-31T15:30:15Z", "1 234,50", 1234.50m, "8 999 555 11 11"),
+            ("31.12.24", "2024-12-31T20:59:59Z", "1,234.50", 1234.50m, "8-999-555-11-11 доб. 123"),
+            ("2024-12-31 18:30", "2024-12-31T15:30:00Z", "1234,5 ₽", 1234.5m, "9995551111"),
+            ("2024-12-31T18:30:00", "2024-12-31T15:30:00Z", "1234", 1234m, "007 999 5551111"),
+            ("2024-12-31T18:30:00+05:00", "2024-12-31T13:30:00Z", "0", 0m, "+79995551111"),
+            ("2024-12-31T18:30:00Z", "2024-12-31T18:30:00Z", "99.99", 99.99m, "79995551111"),
+            ("1735669800", "2024-12-31T18:30:00Z", "1\u00A0000", 1000m, "+7 999 555-11-11"),
+        };
+        var csv = new StringBuilder("id;create_date_time;revenue;phones\n");
+        for (int i = 0; i < rows.Length; i++) csv.Append($"R-{i};{rows[i].date};\"{rows[i].amount}\";{rows[i].phone}\n");
+        var file = s.WriteFile("formats.csv", csv.ToString());
+        var r = s.Run($"Import-CrmOrder '{file}' -TimeZone '{zone}'");
+        Assert.Empty(r.Errors);
+        Assert.Equal(rows.Length, r.Output.Count);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var o = r.Output[i];
+            Assert.Equal(DateTimeOffset.Parse(rows[i].utc), (DateTimeOffset)o.Properties["CreateDateTime"].Value);
+            Assert.Equal(rows[i].value, o.Properties["Revenue"].Value);
+            Assert.Equal(new[] { "79995551111" }, (string[])o.Properties["Phones"].Value);
+        }
+    }
+
     [Fact]
     public async Task Hashing_replaces_raw_identifiers_with_Yandex_MD5()
     {
