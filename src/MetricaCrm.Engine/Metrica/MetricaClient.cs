@@ -116,8 +116,12 @@ namespace MetricaCrm.Engine.Metrica
                 var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
                 var hit = batch.FirstOrDefault(u => u.UploadId == uploadId);
                 if (hit != null || batch.Count < 1000) return hit;
-                before = batch.Where(u => u.DateTime != null).Select(u => u.DateTime).Min();
-                if (before == null) return null;
+                // datetime_offset has whole seconds: round the oldest time up, so uploads in that same second are
+                // listed again rather than skipped (the id match makes repeats harmless; maxPages bounds the loop).
+                // Which zone Metrica reads it in is unconfirmed; UTC is sent, as the datetime fields are UTC.
+                var oldest = batch.Where(u => u.DateTime != null).Select(u => u.DateTime!.Value).DefaultIfEmpty().Min();
+                if (oldest == default) return null;
+                before = new DateTimeOffset(oldest.UtcDateTime.Ticks - oldest.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
             }
             return null;
         }
