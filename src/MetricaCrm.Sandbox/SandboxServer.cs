@@ -62,6 +62,10 @@ public sealed class SandboxServer : IAsyncDisposable
             string auth = ctx.Request.Headers.Authorization.ToString();
             string scheme = auth.Split(' ', 2)[0];
             bool valid = auth == "OAuth " + options.Token;
+            // Status 0: the connection was dropped without an answer.
+            void Record(int status) => state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path,
+                ctx.Request.QueryString.Value ?? "", scheme, valid, status, ctx.Request.ContentLength ?? 0,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             IResult? refusal = null;
             if (auth.Length == 0 || !scheme.Equals("OAuth", StringComparison.Ordinal) && !scheme.Equals("Bearer", StringComparison.Ordinal))
                 refusal = Error(401, "unauthorized", "Неавторизованный пользователь");
@@ -73,15 +77,15 @@ public sealed class SandboxServer : IAsyncDisposable
                 else if (fault.DropConnection)
                 {
                     if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.TransferEncoding.Count > 0) await ctx.Request.Body.CopyToAsync(Stream.Null);
-                    state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", scheme, valid, 0, ctx.Request.ContentLength ?? 0));
+                    Record(0);
                     ctx.Abort();
                     return;
                 }
                 else
                 {
-                if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
-                refusal = Error(fault.Status, fault.ErrorType ?? (fault.Status == 429 ? "quota_requests_by_ip" : fault.Status >= 500 ? "backend_error" : "invalid_parameter"),
-                    fault.Message ?? (fault.Status == 429 ? "Превышена квота на количество запросов" : "Injected by the sandbox"));
+                    if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
+                    refusal = Error(fault.Status, fault.ErrorType ?? (fault.Status == 429 ? "quota_requests_by_ip" : fault.Status >= 500 ? "backend_error" : "invalid_parameter"),
+                        fault.Message ?? (fault.Status == 429 ? "Превышена квота на количество запросов" : "Injected by the sandbox"));
                 }
             }
 
@@ -91,8 +95,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 await refusal.ExecuteAsync(ctx);
             }
             else await next();
-            state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "",
-                scheme, valid, ctx.Response.StatusCode, ctx.Request.ContentLength ?? 0, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            Record(ctx.Response.StatusCode);
         });
 
         app.MapGet("/management/v1/counter/{id:long}", (long id) =>

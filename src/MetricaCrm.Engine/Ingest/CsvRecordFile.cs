@@ -66,8 +66,9 @@ namespace MetricaCrm.Engine.Ingest
         public long Position => _reader.ByteOffset;
 
         /// <summary>
-        /// The file's rows in input order, normalised on the caller's thread. Measured: handing rows to other threads
-        /// was slower here (libphonenumber serialises internally, and rows kept alive across threads cost more GC).
+        /// The file's rows in input order, normalised on the enumerating thread. Measured: spreading normalisation over
+        /// several threads was slower (libphonenumber serialises internally); the cmdlet runs this whole sequence one
+        /// step ahead on a second thread instead (<see cref="Prefetch"/>).
         /// </summary>
         public IEnumerable<ImportItem<T>> Read(CancellationToken cancellation)
         {

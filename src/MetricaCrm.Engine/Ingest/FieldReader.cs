@@ -41,15 +41,12 @@ namespace MetricaCrm.Engine.Ingest
             _options = options;
         }
 
-        private static readonly List<string> None = new List<string>();
         private List<RowFault>? _faults;
+        /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
         private List<string>? _emailHashes, _phoneHashes;
 
         public IReadOnlyList<RowFault> Faults => _faults ?? (IReadOnlyList<RowFault>)Array.Empty<RowFault>();
         public List<string>? Explanation { get; private set; }
-        /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
-        private List<string> ExtraEmailHashes => _emailHashes ?? None;
-        private List<string> ExtraPhoneHashes => _phoneHashes ?? None;
 
         private int Field(string name) => _binding.Schema.IndexOf(name);
 
@@ -183,8 +180,8 @@ namespace MetricaCrm.Engine.Ingest
             if (!_options.HashIdentifiers && _emailHashes == null && _phoneHashes == null) return;
             var em = new List<string>(emailsMd5);
             var ph = new List<string>(phonesMd5);
-            em.AddRange(ExtraEmailHashes);
-            ph.AddRange(ExtraPhoneHashes);
+            if (_emailHashes != null) em.AddRange(_emailHashes);
+            if (_phoneHashes != null) ph.AddRange(_phoneHashes);
             if (_options.HashIdentifiers)
             {
                 foreach (var e in emails) em.Add(IdentifierHash.Md5Hex(e));

@@ -62,9 +62,10 @@ namespace MetricaCrm.Engine.Normalization
                 value = text.Length == 13 ? Epoch.AddMilliseconds(n) : Epoch.AddSeconds(n);
                 note = text.Length == 13 ? "Unix milliseconds" : "Unix seconds";
             }
-            else if (TryParseCommon(text, out var common, out bool dateOnly) && !dateOnly)
+            else if (TryParseCommon(text, out var common, out bool dateOnly))
             {
-                value = InZone(common);
+                value = dateOnly ? EndOfDay(common) : InZone(common);
+                if (dateOnly) note = DateOnlyNote;
             }
             else if (DateTimeOffset.TryParseExact(text, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value))
             {
@@ -75,11 +76,8 @@ namespace MetricaCrm.Engine.Normalization
             }
             else if (DateTime.TryParseExact(text, DateOnlyFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
-                // Metrica matches a date-only order to sessions up to the end of that day: keep that meaning.
-                value = InZone(day.Date.AddDays(1).AddSeconds(-1));
-                var now = _now();
-                if (value > now && InZone(day.Date) <= now) value = now;
-                note = "date without time: end of that day";
+                value = EndOfDay(day);
+                note = DateOnlyNote;
             }
             else
             {
@@ -151,6 +149,16 @@ namespace MetricaCrm.Engine.Normalization
             int start = i;
             while (i < s.Length && i - start < maxDigits && s[i] >= '0' && s[i] <= '9') value = value * 10 + (s[i++] - '0');
             return i - start >= minDigits;
+        }
+
+        private const string DateOnlyNote = "date without time: end of that day";
+
+        /// <summary>Metrica matches a date-only order to sessions up to the end of that day: keep that meaning (today: now).</summary>
+        private DateTimeOffset EndOfDay(DateTime day)
+        {
+            var end = InZone(day.Date.AddDays(1).AddSeconds(-1));
+            var now = _now();
+            return end > now && InZone(day.Date) <= now ? now : end;
         }
 
         private DateTimeOffset InZone(DateTime local)

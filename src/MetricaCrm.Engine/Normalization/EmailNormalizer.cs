@@ -28,7 +28,7 @@ namespace MetricaCrm.Engine.Normalization
             string asciiDomain = domain;
             if (!IsAscii(domain))
             {
-                try { asciiDomain = new IdnMapping().GetAscii(domain); } // not shared: rows are normalised in parallel
+                try { asciiDomain = new IdnMapping().GetAscii(domain); } // not shared: several runspaces may normalise at once
                 catch (ArgumentException) { return Normalized<string>.Fail("InvalidEmail", "a valid domain name"); }
             }
             foreach (char c in asciiDomain)

@@ -42,7 +42,6 @@ namespace MetricaCrm.Commands.Commands
 
         private StatusConverter _converter = null!;
         private readonly Dictionary<StatusOutcome, long> _counts = new Dictionary<StatusOutcome, long>();
-        private long _received;
 
         protected override void BeginProcessing()
         {
@@ -146,7 +145,6 @@ namespace MetricaCrm.Commands.Commands
             string? crmStatus = order != null ? order.OrderStatus : PropertyBag.Text(statusProperty?.Value);
 
             var outcome = _converter.Convert(crmStatus, out var metricaStatus);
-            _received++;
             _counts[outcome] = _counts.TryGetValue(outcome, out var n) ? n + 1 : 1;
             switch (outcome)
             {
@@ -207,7 +205,7 @@ namespace MetricaCrm.Commands.Commands
             }
             long Count(StatusOutcome o) => _counts.TryGetValue(o, out var n) ? n : 0;
             WriteInformation(new InformationRecord(
-                $"Convert-MetricaStatus: received {_received}, mapped {Count(StatusOutcome.Mapped)}, sent as goal {Count(StatusOutcome.Other)}, " +
+                $"Convert-MetricaStatus: received {_counts.Values.Sum()}, mapped {Count(StatusOutcome.Mapped)}, sent as goal {Count(StatusOutcome.Other)}, " +
                 $"kept {Count(StatusOutcome.Kept)}, skipped {Count(StatusOutcome.Skipped)}, unmapped errors {Count(StatusOutcome.Unmapped)}",
                 MyInvocation.MyCommand.Name), new[] { "Summary" });
             base.EndProcessing();
