@@ -343,4 +343,16 @@ public sealed class SendPipelineTests
         Assert.Equal(25, (await s.StoredOrdersAsync(12345)).Count);
         Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 25, uploaded 25, rejected 0");
     }
+
+    [Fact]
+    public async Task Summaries_are_typed_objects_whose_counts_reconcile()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var day = DateTime.Now.AddDays(-3).ToString("yyyy-MM-dd HH:mm:ss");
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{day},,,a@b.ru,,paid,,,,", $"A-2,not a date,,,b@b.ru,,paid,,,,", $"A-3,{day},,,c@b.ru,,odd,,,,"));
+        var r = s.Run($"Import-CrmOrder '{file}' -InformationVariable imp | Convert-MetricaStatus -Map {Map} -Unmapped Keep -InformationVariable conv | " +
+                      $"Send-MetricaConversion -CounterId 12345 {ModuleSession.Api} -InformationVariable snd | Out-Null; " +
+                      "$imp[-1].MessageData.Rejected, $conv[-1].MessageData.Kept, $snd[-1].MessageData.Received, $snd[-1].MessageData.Sent, $snd[-1].MessageData.Rejected, $snd[-1].MessageData.Reconciles");
+        Assert.Equal(new object[] { 1L, 1L, 2L, 1L, 1L, true }, r.Output.Select(o => o.BaseObject).ToArray());
+    }
 }

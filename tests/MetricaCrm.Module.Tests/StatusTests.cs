@@ -111,14 +111,16 @@ public sealed class StatusTests
     }
 
     [Fact]
-    public async Task Sandbox_rejects_a_status_that_is_neither_type_nor_goal_nor_mapped_id()
+    public async Task A_status_that_is_neither_type_nor_goal_of_the_counter_is_refused_before_sending()
     {
         await using var s = await ModuleSession.StartAsync();
-        var orders = s.WriteFile("orders.csv", "id,create_date_time,emails,order_status\nA-1,2026-10-02 10:00:00,a@b.ru,x\n");
-        var r = s.Run($"Import-CrmOrder '{orders}' | Convert-MetricaStatus -Map @{{ x = 'not_a_goal' }} | Send-MetricaConversion -CounterId 9 {ModuleSession.Api}");
-        Assert.Equal("MetricaInvalidUploading", Assert.Single(r.ErrorIds));
+        var orders = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss},a@b.ru,x\n" +
+            $"A-2,{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss},b@b.ru,y\n");
+        var r = s.Run($"Import-CrmOrder '{orders}' | Convert-MetricaStatus -Map @{{ x = 'not_a_goal'; y = 'order_confirmed' }} | Send-MetricaConversion -CounterId 9 {ModuleSession.Api}");
+        Assert.Equal("StatusNotAGoal", Assert.Single(r.ErrorIds));
         Assert.Contains("not_a_goal", r.Errors[0].Exception.Message);
-        Assert.Empty(s.Counter(9).Orders);
+        Assert.Contains("line 2", r.Errors[0].Exception.Message);
+        Assert.Equal(new[] { "A-2" }, s.Counter(9).Orders.Keys);
     }
 
     [Fact]
@@ -144,11 +146,12 @@ public sealed class StatusTests
         Assert.Equal(new[] { "Unchanged", "Update" }, change.Output.Select(o => o.Properties["Change"].Value.ToString()));
         Assert.Equal("Shipping", s.Counter(3).Statuses["delivery"].Humanized);
 
-        // A custom status id can now be sent in simple orders.
-        var orders = s.WriteFile("orders.csv", "id,create_date_time,emails,order_status\nA-1,2026-10-02 10:00:00,a@b.ru,Доставка\n");
+        // A custom status id belongs to detailed orders: simplified orders refuse it before anything is sent.
+        var orders = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss},a@b.ru,Доставка\n");
         var sent = s.Run($"Import-CrmOrder '{orders}' | Convert-MetricaStatus -Map @{{ 'доставка' = 'delivery' }} -CounterId 3 {ModuleSession.Api} | Send-MetricaConversion -CounterId 3 {ModuleSession.Api}");
-        Assert.Empty(sent.Errors);
-        Assert.Equal("delivery", s.Counter(3).Orders["A-1"].OrderStatus);
+        Assert.Equal("StatusNotAGoal", Assert.Single(sent.ErrorIds));
+        Assert.Contains("Send-MetricaOrder", sent.Errors[0].ToString());
+        Assert.Empty(s.Requests("/data/simple_orders"));
     }
 
     [Fact]

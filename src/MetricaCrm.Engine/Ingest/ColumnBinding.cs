@@ -49,7 +49,7 @@ namespace MetricaCrm.Engine.Ingest
                     int field = schema.Resolve(pair.Key);
                     if (field < 0)
                     {
-                        problems.Add($"-ColumnMap names '{pair.Key}', which is not a {schema.Entity} field (fields: {string.Join(", ", fields.Select(f => f.Name))})");
+                        problems.Add($"the column map names '{pair.Key}', which is not a {schema.Entity} field (fields: {string.Join(", ", fields.Select(f => f.Name))})");
                         continue;
                     }
                     var matches = Enumerable.Range(0, headers.Count).Where(i => headers[i] == pair.Value).ToList();
@@ -58,8 +58,8 @@ namespace MetricaCrm.Engine.Ingest
                     if (matches.Count != 1)
                     {
                         problems.Add(matches.Count == 0
-                            ? $"-ColumnMap maps {fields[field].Name} to '{pair.Value}', but there is no such column"
-                            : $"-ColumnMap maps {fields[field].Name} to '{pair.Value}', which matches {matches.Count} columns");
+                            ? $"the column map maps {fields[field].Name} to '{pair.Value}', but there is no such column"
+                            : $"the column map maps {fields[field].Name} to '{pair.Value}', which matches {matches.Count} columns");
                         continue;
                     }
                     index[field] = matches[0];
@@ -82,7 +82,7 @@ namespace MetricaCrm.Engine.Ingest
                 }
                 else if (candidates.Count > 1)
                 {
-                    problems.Add($"{fields[f].Name} is ambiguous: columns {string.Join(", ", candidates.Select(i => "'" + headers[i] + "'"))} all mean it; choose one with -ColumnMap @{{ {fields[f].Name} = '...' }}");
+                    problems.Add($"{fields[f].Name} is ambiguous: columns {string.Join(", ", candidates.Select(i => "'" + headers[i] + "'"))} all mean it; map {fields[f].Name} to one of them");
                 }
             }
 

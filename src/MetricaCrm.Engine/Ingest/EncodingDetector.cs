@@ -62,7 +62,7 @@ namespace MetricaCrm.Engine.Ingest
                 if (LooksLikeWindows1251(buffer, end)) return Windows1251;
                 throw new CrmInputException("UnsupportedEncoding",
                     $"{path}: the file is neither valid UTF-8 (bad byte at offset {ex.Index}) nor plausible Windows-1251 text. " +
-                    "Save it as UTF-8, or name its encoding with -Encoding.");
+                    "Save it as UTF-8, or name its encoding.");
             }
         }
 

@@ -186,7 +186,7 @@ namespace MetricaCrm.Engine.Ingest
             {
                 foreach (var e in emails) em.Add(IdentifierHash.Md5Hex(e));
                 foreach (var p in phones) ph.Add(IdentifierHash.Md5Hex(p));
-                if (_options.Explain && emails.Length + phones.Length > 0) Explain("phones/emails replaced by their MD5 (-HashIdentifiers)");
+                if (_options.Explain && emails.Length + phones.Length > 0) Explain("phones/emails replaced by their MD5 (identifier hashing is on)");
                 emails = Array.Empty<string>();
                 phones = Array.Empty<string>();
             }

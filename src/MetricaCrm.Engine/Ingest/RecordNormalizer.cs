@@ -38,7 +38,7 @@ namespace MetricaCrm.Engine.Ingest
             var reader = new FieldReader(binding, values, Options);
             for (int f = 0; f < values.Length; f++)
                 if (values[f] != null && values[f]!.IndexOf('\uFFFD') >= 0)
-                    reader.Fault(Schema.Fields[f].Name, "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid (pass -Encoding)");
+                    reader.Fault(Schema.Fields[f].Name, "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid in it");
             T record = Build(reader, source, line);
             if (reader.Faults.Count > 0)
                 return new ImportItem<T>(null, new RowRejection(source, line, reader.Faults, rawValues()), reader.Explanation);

@@ -46,12 +46,12 @@ namespace MetricaCrm.Engine.Metrica
             string hint = errorType switch
             {
                 "invalid_token" => " The OAuth token is invalid or expired: get a new one (see README, 'Tokens').",
-                "unauthorized" => " No valid Authorization header was sent: pass -Token or set METRICA_TOKEN.",
+                "unauthorized" => " No valid Authorization header was sent: no token, or a malformed one.",
                 "access_denied" => " The token's account has no edit rights on this counter, or the app lacks the metrika:write / metrika:offline_data scope.",
                 _ => "",
             };
             string tries = attempts > 1 ? $" (after {attempts} attempts)" : "";
-            string applied = mayHaveBeenApplied ? " The request may have reached Metrica; it was not repeated because repeating it is not safe. Check Get-MetricaUploadStatus before sending again." : "";
+            string applied = mayHaveBeenApplied ? " The request may have reached Metrica; it was not repeated because repeating it is not safe. Check the counter's uploads before sending again." : "";
             return $"{head}: {message}{tries}.{hint}{applied}";
         }
     }

@@ -41,11 +41,29 @@ namespace MetricaCrm.Engine.Metrica
             _token = token;
             _log = log ?? (_ => { });
             _retry = retry ?? new RetryOptions();
-            if (System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
-                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12; // Windows PowerShell 5.1 may default to TLS 1.0
-            _http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: handler == null) { Timeout = Timeout.InfiniteTimeSpan };
-            _http.DefaultRequestHeaders.UserAgent.ParseAdd("MetricaCrm/" + typeof(MetricaClient).Assembly.GetName().Version);
+            _ownsHttp = handler != null;
+            _http = handler != null ? NewHttpClient(handler) : SharedHttp.GetOrAdd(_baseUri.GetLeftPart(UriPartial.Authority), _ => NewHttpClient(new HttpClientHandler()));
             _pipeline = BuildPipeline(_retry);
+        }
+
+        // One HttpClient (connection pool, TLS sessions) per API address for the whole process: every cmdlet of every
+        // runspace shares it, so a pipeline of many commands does not open new connections each time.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient> SharedHttp =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient>(StringComparer.OrdinalIgnoreCase);
+        private readonly bool _ownsHttp;
+
+        static MetricaClient()
+        {
+            // Windows PowerShell 5.1 may default to TLS 1.0, which Metrica refuses: add TLS 1.2, once, keeping what is set.
+            if (System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+        }
+
+        private static HttpClient NewHttpClient(HttpMessageHandler handler)
+        {
+            var http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.UserAgent.ParseAdd("MetricaCrm/" + typeof(MetricaClient).Assembly.GetName().Version);
+            return http;
         }
 
         public Uri BaseUri => _baseUri;
@@ -83,18 +101,16 @@ namespace MetricaCrm.Engine.Metrica
         // ---- CDP API ----
 
         /// <summary>
-        /// Uploads a simple_orders CSV file. SAVE and UPDATE replace the same fields with the same values when repeated,
-        /// so a failure that leaves the outcome unknown is retried; APPEND is not (its effect on multi-value fields is not
-        /// documented as idempotent).
+        /// Sends one CDP batch to <c>/cdp/api/v1/counter/{id}/{pathAndQuery}</c>: a CSV as a multipart part named "file",
+        /// JSON as the request body. <paramref name="replaySafe"/> says whether a failure with an unknown outcome may be
+        /// retried (the kind decides from the merge mode).
         /// </summary>
-        public async Task<MetricaUpload> UploadSimpleOrdersAsync(long counterId, string csvPath, MergeMode mode, CancellationToken ct)
+        public async Task<MetricaUpload> UploadAsync(long counterId, string pathAndQuery, Upload.BatchFile batch, bool replaySafe, CancellationToken ct)
         {
-            string path = $"/cdp/api/v1/counter/{counterId}/data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA";
-            using var doc = await SendJsonAsync(HttpMethod.Post, path, () => FilePart(csvPath), mode != MergeMode.Append,
-                $"Uploading {Path.GetFileName(csvPath)} to counter {counterId}", ct).ConfigureAwait(false);
-            var upload = MetricaUpload.FromJson(counterId, doc.RootElement.GetProperty("uploading"));
-            upload.MergeMode = mode.ToString().ToUpperInvariant();
-            return upload;
+            Func<HttpContent> body = batch.ContentType == "text/csv" ? () => FilePart(batch.Path) : () => JsonBody(batch.Path);
+            using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/{pathAndQuery}", body, replaySafe,
+                $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct).ConfigureAwait(false);
+            return MetricaUpload.FromJson(counterId, doc.RootElement.GetProperty("uploading"));
         }
 
         /// <summary>The newest uploads first; <paramref name="before"/> pages back (datetime_offset, strictly earlier).</summary>
@@ -177,6 +193,13 @@ namespace MetricaCrm.Engine.Metrica
             if (g.ValueKind == JsonValueKind.Array) return g.EnumerateArray().Select(x => x.GetString() ?? "").Where(x => x.Length > 0).ToArray();
             if (g.ValueKind == JsonValueKind.String) return (g.GetString() ?? "").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim()).ToArray();
             return Array.Empty<string>();
+        }
+
+        private static HttpContent JsonBody(string jsonPath)
+        {
+            var body = new StreamContent(new FileStream(jsonPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return body;
         }
 
         private static HttpContent FilePart(string csvPath)
@@ -357,6 +380,9 @@ namespace MetricaCrm.Engine.Metrica
 
         private static string Truncate(string s) => s.Length <= 500 ? s : s.Substring(0, 500) + "...";
 
-        public void Dispose() => _http.Dispose();
+        public void Dispose()
+        {
+            if (_ownsHttp) _http.Dispose();
+        }
     }
 }

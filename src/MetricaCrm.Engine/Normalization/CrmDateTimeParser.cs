@@ -85,7 +85,7 @@ namespace MetricaCrm.Engine.Normalization
             }
 
             if (value < Epoch) return Normalized<DateTimeOffset>.Fail("DateBefore1970", "a date-time from 1970 on (Metrica does not accept earlier dates)");
-            if (value > _now()) return Normalized<DateTimeOffset>.Fail("FutureDateTime", $"a date-time that has passed (now is {_now().ToOffset(Zone.GetUtcOffset(_now())):yyyy-MM-dd HH:mm:ss} in {Zone.Id}); check -TimeZone");
+            if (value > _now()) return Normalized<DateTimeOffset>.Fail("FutureDateTime", $"a date-time that has passed (now is {_now().ToOffset(Zone.GetUtcOffset(_now())):yyyy-MM-dd HH:mm:ss} in {Zone.Id}, the zone the input is read in)");
             return Normalized<DateTimeOffset>.Success(value, note);
         }
 

@@ -29,8 +29,6 @@ namespace MetricaCrm.Engine.Statuses
     /// <summary>Checks custom status definitions before any request and diffs them against the counter's schema.</summary>
     public static class OrderStatusSchema
     {
-        public static readonly IReadOnlyList<string> Types = new[] { "IN_PROGRESS", "PAID", "CANCELLED", "SPAM", "OTHER" };
-
         /// <summary>Problems with the definitions, each naming the status; empty when all can be sent.</summary>
         public static IReadOnlyList<string> Validate(IReadOnlyList<OrderStatusDefinition> statuses)
         {
@@ -41,7 +39,7 @@ namespace MetricaCrm.Engine.Statuses
                 if (string.IsNullOrWhiteSpace(s.Id)) { problems.Add("a status has no id"); continue; }
                 if (!StatusMap.IsGoalIdentifier(s.Id)) problems.Add($"status id '{s.Id}' must be letters, digits, '_', '-' or '.' (at most 255)");
                 if (!seen.Add(s.Id)) problems.Add($"status id '{s.Id}' is given twice");
-                if (!Types.Contains(s.Type)) problems.Add($"status '{s.Id}' has type '{s.Type}'; the types are {string.Join(", ", Types)}");
+                if (!StatusTypes.All.Contains(s.Type)) problems.Add($"status '{s.Id}' has type '{s.Type}'; the types are {string.Join(", ", StatusTypes.All)}");
                 foreach (var g in s.GoalActionIds)
                     if (!StatusMap.IsGoalIdentifier(g)) problems.Add($"status '{s.Id}' names goal '{g}', which is not a JS goal identifier");
                 if (s.Type == "OTHER" && s.GoalActionIds.Length == 0) problems.Add($"status '{s.Id}' has type OTHER but no goal_action_ids");

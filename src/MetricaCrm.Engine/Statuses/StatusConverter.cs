@@ -20,17 +20,27 @@ namespace MetricaCrm.Engine.Statuses
             if (unmapped == UnmappedStatusAction.Other)
             {
                 if (string.IsNullOrWhiteSpace(otherGoalId))
-                    throw new ArgumentException("-Unmapped Other sends unmapped statuses as a JS goal: name it with -OtherGoalId.");
+                    throw new ArgumentException("Sending unmapped statuses as a JS goal needs that goal's identifier.");
                 if (!StatusMap.IsGoalIdentifier(otherGoalId!.Trim()))
-                    throw new ArgumentException($"-OtherGoalId '{otherGoalId}' is not a JS goal identifier.");
+                    throw new ArgumentException($"'{otherGoalId}' is not a JS goal identifier.");
             }
             _map = map;
             _unmapped = unmapped;
+            Summary = new StatusConversionSummary();
             _otherGoalId = otherGoalId?.Trim();
         }
 
+        public StatusConversionSummary Summary { get; }
+
         /// <summary>Decides the Metrica status for a CRM status; <paramref name="metricaStatus"/> is null when there is none to send.</summary>
         public StatusOutcome Convert(string? crmStatus, out string? metricaStatus)
+        {
+            var outcome = Decide(crmStatus, out metricaStatus);
+            Summary.Count(outcome);
+            return outcome;
+        }
+
+        private StatusOutcome Decide(string? crmStatus, out string? metricaStatus)
         {
             if (_map.TryMap(crmStatus, out var mapped))
             {
@@ -63,5 +73,42 @@ namespace MetricaCrm.Engine.Statuses
             _unmappedCounts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => new KeyValuePair<string, int>(_unmappedSpelling[p.Key].Length == 0 ? "(empty)" : _unmappedSpelling[p.Key], p.Value))
                 .ToList();
+    }
+}
+
+namespace MetricaCrm.Engine.Statuses
+{
+    /// <summary>What a status conversion did with every record it received; the counts add up to <see cref="Received"/>.</summary>
+    public sealed class StatusConversionSummary
+    {
+        /// <summary>Who is reporting, shown first in the text form.</summary>
+        public string Label { get; set; } = "status conversion";
+        public long Received { get; private set; }
+        /// <summary>Records whose CRM status the map (or the common table) gave a Metrica status.</summary>
+        public long Mapped { get; private set; }
+        /// <summary>Records with an unmapped status sent on as the chosen JS goal.</summary>
+        public long SentAsGoal { get; private set; }
+        /// <summary>Records with an unmapped status passed on unchanged, without a Metrica status.</summary>
+        public long Kept { get; private set; }
+        /// <summary>Records with an unmapped status dropped on purpose.</summary>
+        public long Skipped { get; private set; }
+        /// <summary>Records with an unmapped status reported as errors and not passed on.</summary>
+        public long Unmapped { get; private set; }
+
+        internal void Count(StatusOutcome outcome)
+        {
+            Received++;
+            switch (outcome)
+            {
+                case StatusOutcome.Mapped: Mapped++; break;
+                case StatusOutcome.Other: SentAsGoal++; break;
+                case StatusOutcome.Kept: Kept++; break;
+                case StatusOutcome.Skipped: Skipped++; break;
+                default: Unmapped++; break;
+            }
+        }
+
+        public override string ToString() =>
+            $"{Label}: received {Received}, mapped {Mapped}, sent as goal {SentAsGoal}, kept {Kept}, skipped {Skipped}, unmapped errors {Unmapped}";
     }
 }

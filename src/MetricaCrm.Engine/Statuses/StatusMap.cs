@@ -14,8 +14,6 @@ namespace MetricaCrm.Engine.Statuses
     /// </summary>
     public sealed class StatusMap
     {
-        public static readonly IReadOnlyList<string> Types = new[] { "IN_PROGRESS", "PAID", "CANCELLED", "SPAM" };
-
         private readonly Dictionary<string, string> _map = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _common = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -43,7 +41,7 @@ namespace MetricaCrm.Engine.Statuses
         }
 
         /// <summary>The goal ids the map sends (values that are not status types), for checking against the counter's goals.</summary>
-        public IEnumerable<string> GoalIds => _map.Values.Where(v => !System.Linq.Enumerable.Contains(Types, v)).Distinct();
+        public IEnumerable<string> GoalIds => _map.Values.Where(v => !StatusTypes.IsSendable(v)).Distinct();
 
         public IReadOnlyDictionary<string, string> Entries => _map;
 
@@ -67,14 +65,12 @@ namespace MetricaCrm.Engine.Statuses
         public static string ParseTarget(string value, string? forKey = null)
         {
             string v = value.Trim();
-            string upper = v.ToUpperInvariant().Replace(' ', '_');
-            if (upper == "CANCELED") upper = "CANCELLED";
-            if (upper == "INPROGRESS") upper = "IN_PROGRESS";
-            if (System.Linq.Enumerable.Contains(Types, upper)) return upper;
-            if (upper == "OTHER")
+            string? type = StatusTypes.Canonical(v);
+            if (type != null && StatusTypes.IsSendable(type)) return type;
+            if (type == "OTHER")
                 throw new ArgumentException($"'{forKey}' maps to OTHER; give the JS goal id itself (Metrica sets OTHER when a goal id is sent).");
             if (IsGoalIdentifier(v)) return v;
-            throw new ArgumentException($"'{forKey}' maps to '{value}', which is neither a status type ({string.Join(", ", Types)}) nor a JS goal identifier.");
+            throw new ArgumentException($"'{forKey}' maps to '{value}', which is neither a status type ({string.Join(", ", StatusTypes.Sendable)}) nor a JS goal identifier.");
         }
 
         /// <summary>A JS goal identifier (reachGoal name): letters, digits, '_', '-', '.', up to 255 characters.</summary>

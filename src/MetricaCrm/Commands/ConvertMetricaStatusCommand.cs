@@ -11,7 +11,7 @@ using MetricaCrm.Engine.Metrica;
 using MetricaCrm.Engine.Orders;
 using MetricaCrm.Engine.Statuses;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>Maps each order's CRM status to a Metrica status; keeps the original status; reports what has no mapping.</summary>
     [Cmdlet(VerbsData.Convert, "MetricaStatus")]
@@ -41,18 +41,21 @@ namespace MetricaCrm.Commands.Commands
         public long CounterId { get; set; }
 
         private StatusConverter _converter = null!;
-        private readonly Dictionary<StatusOutcome, long> _counts = new Dictionary<StatusOutcome, long>();
 
         protected override void BeginProcessing()
         {
             if (Map == null && !IncludeCommonStatuses)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Map, -IncludeCommonStatuses, or both."), "StatusMapMissing", ErrorCategory.InvalidArgument, null));
+            if (Unmapped == UnmappedStatusAction.Other && string.IsNullOrWhiteSpace(OtherGoalId))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Unmapped Other sends unmapped statuses as a JS goal: name it with -OtherGoalId."),
+                    "InvalidStatusMap", ErrorCategory.InvalidArgument, null));
             var map = new StatusMap();
             try
             {
                 foreach (var pair in LoadMap(Map)) map.Add(pair.Key, pair.Value);
                 if (IncludeCommonStatuses) map.IncludeCommonStatuses();
                 _converter = new StatusConverter(map, Unmapped, OtherGoalId);
+                _converter.Summary.Label = MyInvocation.MyCommand.Name;
             }
             catch (Exception ex) when (ex is ArgumentException || ex is CrmInputException || ex is IOException || ex is ParseException)
             {
@@ -145,7 +148,6 @@ namespace MetricaCrm.Commands.Commands
             string? crmStatus = order != null ? order.OrderStatus : PropertyBag.Text(statusProperty?.Value);
 
             var outcome = _converter.Convert(crmStatus, out var metricaStatus);
-            _counts[outcome] = _counts.TryGetValue(outcome, out var n) ? n + 1 : 1;
             switch (outcome)
             {
                 case StatusOutcome.Skipped:
@@ -203,11 +205,7 @@ namespace MetricaCrm.Commands.Commands
                 WriteWarning($"{total} order(s) had {unmapped.Count} unmapped status(es), {action}: " +
                     string.Join(", ", unmapped.Select(p => $"'{p.Key}' ({p.Value})")) + ". Add them to the map once to fix every run.");
             }
-            long Count(StatusOutcome o) => _counts.TryGetValue(o, out var n) ? n : 0;
-            WriteInformation(new InformationRecord(
-                $"Convert-MetricaStatus: received {_counts.Values.Sum()}, mapped {Count(StatusOutcome.Mapped)}, sent as goal {Count(StatusOutcome.Other)}, " +
-                $"kept {Count(StatusOutcome.Kept)}, skipped {Count(StatusOutcome.Skipped)}, unmapped errors {Count(StatusOutcome.Unmapped)}",
-                MyInvocation.MyCommand.Name), new[] { "Summary" });
+            WriteInformation(_converter.Summary, new[] { "Summary" });
             base.EndProcessing();
         }
     }

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Metrica;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>Reads the counter's custom order statuses (schema/order_statuses).</summary>
     [Cmdlet(VerbsCommon.Get, "MetricaOrderStatus")]

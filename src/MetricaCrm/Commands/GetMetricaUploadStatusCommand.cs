@@ -3,7 +3,7 @@ using System.Management.Automation;
 using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Metrica;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>Reads the counter's CRM uploads (last_uploadings), newest first, or the ones named by -UploadId.</summary>
     [Cmdlet(VerbsCommon.Get, "MetricaUploadStatus")]

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using MetricaCrm.Engine.Clients;
 using MetricaCrm.Engine.Ingest;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>Reads CRM contacts from CSV exports or pipeline objects into normalised client objects.</summary>
     [Cmdlet(VerbsData.Import, "CrmClient")]

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Orders;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>Reads CRM orders from CSV exports or pipeline objects into normalised order objects.</summary>
     [Cmdlet(VerbsData.Import, "CrmOrder")]

@@ -9,7 +9,7 @@ using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Normalization;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>A summary of one import, written to the information stream (tag Summary) at the end.</summary>
     public sealed class ImportSummary
@@ -174,7 +174,7 @@ namespace MetricaCrm.Commands.Commands
             catch (CrmInputException ex)
             {
                 // The whole file is refused before any row is emitted: missing or ambiguous columns, unknown encoding.
-                WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, file));
+                WriteError(Hints.Attach(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, file), ex.ErrorId));
                 return;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
@@ -242,7 +242,7 @@ namespace MetricaCrm.Commands.Commands
                 _summary.Rejected++;
                 _rejects?.Write(item.Rejection);
                 var ex = new InvalidDataException(item.Rejection.Message);
-                WriteError(new ErrorRecord(ex, item.Rejection.Rule, ErrorCategory.InvalidData, item.Rejection));
+                WriteError(Hints.Attach(new ErrorRecord(ex, item.Rejection.Rule, ErrorCategory.InvalidData, item.Rejection), item.Rejection.Rule));
                 return;
             }
             _summary.Emitted++;
@@ -262,7 +262,7 @@ namespace MetricaCrm.Commands.Commands
         protected override void EndProcessing()
         {
             _rejects?.Dispose();
-            WriteInformation(new InformationRecord(_summary, MyInvocation.MyCommand.Name), new[] { "Summary" });
+            WriteInformation(_summary, new[] { "Summary" });
             WriteVerbose($"{MyInvocation.MyCommand.Name}: {_summary}");
         }
 

@@ -6,7 +6,7 @@ using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Metrica;
 using MetricaCrm.Engine.Statuses;
 
-namespace MetricaCrm.Commands.Commands
+namespace MetricaCrm.Commands
 {
     /// <summary>
     /// Pushes custom order statuses (id, humanized, type, goal_action_ids) to the counter's schema. Invalid types or
@@ -46,7 +46,7 @@ namespace MetricaCrm.Commands.Commands
             {
                 Id = Get("Id")?.Trim() ?? "",
                 Humanized = Get("Humanized", "Name")?.Trim(),
-                Type = (Get("Type") ?? "").Trim().ToUpperInvariant().Replace("CANCELED", "CANCELLED"),
+                Type = StatusTypes.Canonical(Get("Type")) ?? (Get("Type") ?? "").Trim(),
                 GoalActionIds = goals.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(g => g.Trim()).ToArray(),
             };
         }

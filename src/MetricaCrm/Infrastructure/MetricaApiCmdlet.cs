@@ -30,7 +30,8 @@ namespace MetricaCrm.Commands.Infrastructure
 
         private MetricaClient? _client;
 
-        private MetricaClient Client => _client ??= CreateClient();
+        /// <summary>The Metrica client of this command, created (and the token read) on first use, on the pipeline thread.</summary>
+        protected MetricaClient Client => _client ??= CreateClient();
 
         /// <summary>Starts a call to Metrica in the background; finish it with Run(_ => task) on the pipeline thread.</summary>
         protected System.Threading.Tasks.Task<T> Start<T>(Func<MetricaClient, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> call)
@@ -81,14 +82,19 @@ namespace MetricaCrm.Commands.Infrastructure
                 null => ErrorCategory.ConnectionError,
                 _ => ErrorCategory.NotSpecified,
             };
-            return new ErrorRecord(ex, ex.ErrorId, category, target);
+            var record = Hints.Attach(new ErrorRecord(ex, ex.ErrorId, category, target), ex.ErrorId);
+            return ex.MayHaveBeenApplied ? Hints.Attach(record, "MetricaMayHaveBeenApplied") : record;
         }
 
         /// <summary>PowerShell disposes cmdlets at the end of the pipeline, also after a terminating error or Ctrl+C.</summary>
         public void Dispose()
         {
+            DisposeResources();
             _client?.Dispose();
             _client = null;
         }
+
+        /// <summary>What a derived cmdlet holds beyond the client (an upload session and its files).</summary>
+        protected virtual void DisposeResources() { }
     }
 }

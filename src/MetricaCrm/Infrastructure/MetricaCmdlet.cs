@@ -47,11 +47,6 @@ namespace MetricaCrm.Commands.Infrastructure
             while (_posted.TryTake(out var action)) action();
         }
 
-        protected void ThrowIfStopping()
-        {
-            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
-        }
-
         /// <summary>
         /// Writes a fresh progress record each time: a host, a job or a remoting session may keep the records it gets,
         /// so one record mutated and written again would show only its last state.

@@ -1,0 +1,33 @@
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Statuses;
+
+namespace MetricaCrm.Engine.Orders
+{
+    /// <summary>Rules every order upload shares.</summary>
+    public static class OrderRules
+    {
+        /// <summary>
+        /// The Metrica status to send: the mapped one, else a CRM status that already is a type. Unmapped CRM text is
+        /// never sent as if it were a status, and no status is never sent: Metrica would count the order as PAID.
+        /// </summary>
+        public static (string? Status, RowFault? Fault) ResolveStatus(CrmOrder order)
+        {
+            if (!string.IsNullOrWhiteSpace(order.MetricaStatus))
+            {
+                try { return (StatusMap.ParseTarget(order.MetricaStatus!, order.OrderStatus), null); }
+                catch (System.ArgumentException ex) { return (null, new RowFault("InvalidStatus", "order_status", order.MetricaStatus, ex.Message)); }
+            }
+            string crm = order.OrderStatus?.Trim() ?? "";
+            string? type = StatusTypes.Canonical(crm);
+            if (type != null && StatusTypes.IsSendable(type)) return (type, null);
+            return (null, new RowFault(crm.Length == 0 ? "MissingStatus" : "UnmappedStatus", "order_status", crm,
+                crm.Length == 0
+                    ? "an order status: Metrica would count an order without one as PAID"
+                    : "a Metrica status (" + string.Join(", ", StatusTypes.Sendable) + " or a goal id) mapped from the CRM status"));
+        }
+
+        /// <summary>Orders without an id can be duplicated by Metrica.</summary>
+        public static RowFault? CheckId(CrmOrder order) =>
+            order.Id.Trim().Length == 0 ? new RowFault("MissingValue", "id", null, "an order id (orders without one can be duplicated by Metrica)") : null;
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.Orders;
+using MetricaCrm.Engine.Statuses;
+using MetricaCrm.Engine.Upload;
+
+namespace MetricaCrm.Engine.SimpleOrders
+{
+    /// <summary>
+    /// Simplified orders (data/simple_orders): one CSV with the order and the client's identifiers. Its statuses are
+    /// the four types or a JS goal id of the counter; custom status-schema ids belong to the detailed orders upload.
+    /// </summary>
+    public sealed class SimpleOrdersKind : UploadKind<CrmOrder>
+    {
+        private readonly ISet<string>? _counterGoals;
+
+        /// <param name="counterGoals">The counter's JS goal identifiers; null when they were not read (nothing is sent then).</param>
+        public SimpleOrdersKind(ISet<string>? counterGoals) => _counterGoals = counterGoals;
+
+        public override string Name => "simple_orders";
+        public override string RecordNoun => "order";
+        public override string RecordId(CrmOrder record) => record.Id;
+        public override RecordOrigin Origin(CrmOrder record) => new RecordOrigin(record.SourceFile, record.SourceLine);
+
+        public override RowFault? Check(CrmOrder order)
+        {
+            var (status, fault) = OrderRules.ResolveStatus(order);
+            if (fault != null) return fault;
+            order.MetricaStatus = status;
+            if (!StatusTypes.IsSendable(status!) && _counterGoals != null && !_counterGoals.Contains(status!))
+                return new RowFault("StatusNotAGoal", "order_status", status,
+                    "one of " + string.Join(", ", StatusTypes.Sendable) + " or a JS goal identifier of the counter: simplified orders take no custom status-schema ids (send those as detailed orders)");
+            if (!order.HasIdentifier)
+                return new RowFault("NoIdentifier", "client_ids", null, "at least one ClientID, phone or e-mail");
+            return OrderRules.CheckId(order);
+        }
+
+        public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone) => new SimpleOrdersCsvWriter(path + ".csv", counterZone);
+
+        public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
+            client.UploadAsync(counterId, $"data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA",
+                batch, IsReplaySafe(mode), ct);
+    }
+}

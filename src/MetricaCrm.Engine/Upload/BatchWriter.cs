@@ -1,0 +1,131 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using CsvHelper;
+
+namespace MetricaCrm.Engine.Upload
+{
+    /// <summary>One batch file being written, record by record. It knows its size so the session can cut batches in time.</summary>
+    public abstract class BatchWriter<TRecord> : IDisposable where TRecord : class
+    {
+        protected BatchWriter(string path)
+        {
+            Path = path;
+            Stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        }
+
+        public string Path { get; }
+        public long Rows { get; private set; }
+        protected FileStream Stream { get; }
+
+        /// <summary>Bytes written so far, flushed or buffered (an upper bound).</summary>
+        public abstract long ApproximateBytes { get; }
+
+        public void Write(TRecord record)
+        {
+            WriteRecord(record);
+            Rows++;
+        }
+
+        protected abstract void WriteRecord(TRecord record);
+
+        /// <summary>Finishes the file (closing brackets, buffers) so it can be sent.</summary>
+        public abstract void Complete();
+
+        public virtual void Dispose() => Stream.Dispose();
+    }
+
+    /// <summary>
+    /// A CDP CSV batch: UTF-8 without BOM (Metrica's tolerance of a BOM is unconfirmed), '\n' line ends, the documented
+    /// header, multi-value cells quoted and comma-joined without spaces.
+    /// </summary>
+    public abstract class CsvBatchWriter<TRecord> : BatchWriter<TRecord> where TRecord : class
+    {
+        protected CsvBatchWriter(string path, string[] header) : base(path)
+        {
+            Csv = CsvWriter.Create(Stream, CsvWriterOptions.Default with { NewLine = "\n", WriteByteOrderMark = false }, leaveOpen: true);
+            Csv.WriteHeader(header);
+        }
+
+        protected CsvWriter Csv { get; }
+
+        public override long ApproximateBytes => Stream.Position + (1 << 16);
+
+        /// <summary>A multi-value cell: quoted whenever it has values, as the docs show ("79876543210,79991234567").</summary>
+        protected void Multi(string[] values)
+        {
+            if (values.Length == 0) Csv.WriteField("");
+            else Csv.WriteField(string.Join(",", values), CsvQuoting.Always);
+        }
+
+        protected void Text(string? value) => Csv.WriteField(value ?? "");
+
+        public override void Complete()
+        {
+            Csv.Flush();
+            Stream.Flush();
+        }
+
+        public override void Dispose()
+        {
+            Csv.Dispose();
+            base.Dispose();
+        }
+    }
+
+    /// <summary>A CDP JSON batch: <c>{"&lt;property&gt;":[ ...records... ]}</c>, UTF-8, streamed record by record.</summary>
+    public abstract class JsonBatchWriter<TRecord> : BatchWriter<TRecord> where TRecord : class
+    {
+        protected JsonBatchWriter(string path, string arrayProperty) : base(path)
+        {
+            Json = new Utf8JsonWriter(Stream, new JsonWriterOptions { SkipValidation = false });
+            Json.WriteStartObject();
+            Json.WriteStartArray(arrayProperty);
+        }
+
+        protected Utf8JsonWriter Json { get; }
+
+        public override long ApproximateBytes => Json.BytesCommitted + Json.BytesPending;
+
+        protected override void WriteRecord(TRecord record)
+        {
+            Json.WriteStartObject();
+            WriteProperties(record);
+            Json.WriteEndObject();
+            if (Json.BytesPending > 1 << 16) Json.Flush();
+        }
+
+        protected abstract void WriteProperties(TRecord record);
+
+        public override void Complete()
+        {
+            Json.WriteEndArray();
+            Json.WriteEndObject();
+            Json.Flush();
+            Stream.Flush();
+        }
+
+        public override void Dispose()
+        {
+            Json.Dispose();
+            base.Dispose();
+        }
+    }
+
+    /// <summary>A completed batch, ready to send.</summary>
+    public sealed class BatchFile
+    {
+        public BatchFile(string path, long rows, string contentType)
+        {
+            Path = path;
+            Rows = rows;
+            ContentType = contentType;
+        }
+
+        public string Path { get; }
+        public long Rows { get; }
+        /// <summary>text/csv (sent as a multipart part named "file") or application/json (sent as the body).</summary>
+        public string ContentType { get; }
+        public string Name => System.IO.Path.GetFileName(Path);
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+
+namespace MetricaCrm.Engine.Upload
+{
+    /// <summary>
+    /// One kind of Metrica upload (simple orders, contacts, detailed orders...): which records it takes, the rules a
+    /// record must meet before it is written, how a batch is written, where it is sent, and whether a repeat is safe.
+    /// <see cref="UploadSession{TRecord}"/> does everything else, the same way for every kind.
+    /// </summary>
+    public abstract class UploadKind<TRecord> where TRecord : class
+    {
+        /// <summary>The kind as Metrica's paths name it: simple_orders, contacts, orders.</summary>
+        public abstract string Name { get; }
+
+        /// <summary>What one record is called in messages: order, contact.</summary>
+        public abstract string RecordNoun { get; }
+
+        /// <summary>The record's id: a repeated id starts a new batch, since Metrica applies repeats in one file in random order.</summary>
+        public abstract string RecordId(TRecord record);
+
+        /// <summary>Where the record came from, for located errors.</summary>
+        public abstract RecordOrigin Origin(TRecord record);
+
+        /// <summary>The rule the record breaks for this kind, or null when it can be sent.</summary>
+        public abstract RowFault? Check(TRecord record);
+
+        /// <summary>Opens the file one batch is written to; date-times go out in the counter's zone.</summary>
+        public abstract BatchWriter<TRecord> OpenWriter(string path, TimeZoneInfo counterZone);
+
+        /// <summary>Sends a completed batch file.</summary>
+        public abstract Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct);
+
+        /// <summary>
+        /// Whether sending the same batch twice gives the same result, so that an upload whose outcome is unknown may be
+        /// repeated. SAVE and UPDATE set the same fields to the same values; APPEND adds to lists, and whether Metrica
+        /// ignores values it already has is unconfirmed, so it is never repeated blindly.
+        /// </summary>
+        public virtual bool IsReplaySafe(MergeMode mode) => mode != MergeMode.Append;
+    }
+
+    /// <summary>The file and line (or pipeline object number) a record was read from.</summary>
+    public readonly struct RecordOrigin
+    {
+        public RecordOrigin(string? source, long line)
+        {
+            Source = source ?? "pipeline object";
+            Line = line;
+        }
+
+        public string Source { get; }
+        public long Line { get; }
+    }
+}

@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+
+namespace MetricaCrm.Engine.Upload
+{
+    /// <summary>What the caller of an upload session provides: confirmation, waiting, and where outcomes go.</summary>
+    public interface IUploadHost
+    {
+        /// <summary>Asks whether a batch may be sent (a confirmation prompt, or -WhatIf saying no). Called on the caller's thread.</summary>
+        bool Approve(string target, string action);
+
+        /// <summary>Waits for background work while the caller keeps serving its own messages; cancellation surfaces as an exception.</summary>
+        T Await<T>(Task<T> task);
+
+        void Rejected(RowRejection rejection, object record);
+        /// <summary>An upload Metrica answered with 200: accepted, or (validation FAILED) refused inside the 200.</summary>
+        void Uploaded(MetricaUpload upload, BatchFile batch);
+        void UploadFailed(MetricaApiException error, BatchFile batch);
+        void Warning(string message);
+        void Progress(string status);
+    }
+
+    public sealed class UploadSessionOptions
+    {
+        public long CounterId { get; set; }
+        public MergeMode MergeMode { get; set; } = MergeMode.Save;
+        /// <summary>Records per batch.</summary>
+        public long BatchSize { get; set; } = 250_000;
+        /// <summary>Bytes per batch, kept below Metrica's 1 GB file limit with room for the last buffered record.</summary>
+        public long MaxBatchBytes { get; set; } = MetricaFileLimitBytes - (16 << 20);
+        /// <summary>Where batch files are written; a fresh temporary folder when null. Removed on dispose.</summary>
+        public string? Directory { get; set; }
+
+        public const long MetricaFileLimitBytes = 1_000_000_000;
+    }
+
+    /// <summary>
+    /// One send of one kind: takes normalised records one at a time, checks them with the kind's rules, writes them into
+    /// batches (cut at the row and byte limits, and where an id repeats so each file holds each id once and later rows
+    /// apply later), and uploads the batches one after another, in input order, each while the next is being written.
+    /// Every record ends up counted as sent, rejected, failed or not sent. Driven from one thread (the caller's).
+    /// </summary>
+    public sealed class UploadSession<TRecord> : IDisposable where TRecord : class
+    {
+        private readonly UploadKind<TRecord> _kind;
+        private readonly UploadSessionOptions _options;
+        private readonly IUploadHost _host;
+        private readonly Func<MetricaClient> _client;
+        private readonly Func<TimeZoneInfo> _counterZone;
+        private readonly CancellationToken _cancellation;
+        private readonly string _directory;
+        // 64-bit hashes of the open batch's ids: constant size per row; a rare false "repeat" only cuts a batch early.
+        private readonly HashSet<ulong> _batchIds = new HashSet<ulong>();
+        private readonly List<MetricaUpload> _accepted = new List<MetricaUpload>();
+        private TimeZoneInfo? _zone;
+        private BatchWriter<TRecord>? _writer;
+        private int _batchNumber;
+        private (Task<MetricaUpload> Task, BatchFile Batch)? _inFlight;
+        /// <summary>Set after Metrica refused the token or the counter: every later batch would fail the same way.</summary>
+        private string? _refusal;
+
+        public UploadSession(UploadKind<TRecord> kind, UploadSessionOptions options, IUploadHost host, Func<MetricaClient> client,
+            Func<TimeZoneInfo> counterZone, string summaryLabel, CancellationToken cancellation)
+        {
+            if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "A batch holds at least one record.");
+            _kind = kind;
+            _options = options;
+            _host = host;
+            _client = client;
+            _counterZone = counterZone;
+            _cancellation = cancellation;
+            _directory = options.Directory ?? Path.Combine(Path.GetTempPath(), "MetricaCrm", Guid.NewGuid().ToString("N"));
+            Summary = new UploadSummary(summaryLabel);
+        }
+
+        public UploadSummary Summary { get; }
+
+        /// <summary>Uploads Metrica accepted, in order.</summary>
+        public IReadOnlyList<MetricaUpload> Accepted => _accepted;
+
+        /// <summary>Counts a record that never became one: it broke a rule while being read.</summary>
+        public void Reject(RowRejection rejection, object record)
+        {
+            Summary.Received++;
+            Summary.Rejected++;
+            _host.Rejected(rejection, record);
+        }
+
+        public void Add(TRecord record)
+        {
+            Summary.Received++;
+            var fault = _kind.Check(record);
+            if (fault != null)
+            {
+                var origin = _kind.Origin(record);
+                Summary.Rejected++;
+                _host.Rejected(new RowRejection(origin.Source, origin.Line, new[] { fault }), record);
+                return;
+            }
+            string id = _kind.RecordId(record);
+            ulong idHash = Hash(id);
+            if (_writer != null)
+            {
+                bool repeated = _batchIds.Contains(idHash);
+                if (repeated || _writer.Rows >= _options.BatchSize || _writer.ApproximateBytes >= _options.MaxBatchBytes)
+                {
+                    if (repeated)
+                    {
+                        var origin = _kind.Origin(record);
+                        _host.Warning($"{_kind.RecordNoun} id {id} repeats ({origin.Source}, line {origin.Line}): it goes into the next upload, so that it is applied after the earlier row.");
+                    }
+                    CompleteBatch();
+                }
+            }
+            if (_writer == null) OpenBatch();
+            _batchIds.Add(idHash);
+            _writer!.Write(record);
+            if (Summary.Received % 10_000 == 0)
+                _host.Progress($"{Summary.Received:N0} {_kind.RecordNoun}s received, {Summary.Sent:N0} uploaded");
+        }
+
+        /// <summary>Sends the last batch and waits for every upload.</summary>
+        public void Complete()
+        {
+            CompleteBatch();
+            FinishInFlight();
+        }
+
+        private void OpenBatch()
+        {
+            _zone ??= _counterZone();
+            Directory.CreateDirectory(_directory);
+            string path = Path.Combine(_directory, $"{_kind.Name}_{++_batchNumber:D4}");
+            _writer = _kind.OpenWriter(path, _zone);
+            _batchIds.Clear();
+        }
+
+        private void CompleteBatch()
+        {
+            var writer = _writer;
+            _writer = null;
+            if (writer == null) return;
+            writer.Complete();
+            writer.Dispose();
+            if (writer.Rows == 0) return;
+            var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json");
+            Send(batch);
+        }
+
+        /// <summary>Starts a batch's upload once the one before it has finished: uploads stay in input order.</summary>
+        private void Send(BatchFile batch)
+        {
+            FinishInFlight();
+            if (_refusal != null)
+            {
+                Summary.Failed += batch.Rows;
+                _host.Warning($"{batch.Rows} {_kind.RecordNoun}(s) of {batch.Name} were not uploaded: {_refusal}.");
+                Delete(batch);
+                return;
+            }
+            string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name} (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})";
+            if (!_host.Approve($"Metrica counter {_options.CounterId}", action))
+            {
+                Summary.NotSent += batch.Rows;
+                Delete(batch);
+                return;
+            }
+            _host.Progress($"Uploading {batch.Rows:N0} {_kind.RecordNoun}s ({Summary.Sent:N0} sent so far)");
+            var client = _client();
+            _inFlight = (Task.Run(() => _kind.UploadAsync(client, _options.CounterId, batch, _options.MergeMode, _cancellation)), batch);
+        }
+
+        private void FinishInFlight()
+        {
+            if (_inFlight is not { } pending) return;
+            _inFlight = null;
+            var (task, batch) = pending;
+            try
+            {
+                var upload = _host.Await(task);
+                upload.RowsSent = batch.Rows;
+                upload.File = batch.Name;
+                upload.MergeMode = _options.MergeMode.ToString().ToUpperInvariant();
+                if (upload.Failed) Summary.Failed += batch.Rows; // HTTP 200 is not success: validation FAILED
+                else
+                {
+                    Summary.Sent += batch.Rows;
+                    Summary.Uploads++;
+                    _accepted.Add(upload);
+                }
+                _host.Uploaded(upload, batch);
+            }
+            catch (MetricaApiException ex)
+            {
+                Summary.Failed += batch.Rows;
+                if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden)
+                    _refusal = $"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}";
+                _host.UploadFailed(ex, batch);
+            }
+            finally
+            {
+                Delete(batch);
+            }
+        }
+
+        private static void Delete(BatchFile batch)
+        {
+            try { File.Delete(batch.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        private static ulong Hash(string s)
+        {
+            // FNV-1a, 64-bit: stable and allocation-free.
+            ulong h = 14695981039346656037UL;
+            foreach (char c in s)
+            {
+                h ^= c;
+                h *= 1099511628211UL;
+            }
+            return h;
+        }
+
+        public void Dispose()
+        {
+            _writer?.Dispose();
+            _writer = null;
+            if (_inFlight is { } pending)
+            {
+                // Stopped mid-upload: the upload was cancelled with the session's token; wait so the file can go.
+                try { pending.Task.Wait(TimeSpan.FromSeconds(30)); } catch (AggregateException) { }
+                _inFlight = null;
+            }
+            try { if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text;
+
+namespace MetricaCrm.Engine.Upload
+{
+    /// <summary>
+    /// What happened to every record a send received. The counts always add up:
+    /// <c>Received = Sent + Rejected + Failed + NotSent</c>.
+    /// </summary>
+    public sealed class UploadSummary
+    {
+        public UploadSummary(string label) => Label = label;
+
+        /// <summary>Who is reporting (the command or job), shown first in the text form.</summary>
+        public string Label { get; }
+        /// <summary>Records that reached the send, valid or not.</summary>
+        public long Received { get; internal set; }
+        /// <summary>Records in uploads Metrica accepted (HTTP 200 and validation PASSED).</summary>
+        public long Sent { get; internal set; }
+        /// <summary>Records not uploaded because they break a rule; each was reported with its reason.</summary>
+        public long Rejected { get; internal set; }
+        /// <summary>Records in uploads that failed: refused by Metrica, validation FAILED, or not sent after an earlier refusal.</summary>
+        public long Failed { get; internal set; }
+        /// <summary>Records deliberately not sent: the upload was declined at a confirmation prompt or -WhatIf was used.</summary>
+        public long NotSent { get; internal set; }
+        /// <summary>Uploads Metrica accepted.</summary>
+        public int Uploads { get; internal set; }
+
+        public bool Reconciles => Received == Sent + Rejected + Failed + NotSent;
+
+        public override string ToString()
+        {
+            var sb = new StringBuilder();
+            sb.Append(Label).Append(": received ").Append(N(Received)).Append(", uploaded ").Append(N(Sent)).Append(", rejected ").Append(N(Rejected));
+            if (Failed > 0) sb.Append(", failed uploads ").Append(N(Failed));
+            if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));
+            return sb.ToString();
+        }
+
+        private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.Normalization;
+using MetricaCrm.Engine.Upload;
+
+namespace MetricaCrm.Commands.Infrastructure
+{
+    /// <summary>
+    /// What every Send cmdlet shares: parameters, confirmation, the upload session of the engine, errors, progress,
+    /// -Wait and the summary. A Send cmdlet only names its upload kind and how a plain pipeline object becomes a record.
+    /// </summary>
+    public abstract class SendMetricaCmdlet<TRecord> : MetricaApiCmdlet, IUploadHost where TRecord : class
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long CounterId { get; set; }
+
+        /// <summary>SAVE replaces whole records (the docs' advice when unsure), UPDATE only the fields sent, APPEND adds to lists.</summary>
+        [Parameter]
+        public MergeMode MergeMode { get; set; } = MergeMode.Save;
+
+        /// <summary>The counter's zone for date-times. Absent: read from the counter (time_zone_name).</summary>
+        [Parameter]
+        public string? CounterTimeZone { get; set; }
+
+        /// <summary>Records per upload (uploads are also cut below Metrica's 1 GB limit).</summary>
+        [Parameter]
+        [ValidateRange(1, 10_000_000)]
+        public int BatchSize { get; set; } = 250_000;
+
+        /// <summary>Poll last_uploadings until each upload is listed with its final validation status.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        [Parameter]
+        public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+        [Parameter]
+        public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+        private UploadSession<TRecord>? _session;
+        private long _objectNumber;
+
+        /// <summary>The kind this cmdlet sends; called once, before the first record, and may ask the counter.</summary>
+        protected abstract UploadKind<TRecord> CreateKind(bool whatIf);
+
+        /// <summary>A record from a pipeline object that is not one already (Import-Csv rows, hashtables), or a rejection.</summary>
+        protected abstract ImportItem<TRecord> FromObject(PSObject input, long number);
+
+        private string Activity => $"{MyInvocation.MyCommand.Name} to counter {CounterId}";
+
+        private UploadSession<TRecord> Session()
+        {
+            if (_session != null) return _session;
+            bool whatIf = IsWhatIf();
+            try
+            {
+                var kind = CreateKind(whatIf);
+                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = MergeMode, BatchSize = BatchSize };
+                _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
+                    MyInvocation.MyCommand.Name, StopToken);
+            }
+            catch (MetricaApiException ex)
+            {
+                ThrowTerminatingError(ApiError(ex, CounterId));
+            }
+            return _session!;
+        }
+
+        private TimeZoneInfo CounterZone(bool whatIf)
+        {
+            try
+            {
+                if (CounterTimeZone != null) return CrmDateTimeParser.ResolveZone(CounterTimeZone);
+                if (whatIf)
+                {
+                    WriteVerbose("-WhatIf: the counter's time zone is not read; times would be converted to it when sending.");
+                    return TimeZoneInfo.Utc;
+                }
+                var counter = Call((client, ct) => client.GetCounterAsync(CounterId, ct));
+                WriteVerbose($"Counter {CounterId} time zone: {counter.TimeZoneName}");
+                return CrmDateTimeParser.ResolveZone(counter.TimeZoneName);
+            }
+            catch (MetricaApiException ex)
+            {
+                ThrowTerminatingError(ApiError(ex, CounterId));
+                throw;
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidTimeZone", ErrorCategory.InvalidArgument, CounterTimeZone));
+                throw;
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var item in Items(InputObject))
+            {
+                _objectNumber++;
+                var session = Session();
+                if (item.BaseObject is TRecord record)
+                {
+                    session.Add(record);
+                    continue;
+                }
+                var read = FromObject(item, _objectNumber);
+                if (read.Record != null) session.Add(read.Record);
+                else session.Reject(read.Rejection!, item);
+            }
+            DrainPosted(); // verbose messages of the upload in flight
+        }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                _session?.Complete();
+                if (Wait && _session != null)
+                    foreach (var upload in _session.Accepted) WriteObject(WaitFor(upload));
+            }
+            finally
+            {
+                Progress(2, Activity, $"{_session?.Summary.Sent ?? 0:N0} records uploaded", completed: true);
+            }
+            var summary = _session?.Summary ?? new UploadSummary(MyInvocation.MyCommand.Name);
+            WriteInformation(summary, new[] { "Summary" });
+            WriteVerbose(summary.ToString());
+        }
+
+        // ---- IUploadHost: called by the session on this (the pipeline) thread ----
+
+        bool IUploadHost.Approve(string target, string action) => ShouldProcess(target, action);
+
+        T IUploadHost.Await<T>(Task<T> task) => Run(_ => task);
+
+        void IUploadHost.Rejected(RowRejection rejection, object record) =>
+            WriteError(Hints.Attach(new ErrorRecord(new InvalidDataException(rejection.Message), rejection.Rule, ErrorCategory.InvalidData, record), rejection.Rule));
+
+        void IUploadHost.Uploaded(MetricaUpload upload, BatchFile batch)
+        {
+            WriteVerbose($"Upload {upload.UploadId}: {upload.Status}, {upload.ElementsCount} elements for {batch.Rows} rows.");
+            if (upload.Failed)
+                WriteError(new ErrorRecord(new InvalidDataException(
+                    $"Metrica accepted upload {upload.UploadId} but its validation FAILED ({batch.Rows} records, elements_count {upload.ElementsCount}). Nothing of it is counted; check the file's values."),
+                    "MetricaUploadValidationFailed", ErrorCategory.InvalidData, upload));
+            if (!Wait || upload.Failed) WriteObject(upload);
+        }
+
+        void IUploadHost.UploadFailed(MetricaApiException error, BatchFile batch) => WriteError(ApiError(error, CounterId));
+
+        void IUploadHost.Warning(string message) => WriteWarning(message);
+
+        void IUploadHost.Progress(string status) => Progress(2, Activity, status);
+
+        private MetricaUpload WaitFor(MetricaUpload upload)
+        {
+            var deadline = DateTime.UtcNow + WaitTimeout;
+            while (true)
+            {
+                MetricaUpload? listed;
+                try
+                {
+                    listed = Call((client, ct) => client.FindUploadAsync(CounterId, upload.UploadId, 5, ct));
+                }
+                catch (MetricaApiException ex)
+                {
+                    WriteError(ApiError(ex, upload));
+                    return upload;
+                }
+                if (listed != null && listed.IsFinal)
+                {
+                    listed.RowsSent = upload.RowsSent;
+                    listed.MergeMode = upload.MergeMode;
+                    listed.File = upload.File;
+                    Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId}: {listed.Status}", completed: true);
+                    return listed;
+                }
+                if (DateTime.UtcNow >= deadline)
+                {
+                    WriteWarning($"Upload {upload.UploadId} was not listed as final within {WaitTimeout}; check later with Get-MetricaUploadStatus -CounterId {CounterId} -UploadId {upload.UploadId}.");
+                    return upload;
+                }
+                Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId} is not listed as final yet");
+                Run(ct => Task.Delay(PollInterval, ct));
+            }
+        }
+
+        protected override void DisposeResources() => _session?.Dispose();
+    }
+}
