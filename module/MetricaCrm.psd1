@@ -13,10 +13,11 @@
     DotNetFrameworkVersion = '4.7.2'
     CmdletsToExport      = @(
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
+        'Send-MetricaContact', 'Send-MetricaOrder',
         'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
-    AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions')
+    AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     PrivateData          = @{

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using MetricaCrm.Engine.Clients;
+using MetricaCrm.Engine.Contacts;
 using MetricaCrm.Engine.Orders;
 
 namespace MetricaCrm.Engine.Ingest

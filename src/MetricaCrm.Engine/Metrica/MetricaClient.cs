@@ -163,10 +163,8 @@ namespace MetricaCrm.Engine.Metrica
         /// <summary>Maps custom statuses. Sending the same map twice yields the same schema, so it is replay-safe.</summary>
         public async Task SetOrderStatusesAsync(long counterId, IEnumerable<OrderStatusDefinition> statuses, CancellationToken ct)
         {
-            var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
+            byte[] body = JsonBody(w =>
             {
-                w.WriteStartObject();
                 w.WriteStartArray("order_statuses");
                 foreach (var s in statuses)
                 {
@@ -179,13 +177,88 @@ namespace MetricaCrm.Engine.Metrica
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            byte[] body = buffer.ToArray();
+            });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/order_statuses",
-                () => new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }, true,
+                () => JsonContent(body), true,
                 $"Mapping order statuses of counter {counterId}", ct).ConfigureAwait(false);
         }
+
+        /// <summary>The counter's custom attributes, of one entity (CONTACT, ORDER, SIMPLE_ORDER, COMPANY) or all.</summary>
+        public async Task<IReadOnlyList<MetricaAttribute>> GetAttributesAsync(long counterId, string? entityType, CancellationToken ct)
+        {
+            string path = $"/cdp/api/v1/counter/{counterId}/schema/attributes" + (entityType != null ? "?entity_type=" + entityType : "");
+            using var doc = await SendJsonAsync(HttpMethod.Get, path, null, true, $"Reading the attributes of counter {counterId}", ct).ConfigureAwait(false);
+            var list = new List<MetricaAttribute>();
+            if (doc.RootElement.TryGetProperty("attributes", out var arr) && arr.ValueKind == JsonValueKind.Array)
+                foreach (var a in arr.EnumerateArray())
+                    list.Add(new MetricaAttribute
+                    {
+                        CounterId = counterId,
+                        EntityType = Json.String(a, "entity_type") ?? entityType ?? "",
+                        Name = Json.String(a, "name") ?? "",
+                        TypeName = Json.String(a, "type_name") ?? "",
+                        Multivalued = a.TryGetProperty("multivalued", out var m) && m.ValueKind == JsonValueKind.True,
+                        Humanized = Json.String(a, "humanized"),
+                    });
+            return list;
+        }
+
+        /// <summary>Creates attributes of one entity. Creating the same attributes again gives the same schema, so it is replay-safe.</summary>
+        public async Task CreateAttributesAsync(long counterId, string entityType, IEnumerable<MetricaAttribute> attributes, CancellationToken ct)
+        {
+            byte[] body = JsonBody(w =>
+            {
+                w.WriteStartArray("attributes");
+                foreach (var a in attributes)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", a.Name);
+                    w.WriteString("type_name", a.TypeName);
+                    w.WriteBoolean("multivalued", a.Multivalued);
+                    w.WriteString("humanized", a.Humanized ?? a.Name);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/attributes?entity_type={entityType}",
+                () => JsonContent(body), true, $"Creating {entityType} attributes of counter {counterId}", ct).ConfigureAwait(false);
+        }
+
+        /// <summary>Sends the product catalogue (schema/products). The same catalogue twice gives the same schema: replay-safe.</summary>
+        public async Task SetProductsAsync(long counterId, IEnumerable<MetricaProduct> products, CancellationToken ct)
+        {
+            byte[] body = JsonBody(w =>
+            {
+                w.WriteStartArray("attributes");
+                w.WriteEndArray();
+                w.WriteStartArray("items");
+                foreach (var p in products)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", p.Name);
+                    w.WriteString("humanized", p.Humanized ?? p.Name);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/products",
+                () => JsonContent(body), true, $"Sending the product catalogue of counter {counterId}", ct).ConfigureAwait(false);
+        }
+
+        private static byte[] JsonBody(Action<Utf8JsonWriter> properties)
+        {
+            var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                properties(w);
+                w.WriteEndObject();
+            }
+            return buffer.ToArray();
+        }
+
+        private static HttpContent JsonContent(byte[] body) =>
+            new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
 
         private static string[] GoalActionIds(JsonElement s)
         {

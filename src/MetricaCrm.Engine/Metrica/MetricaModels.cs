@@ -70,6 +70,29 @@ namespace MetricaCrm.Engine.Metrica
         public string[] Identifiers { get; set; } = Array.Empty<string>();
     }
 
+    /// <summary>A custom attribute of one entity of the counter's CRM schema (schema/attributes).</summary>
+    public sealed class MetricaAttribute
+    {
+        public long CounterId { get; set; }
+        /// <summary>CONTACT, ORDER, SIMPLE_ORDER or COMPANY.</summary>
+        public string EntityType { get; set; } = "";
+        /// <summary>1-255 characters, ^[\w-:]+$.</summary>
+        public string Name { get; set; } = "";
+        /// <summary>numeric, date, datetime, email, text... (PREDEFINED types).</summary>
+        public string TypeName { get; set; } = "text";
+        public bool Multivalued { get; set; }
+        public string? Humanized { get; set; }
+
+        public override string ToString() => $"{EntityType}.{Name} ({TypeName})";
+    }
+
+    /// <summary>An item of the counter's product catalogue (schema/products).</summary>
+    public sealed class MetricaProduct
+    {
+        public string Name { get; set; } = "";
+        public string? Humanized { get; set; }
+    }
+
     internal static class Json
     {
         public static string? String(JsonElement e, string name) =>

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Statuses;
+using MetricaCrm.Engine.Upload;
 
 namespace MetricaCrm.Engine.Orders
 {
@@ -26,8 +28,27 @@ namespace MetricaCrm.Engine.Orders
                     : "a Metrica status (" + string.Join(", ", StatusTypes.Sendable) + " or a goal id) mapped from the CRM status"));
         }
 
-        /// <summary>Orders without an id can be duplicated by Metrica.</summary>
+        /// <summary>Orders without an id can be duplicated by Metrica; an id is bounded like every identifier.</summary>
         public static RowFault? CheckId(CrmOrder order) =>
-            order.Id.Trim().Length == 0 ? new RowFault("MissingValue", "id", null, "an order id (orders without one can be duplicated by Metrica)") : null;
+            order.Id.Trim().Length == 0
+                ? new RowFault("MissingValue", "id", null, "an order id (orders without one can be duplicated by Metrica)")
+                : Normalization.TextRules.CheckIdentifier("id", order.Id) ?? Normalization.TextRules.CheckIdentifier("client_uniq_id", order.ClientUniqId);
+    }
+}
+
+namespace MetricaCrm.Engine.Orders
+{
+    /// <summary>What the two order uploads (simplified and detailed) share: ids, origins and Metrica's time windows.</summary>
+    public abstract class OrderKind : UploadKind<CrmOrder>
+    {
+        private readonly OrderWindows _windows;
+
+        protected OrderKind(OrderWindows windows) => _windows = windows;
+
+        public override string RecordNoun => "order";
+        public override string RecordId(CrmOrder record) => record.Id;
+        public override RecordOrigin Origin(CrmOrder record) => new RecordOrigin(record.SourceFile, record.SourceLine);
+        public override string? Skip(CrmOrder order) => _windows.Skip(order);
+        public override IEnumerable<string> Warnings() => _windows.Warnings();
     }
 }

@@ -14,17 +14,14 @@ namespace MetricaCrm.Engine.SimpleOrders
     /// Simplified orders (data/simple_orders): one CSV with the order and the client's identifiers. Its statuses are
     /// the four types or a JS goal id of the counter; custom status-schema ids belong to the detailed orders upload.
     /// </summary>
-    public sealed class SimpleOrdersKind : UploadKind<CrmOrder>
+    public sealed class SimpleOrdersKind : OrderKind
     {
         private readonly ISet<string>? _counterGoals;
 
         /// <param name="counterGoals">The counter's JS goal identifiers; null when they were not read (nothing is sent then).</param>
-        public SimpleOrdersKind(ISet<string>? counterGoals) => _counterGoals = counterGoals;
+        public SimpleOrdersKind(ISet<string>? counterGoals, OrderWindows windows) : base(windows) => _counterGoals = counterGoals;
 
         public override string Name => "simple_orders";
-        public override string RecordNoun => "order";
-        public override string RecordId(CrmOrder record) => record.Id;
-        public override RecordOrigin Origin(CrmOrder record) => new RecordOrigin(record.SourceFile, record.SourceLine);
 
         public override RowFault? Check(CrmOrder order)
         {
@@ -39,7 +36,8 @@ namespace MetricaCrm.Engine.SimpleOrders
             return OrderRules.CheckId(order);
         }
 
-        public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone) => new SimpleOrdersCsvWriter(path + ".csv", counterZone);
+
+        public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone, CrmOrder first) => new SimpleOrdersCsvWriter(path + ".csv", counterZone);
 
         public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
             client.UploadAsync(counterId, $"data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA",

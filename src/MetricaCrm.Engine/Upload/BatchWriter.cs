@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using CsvHelper;
 
@@ -28,6 +30,9 @@ namespace MetricaCrm.Engine.Upload
         }
 
         protected abstract void WriteRecord(TRecord record);
+
+        /// <summary>False when the record needs other columns than this file has (other custom attributes): it starts a new batch.</summary>
+        public virtual bool Fits(TRecord record) => true;
 
         /// <summary>Finishes the file (closing brackets, buffers) so it can be sent.</summary>
         public abstract void Complete();
@@ -70,6 +75,37 @@ namespace MetricaCrm.Engine.Upload
         {
             Csv.Dispose();
             base.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A CSV batch of a detailed upload: the documented columns, then one column per custom attribute of its first
+    /// record. A record with other attributes does not fit and starts the next batch.
+    /// </summary>
+    public abstract class AttributeCsvBatchWriter<TRecord> : CsvBatchWriter<TRecord> where TRecord : class
+    {
+        private readonly string[] _attributes;
+
+        protected AttributeCsvBatchWriter(string path, string[] columns, IEnumerable<string> firstAttributes)
+            : this(path, columns, firstAttributes.OrderBy(k => k, StringComparer.Ordinal).ToArray()) { }
+
+        private AttributeCsvBatchWriter(string path, string[] columns, string[] attributes) : base(path, columns.Concat(attributes).ToArray()) =>
+            _attributes = attributes;
+
+        protected abstract Dictionary<string, string> AttributesOf(TRecord record);
+
+        public override bool Fits(TRecord record)
+        {
+            var attributes = AttributesOf(record);
+            if (attributes.Count != _attributes.Length) return false;
+            foreach (var name in _attributes) if (!attributes.ContainsKey(name)) return false;
+            return true;
+        }
+
+        protected void WriteAttributes(TRecord record)
+        {
+            var attributes = AttributesOf(record);
+            foreach (var name in _attributes) Text(attributes.TryGetValue(name, out var v) ? v : null);
         }
     }
 

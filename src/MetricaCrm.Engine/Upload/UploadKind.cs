@@ -28,8 +28,14 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>The rule the record breaks for this kind, or null when it can be sent.</summary>
         public abstract RowFault? Check(TRecord record);
 
-        /// <summary>Opens the file one batch is written to; date-times go out in the counter's zone.</summary>
-        public abstract BatchWriter<TRecord> OpenWriter(string path, TimeZoneInfo counterZone);
+        /// <summary>Why a valid record is deliberately not sent (too old, say), or null. Asked after <see cref="Check"/>.</summary>
+        public virtual string? Skip(TRecord record) => null;
+
+        /// <summary>Warnings about the whole send, given once at its end (how many orders will not link...).</summary>
+        public virtual System.Collections.Generic.IEnumerable<string> Warnings() => System.Array.Empty<string>();
+
+        /// <summary>Opens the file one batch is written to, shaped for its first record; date-times go out in the counter's zone.</summary>
+        public abstract BatchWriter<TRecord> OpenWriter(string path, TimeZoneInfo counterZone, TRecord first);
 
         /// <summary>Sends a completed batch file.</summary>
         public abstract Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct);
@@ -40,6 +46,12 @@ namespace MetricaCrm.Engine.Upload
         /// ignores values it already has is unconfirmed, so it is never repeated blindly.
         /// </summary>
         public virtual bool IsReplaySafe(MergeMode mode) => mode != MergeMode.Append;
+
+        /// <summary>A detailed CDP upload's path: data/{entity}/csv (with the delimiter) or data/{entity}/json.</summary>
+        protected static string DetailedPath(string entity, UploadFormat format, MergeMode mode) =>
+            format == UploadFormat.Csv
+                ? $"data/{entity}/csv?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA"
+                : $"data/{entity}/json?merge_mode={mode.ToString().ToUpperInvariant()}";
     }
 
     /// <summary>The file and line (or pipeline object number) a record was read from.</summary>

@@ -23,6 +23,8 @@ namespace MetricaCrm.Engine.Upload
         void Uploaded(MetricaUpload upload, BatchFile batch);
         void UploadFailed(MetricaApiException error, BatchFile batch);
         void Warning(string message);
+        /// <summary>A valid record deliberately left out, and why.</summary>
+        void Skipped(object record, string reason);
         void Progress(string status);
     }
 
@@ -103,12 +105,19 @@ namespace MetricaCrm.Engine.Upload
                 _host.Rejected(new RowRejection(origin.Source, origin.Line, new[] { fault }), record);
                 return;
             }
+            string? skip = _kind.Skip(record);
+            if (skip != null)
+            {
+                Summary.Skipped++;
+                _host.Skipped(record, skip);
+                return;
+            }
             string id = _kind.RecordId(record);
             ulong idHash = Hash(id);
             if (_writer != null)
             {
                 bool repeated = _batchIds.Contains(idHash);
-                if (repeated || _writer.Rows >= _options.BatchSize || _writer.ApproximateBytes >= _options.MaxBatchBytes)
+                if (repeated || _writer.Rows >= _options.BatchSize || _writer.ApproximateBytes >= _options.MaxBatchBytes || !_writer.Fits(record))
                 {
                     if (repeated)
                     {
@@ -118,7 +127,7 @@ namespace MetricaCrm.Engine.Upload
                     CompleteBatch();
                 }
             }
-            if (_writer == null) OpenBatch();
+            if (_writer == null) OpenBatch(record);
             _batchIds.Add(idHash);
             _writer!.Write(record);
             if (Summary.Received % 10_000 == 0)
@@ -130,14 +139,15 @@ namespace MetricaCrm.Engine.Upload
         {
             CompleteBatch();
             FinishInFlight();
+            foreach (var warning in _kind.Warnings()) _host.Warning(warning);
         }
 
-        private void OpenBatch()
+        private void OpenBatch(TRecord first)
         {
             _zone ??= _counterZone();
             Directory.CreateDirectory(_directory);
             string path = Path.Combine(_directory, $"{_kind.Name}_{++_batchNumber:D4}");
-            _writer = _kind.OpenWriter(path, _zone);
+            _writer = _kind.OpenWriter(path, _zone, first);
             _batchIds.Clear();
         }
 

@@ -5,7 +5,7 @@ namespace MetricaCrm.Engine.Upload
 {
     /// <summary>
     /// What happened to every record a send received. The counts always add up:
-    /// <c>Received = Sent + Rejected + Failed + NotSent</c>.
+    /// <c>Received = Sent + Rejected + Skipped + Failed + NotSent</c>.
     /// </summary>
     public sealed class UploadSummary
     {
@@ -21,17 +21,20 @@ namespace MetricaCrm.Engine.Upload
         public long Rejected { get; internal set; }
         /// <summary>Records in uploads that failed: refused by Metrica, validation FAILED, or not sent after an earlier refusal.</summary>
         public long Failed { get; internal set; }
+        /// <summary>Valid records left out on purpose by a rule the caller chose (a maximum age...); each was reported.</summary>
+        public long Skipped { get; internal set; }
         /// <summary>Records deliberately not sent: the upload was declined at a confirmation prompt or -WhatIf was used.</summary>
         public long NotSent { get; internal set; }
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
 
-        public bool Reconciles => Received == Sent + Rejected + Failed + NotSent;
+        public bool Reconciles => Received == Sent + Rejected + Skipped + Failed + NotSent;
 
         public override string ToString()
         {
             var sb = new StringBuilder();
             sb.Append(Label).Append(": received ").Append(N(Received)).Append(", uploaded ").Append(N(Sent)).Append(", rejected ").Append(N(Rejected));
+            if (Skipped > 0) sb.Append(", skipped ").Append(N(Skipped));
             if (Failed > 0) sb.Append(", failed uploads ").Append(N(Failed));
             if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));
             return sb.ToString();

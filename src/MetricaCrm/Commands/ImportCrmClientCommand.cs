@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using MetricaCrm.Engine.Clients;
+using MetricaCrm.Engine.Contacts;
 using MetricaCrm.Engine.Ingest;
 
 namespace MetricaCrm.Commands

@@ -49,6 +49,22 @@ namespace MetricaCrm.Commands.Infrastructure
         private UploadSession<TRecord>? _session;
         private long _objectNumber;
 
+        /// <summary>Names of the counter's attributes for an entity, or null under -WhatIf (nothing is sent, so nothing is asked).</summary>
+        protected ISet<string>? CounterAttributes(string entityType, bool whatIf)
+        {
+            if (whatIf) return null;
+            var attributes = Call((client, ct) => client.GetAttributesAsync(CounterId, entityType, ct));
+            return new HashSet<string>(System.Linq.Enumerable.Select(attributes, a => a.Name), StringComparer.Ordinal);
+        }
+
+        /// <summary>The counter's JS goal identifiers, or null under -WhatIf.</summary>
+        protected ISet<string>? CounterGoals(bool whatIf)
+        {
+            if (whatIf) return null;
+            var goals = Call((client, ct) => client.GetGoalsAsync(CounterId, ct));
+            return new HashSet<string>(System.Linq.Enumerable.SelectMany(goals, g => g.Identifiers), StringComparer.Ordinal);
+        }
+
         /// <summary>The kind this cmdlet sends; called once, before the first record, and may ask the counter.</summary>
         protected abstract UploadKind<TRecord> CreateKind(bool whatIf);
 
@@ -102,6 +118,24 @@ namespace MetricaCrm.Commands.Infrastructure
         }
 
         protected override void ProcessRecord()
+        {
+            try
+            {
+                AddAll();
+            }
+            catch (UnknownAttributeException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "UnknownAttribute", ErrorCategory.ObjectNotFound, ex.Names)
+                {
+                    ErrorDetails = new ErrorDetails($"Nothing more is sent: {ex.Message} Create it first: Set-MetricaAttribute -CounterId {CounterId} -EntityType {ex.EntityType} -Name {string.Join(",", ex.Names)}.")
+                    {
+                        RecommendedAction = $"Set-MetricaAttribute -CounterId {CounterId} -EntityType {ex.EntityType} -Name {string.Join(",", ex.Names)}",
+                    },
+                });
+            }
+        }
+
+        private void AddAll()
         {
             foreach (var item in Items(InputObject))
             {
@@ -158,6 +192,8 @@ namespace MetricaCrm.Commands.Infrastructure
         void IUploadHost.UploadFailed(MetricaApiException error, BatchFile batch) => WriteError(ApiError(error, CounterId));
 
         void IUploadHost.Warning(string message) => WriteWarning(message);
+
+        void IUploadHost.Skipped(object record, string reason) => WriteVerbose($"Skipped {record}: {reason}.");
 
         void IUploadHost.Progress(string status) => Progress(2, Activity, status);
 

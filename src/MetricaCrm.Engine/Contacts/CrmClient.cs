@@ -1,12 +1,16 @@
 using System;
+using System.Collections.Generic;
 
-namespace MetricaCrm.Engine.Clients
+namespace MetricaCrm.Engine.Contacts
 {
-    /// <summary>A CRM contact as Metrica's contacts upload understands it, already normalised.</summary>
+    /// <summary>A CRM contact (Metrica's word; CRM exports say client) as the contacts upload understands it, already normalised.</summary>
     public sealed class CrmClient
     {
+        /// <summary>The client's id in the CRM (uniq_id); orders name it as their client_uniq_id.</summary>
         public string UniqId { get; set; } = "";
         public string? Name { get; set; }
+        /// <summary>A calendar date, no time.</summary>
+        public DateTime? BirthDate { get; set; }
         public DateTimeOffset? CreateDateTime { get; set; }
         public DateTimeOffset? UpdateDateTime { get; set; }
         public string[] ClientIds { get; set; } = Array.Empty<string>();
@@ -14,6 +18,10 @@ namespace MetricaCrm.Engine.Clients
         public string[] Phones { get; set; } = Array.Empty<string>();
         public string[] EmailsMd5 { get; set; } = Array.Empty<string>();
         public string[] PhonesMd5 { get; set; } = Array.Empty<string>();
+        public string? CompanyUniqId { get; set; }
+        public string? UserComment { get; set; }
+        /// <summary>Custom attributes of the counter's CONTACT entity, by attribute name.</summary>
+        public Dictionary<string, string> Attributes { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
         public string? SourceFile { get; set; }
         public long SourceLine { get; set; }
 

@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.Normalization;
+using MetricaCrm.Engine.Upload;
+
+namespace MetricaCrm.Engine.Contacts
+{
+    /// <summary>
+    /// Contacts (data/contacts/csv or /json): the CRM's clients with their ids, names, identifiers and custom attributes.
+    /// Upload them before orders: Metrica links orders only to sessions after the first successful contacts upload.
+    /// </summary>
+    public sealed class ContactsKind : UploadKind<CrmClient>
+    {
+        private readonly UploadFormat _format;
+        private readonly AttributeCheck _attributes;
+
+        /// <param name="counterAttributes">The counter's CONTACT attributes; null when not read (nothing is sent then).</param>
+        public ContactsKind(UploadFormat format, ISet<string>? counterAttributes)
+        {
+            _format = format;
+            _attributes = new AttributeCheck("CONTACT", counterAttributes);
+        }
+
+        public override string Name => "contacts";
+        public override string RecordNoun => "contact";
+        public override string RecordId(CrmClient record) => record.UniqId;
+        public override RecordOrigin Origin(CrmClient record) => new RecordOrigin(record.SourceFile, record.SourceLine);
+
+        public override RowFault? Check(CrmClient c)
+        {
+            if (c.UniqId.Trim().Length == 0) return new RowFault("MissingValue", "uniq_id", null, "the client's id in the CRM (uniq_id)");
+            _attributes.Check(c.Attributes);
+            var fault = TextRules.CheckIdentifier("uniq_id", c.UniqId) ?? TextRules.CheckIdentifier("company_uniq_id", c.CompanyUniqId)
+                ?? TextRules.CheckText("name", c.Name) ?? TextRules.CheckText("user_comment", c.UserComment);
+            foreach (var a in c.Attributes)
+                fault ??= TextRules.CheckText(a.Key, a.Value);
+            return fault;
+        }
+
+        public override BatchWriter<CrmClient> OpenWriter(string path, TimeZoneInfo counterZone, CrmClient first) =>
+            _format == UploadFormat.Csv
+                ? new ContactCsvWriter(path + ".csv", counterZone, first)
+                : new ContactJsonWriter(path + ".json", counterZone);
+
+        public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
+            client.UploadAsync(counterId, DetailedPath(Name, _format, mode), batch, IsReplaySafe(mode), ct);
+    }
+}

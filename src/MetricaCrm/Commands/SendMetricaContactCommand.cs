@@ -1,0 +1,36 @@
+using System;
+using System.Management.Automation;
+using MetricaCrm.Commands.Infrastructure;
+using MetricaCrm.Engine.Contacts;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.Normalization;
+using MetricaCrm.Engine.Upload;
+
+namespace MetricaCrm.Commands
+{
+    /// <summary>
+    /// Uploads contacts (data/contacts/csv or /json): the CRM's clients with their ids, names, identifiers and custom
+    /// attributes. Upload contacts before orders: Metrica links orders only after their contact is known.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "MetricaContact", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Alias("Send-MetricaContacts", "Send-MetricaClient")]
+    [OutputType(typeof(MetricaUpload))]
+    public sealed class SendMetricaContactCommand : SendMetricaCmdlet<CrmClient>
+    {
+        /// <summary>Csv (a file, the default) or Json (the records inside the request).</summary>
+        [Parameter]
+        public UploadFormat Format { get; set; } = UploadFormat.Csv;
+
+        private ObjectRecords<CrmClient>? _objects;
+
+        protected override UploadKind<CrmClient> CreateKind(bool whatIf) => new ContactsKind(Format, CounterAttributes("CONTACT", whatIf));
+
+        protected override ImportItem<CrmClient> FromObject(PSObject input, long number)
+        {
+            _objects ??= new ObjectRecords<CrmClient>(new ClientNormalizer(new NormalizerOptions(new PhoneNormalizer(), new CrmDateTimeParser(TimeZoneInfo.Local))));
+            var (names, values) = PropertyBag.Read(input);
+            return _objects.Normalize(names, values, "pipeline object", number);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MetricaCrm.Engine.Contacts;
+using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.Orders;
+using MetricaCrm.Engine.SimpleOrders;
+using MetricaCrm.Engine.Upload;
+using Xunit;
+
+namespace MetricaCrm.Engine.Tests;
+
+/// <summary>The upload pipeline: writers' exact shapes, batching, and counts that reconcile.</summary>
+public sealed class UploadTests : IDisposable
+{
+    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-upload-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static CrmOrder Order(string id, string? client = "K-1", string status = "PAID", int daysAgo = 2) => new()
+    {
+        Id = id, ClientUniqId = client, MetricaStatus = status, CreateDateTime = DateTimeOffset.UtcNow.AddDays(-daysAgo),
+        Emails = new[] { "a@b.ru" }, SourceFile = "orders.csv", SourceLine = 2,
+    };
+
+    private string Written<T>(BatchWriter<T> writer, params T[] records) where T : class
+    {
+        foreach (var r in records) writer.Write(r);
+        writer.Complete();
+        writer.Dispose();
+        return File.ReadAllText(writer.Path);
+    }
+
+    [Fact]
+    public void Contact_csv_has_the_documented_header_then_attributes_and_counter_local_times()
+    {
+        var c = new CrmClient
+        {
+            UniqId = "K-1", Name = "Иван, \"Рога\"", BirthDate = new DateTime(1990, 5, 1), CreateDateTime = new DateTimeOffset(2026, 11, 1, 7, 0, 0, TimeSpan.Zero),
+            ClientIds = new[] { "133591247640966458" }, Phones = new[] { "79995551111", "79995552222" }, CompanyUniqId = "F-1",
+            Attributes = { ["shoe_size"] = "42", ["segment"] = "vip" },
+        };
+        var text = Written(new ContactCsvWriter(Path.Combine(_dir, "c.csv"), Moscow, c), c);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("uniq_id,name,birth_date,create_date_time,update_date_time,client_ids,emails,phones,emails_md5,phones_md5,company_uniq_id,user_comment,segment,shoe_size", lines[0]);
+        Assert.Equal("K-1,\"Иван, \"\"Рога\"\"\",1990-05-01,2026-11-01 10:00:00,,\"133591247640966458\",,\"79995551111,79995552222\",,,F-1,,vip,42", lines[1]);
+        Assert.NotEqual(0xEF, File.ReadAllBytes(Path.Combine(_dir, "c.csv"))[0]); // no BOM
+    }
+
+    [Fact]
+    public void Contact_json_sends_client_ids_as_numbers_and_attributes_as_pairs()
+    {
+        var c = new CrmClient { UniqId = "K-1", ClientIds = new[] { "133591247640966458" }, Emails = new[] { "a@b.ru" }, Attributes = { ["shoe_size"] = "42" } };
+        var json = JsonDocument.Parse(Written(new ContactJsonWriter(Path.Combine(_dir, "c.json"), Moscow), c)).RootElement.GetProperty("contacts")[0];
+        Assert.Equal("K-1", json.GetProperty("uniq_id").GetString());
+        Assert.Equal(133591247640966458L, json.GetProperty("client_ids")[0].GetInt64());
+        Assert.Equal("a@b.ru", json.GetProperty("emails")[0].GetString());
+        Assert.Equal("[[\"shoe_size\",\"42\"]]", json.GetProperty("attribute_values").GetRawText());
+        Assert.False(json.TryGetProperty("name", out _)); // absent values are left out, not null
+    }
+
+    [Fact]
+    public void Order_csv_and_json_shapes_of_products_and_goals()
+    {
+        var o = Order("O-1");
+        o.CreateDateTime = new DateTimeOffset(2026, 11, 20, 7, 8, 9, TimeSpan.Zero);
+        o.Revenue = 1234.5m;
+        o.Goals = new[] { "oplata:200", "filial_1" };
+        o.Products = new List<OrderProduct> { new("pear", 10), new("apple", 30) };
+        o.Attributes["branch"] = "north";
+        var csv = Written(new OrderCsvWriter(Path.Combine(_dir, "o.csv"), Moscow, o), o).Split('\n');
+        Assert.Equal("id,client_uniq_id,client_type,create_date_time,order_status,update_date_time,finish_date_time,revenue,cost,goals,products,branch", csv[0]);
+        Assert.Equal("O-1,K-1,CONTACT,2026-11-20 10:08:09,PAID,,,1234.5,,\"oplata:200,filial_1\",\"pear:10,apple:30\",north", csv[1]);
+
+        var json = JsonDocument.Parse(Written(new OrderJsonWriter(Path.Combine(_dir, "o.json"), Moscow), o)).RootElement.GetProperty("orders")[0];
+        Assert.Equal("{\"pear\":10,\"apple\":30}", json.GetProperty("products").GetRawText());
+        Assert.Equal("[{\"goal_action_id\":\"oplata\",\"price\":200},{\"goal_action_id\":\"filial_1\"}]", json.GetProperty("goals").GetRawText());
+        Assert.Equal("CONTACT", json.GetProperty("client_type").GetString());
+        Assert.Equal("2026-11-20 10:08:09", json.GetProperty("create_date_time").GetString());
+        Assert.Equal(1234.5m, json.GetProperty("revenue").GetDecimal());
+    }
+
+    private sealed class Host : IUploadHost
+    {
+        public List<string> Events { get; } = new();
+        public bool Approve(string target, string action) { Events.Add("approve"); return true; }
+        public T Await<T>(Task<T> task) => task.GetAwaiter().GetResult();
+        public void Rejected(RowRejection rejection, object record) => Events.Add("rejected " + rejection.Rule);
+        public void Uploaded(MetricaUpload upload, BatchFile batch) => Events.Add($"uploaded {batch.Rows}");
+        public void UploadFailed(MetricaApiException error, BatchFile batch) => Events.Add("failed " + error.ErrorId);
+        public void Warning(string message) => Events.Add("warning " + message);
+        public void Skipped(object record, string reason) => Events.Add("skipped");
+        public void Progress(string status) { }
+    }
+
+    /// <summary>Answers every upload with 200 and records each file it was sent, as Metrica's envelope says.</summary>
+    private sealed class Metrica : HttpMessageHandler
+    {
+        public List<string> Bodies { get; } = new();
+        public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Bodies.Add(await request.Content!.ReadAsStringAsync(ct));
+            var body = Status == HttpStatusCode.OK
+                ? "{\"uploading\":{\"uploading_id\":\"u" + Bodies.Count + "\",\"api_validation_status\":\"PASSED\",\"elements_count\":1}}"
+                : "{\"errors\":[{\"error_type\":\"access_denied\",\"message\":\"Access is denied\"}],\"code\":403,\"message\":\"Access is denied\"}";
+            return new HttpResponseMessage(Status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        }
+    }
+
+    private UploadSession<CrmOrder> Session(UploadKind<CrmOrder> kind, Host host, Metrica metrica, int batchSize = 1000)
+    {
+        var client = new MetricaClient(new Uri("http://127.0.0.1:1"), MetricaToken.FromPlainText("t"), new RetryOptions { MaxRetries = 0 }, handler: metrica);
+        return new UploadSession<CrmOrder>(kind, new UploadSessionOptions { CounterId = 1, BatchSize = batchSize, Directory = Path.Combine(_dir, "batches") },
+            host, () => client, () => Moscow, "test", CancellationToken.None);
+    }
+
+    [Fact]
+    public void Repeated_ids_size_and_attribute_sets_cut_batches_and_counts_reconcile()
+    {
+        var host = new Host();
+        var metrica = new Metrica();
+        var kind = new OrdersKind(UploadFormat.Csv, counterStatuses: null, counterAttributes: null, new OrderWindows(maxAge: null));
+        using (var session = Session(kind, host, metrica, batchSize: 3))
+        {
+            session.Add(Order("O-1"));
+            session.Add(Order("O-2"));
+            session.Add(Order("O-1", status: "CANCELLED"));            // repeat: new batch, applied later
+            session.Add(Order("O-3", client: null));                   // no client: rejected
+            var withAttribute = Order("O-4");
+            withAttribute.Attributes["branch"] = "north";
+            session.Add(withAttribute);                                // other columns: new batch
+            session.Add(Order("O-5", status: "на удержании"));         // neither a type nor a goal id
+            session.Complete();
+            var s = session.Summary;
+            Assert.Equal((6L, 4L, 2L, 0L), (s.Received, s.Sent, s.Rejected, s.Failed));
+            Assert.True(s.Reconciles);
+        }
+        Assert.Equal(3, metrica.Bodies.Count);
+        Assert.Contains("O-1,K-1,CONTACT", metrica.Bodies[0]);
+        Assert.Contains("O-1,K-1,CONTACT", metrica.Bodies[1]);
+        Assert.Contains(",CANCELLED,", metrica.Bodies[1]);
+        Assert.Contains(",branch", metrica.Bodies[2]);
+        Assert.Contains(host.Events, e => e.StartsWith("warning order id O-1 repeats"));
+        Assert.Equal(new[] { "rejected MissingValue", "rejected InvalidStatus" }, host.Events.Where(e => e.StartsWith("rejected")));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "batches")));     // sent files and their folder are removed
+    }
+
+    [Fact]
+    public void After_an_access_refusal_later_batches_are_failed_without_a_request()
+    {
+        var host = new Host();
+        var metrica = new Metrica { Status = HttpStatusCode.Forbidden };
+        using var session = Session(new SimpleOrdersKind(counterGoals: null, new OrderWindows(null)), host, metrica, batchSize: 1);
+        for (int i = 0; i < 3; i++) session.Add(Order("O-" + i));
+        session.Complete();
+        Assert.Single(metrica.Bodies);
+        Assert.Equal((3L, 0L, 3L), (session.Summary.Received, session.Summary.Sent, session.Summary.Failed));
+    }
+
+    [Fact]
+    public void Old_orders_are_counted_once_or_skipped_with_a_maximum_age()
+    {
+        var host = new Host();
+        using (var session = Session(new SimpleOrdersKind(null, new OrderWindows(null)), host, new Metrica()))
+        {
+            session.Add(Order("O-1", daysAgo: 30));
+            session.Add(Order("O-2", daysAgo: 200));
+            session.Add(Order("O-3", daysAgo: 1));
+            session.Complete();
+            Assert.Equal(3L, session.Summary.Sent);
+        }
+        Assert.Contains(host.Events, e => e.StartsWith("warning 2 order(s) were created more than 21 days ago"));
+        Assert.Contains(host.Events, e => e.StartsWith("warning 1 order(s) were created more than 111 days ago"));
+
+        var skipping = new Host();
+        using var strict = Session(new SimpleOrdersKind(null, new OrderWindows(TimeSpan.FromDays(21))), skipping, new Metrica());
+        strict.Add(Order("O-1", daysAgo: 30));
+        strict.Add(Order("O-3", daysAgo: 1));
+        strict.Complete();
+        Assert.Equal((2L, 1L, 1L), (strict.Summary.Received, strict.Summary.Sent, strict.Summary.Skipped));
+        Assert.True(strict.Summary.Reconciles);
+    }
+
+    [Fact]
+    public void The_100001st_order_of_one_client_is_a_located_error()
+    {
+        var perClient = new OrdersPerClient();
+        for (int i = 0; i < OrdersPerClient.Limit; i++) Assert.Null(perClient.Count(Order("O-" + i)));
+        var fault = perClient.Count(Order("O-last"));
+        Assert.Equal("TooManyOrdersForClient", fault?.Rule);
+        Assert.Contains("O-last", fault!.Expected);
+        Assert.Null(perClient.Count(Order("O-other", client: "K-2")));
+    }
+
+    [Fact]
+    public void Text_limits_refuse_huge_values_and_control_characters()
+    {
+        Assert.Equal("TextTooLong", MetricaCrm.Engine.Normalization.TextRules.CheckIdentifier("id", new string('x', 30_000_000))?.Rule);
+        Assert.Equal("ControlCharacter", MetricaCrm.Engine.Normalization.TextRules.CheckIdentifier("id", "A\0B")?.Rule);
+        Assert.Null(MetricaCrm.Engine.Normalization.TextRules.CheckText("user_comment", "line 1\nline 2"));
+        Assert.Equal("MissingValue", OrderRules.CheckId(Order("  "))?.Rule);
+        Assert.Equal("ControlCharacter", OrderRules.CheckId(Order("A\u0001"))?.Rule);
+    }
+}
