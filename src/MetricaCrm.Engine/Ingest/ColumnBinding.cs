@@ -7,14 +7,18 @@ namespace MetricaCrm.Engine.Ingest
     /// <summary>Which source column feeds each field of a schema, decided once per input from its headers.</summary>
     public sealed class ColumnBinding
     {
-        private ColumnBinding(RecordSchema schema, string[] headers, int[] sourceIndex, string?[] constants, string[] ignored)
+        private ColumnBinding(RecordSchema schema, string[] headers, int[] sourceIndex, string?[] constants, string[] ignored, IReadOnlyList<string> notes)
         {
             Schema = schema;
             Headers = headers;
             SourceIndex = sourceIndex;
             Constants = constants;
             IgnoredHeaders = ignored;
+            Notes = notes;
         }
+
+        /// <summary>How columns whose header alone was not enough were read (a "Client ID" column, say).</summary>
+        public IReadOnlyList<string> Notes { get; }
 
         public RecordSchema Schema { get; }
         public IReadOnlyList<string> Headers { get; }
@@ -33,7 +37,8 @@ namespace MetricaCrm.Engine.Ingest
         /// Missing required or ambiguous columns stop the whole input here, before any row is emitted.
         /// </summary>
         public static ColumnBinding Create(RecordSchema schema, IReadOnlyList<string> headers,
-            IDictionary<string, string>? columnMap = null, IDictionary<string, string?>? constants = null, string source = "input")
+            IDictionary<string, string>? columnMap = null, IDictionary<string, string?>? constants = null, string source = "input",
+            Func<int, IReadOnlyList<string>>? sampleColumn = null)
         {
             var fields = schema.Fields;
             var index = Enumerable.Repeat(-1, fields.Count).ToArray();
@@ -66,6 +71,9 @@ namespace MetricaCrm.Engine.Ingest
                     taken.Add(matches[0]);
                 }
             }
+
+            var notes = new List<string>();
+            if (sampleColumn != null) BindClientIdColumns(schema, headers, keys, index, taken, sampleColumn, notes);
 
             for (int f = 0; f < fields.Count; f++)
             {
@@ -100,9 +108,9 @@ namespace MetricaCrm.Engine.Ingest
                 if (fields[f].Required && index[f] < 0 && consts[f] == null)
                     problems.Add($"required column {fields[f].Name} is missing");
 
-            bool hasIdentifier = schema.IdentifierFields.Any(n => index[schema.IndexOf(n)] >= 0);
+            bool hasIdentifier = schema.IdentifierFields.Count == 0 || schema.IdentifierFields.Any(n => schema.IndexOf(n) >= 0 && index[schema.IndexOf(n)] >= 0);
             if (!hasIdentifier)
-                problems.Add($"no identifier column: Metrica needs at least one of {string.Join(", ", schema.IdentifierFields)}");
+                problems.Add($"no identifier column: Metrica needs at least one of {string.Join(", ", schema.IdentifierFields.Select(f => f.Name))}");
 
             if (problems.Count > 0)
             {
@@ -112,7 +120,46 @@ namespace MetricaCrm.Engine.Ingest
             }
 
             var ignored = Enumerable.Range(0, headers.Count).Where(i => !taken.Contains(i)).Select(i => headers[i]).ToArray();
-            return new ColumnBinding(schema, headers.ToArray(), index, consts, ignored);
+            return new ColumnBinding(schema, headers.ToArray(), index, consts, ignored, notes);
+        }
+
+        /// <summary>
+        /// CRM exports call their own client id "Client ID" or "ID клиента", while a Metrica ClientID is a visitor id of
+        /// 16-20 digits. Such a column is read as Metrica ClientIDs only when every sampled value looks like one;
+        /// otherwise as the CRM's client id. Empty samples leave it to the header.
+        /// </summary>
+        private static void BindClientIdColumns(RecordSchema schema, IReadOnlyList<string> headers, string[] keys, int[] index,
+            HashSet<int> taken, Func<int, IReadOnlyList<string>> sampleColumn, List<string> notes)
+        {
+            int clientIds = schema.IndexOf(CrmFields.ClientIds), crmId = schema.IndexOf(CrmFields.ClientUniqId);
+            if (clientIds < 0 || crmId < 0) return;
+            for (int i = 0; i < headers.Count; i++)
+            {
+                if (taken.Contains(i) || !CrmFields.AmbiguousClientHeaders.Contains(keys[i])) continue;
+                var values = sampleColumn(i).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToList();
+                if (values.Count == 0) continue;
+                bool metrica = values.All(LooksLikeMetricaClientId);
+                int field = metrica ? clientIds : crmId;
+                if (index[field] >= 0) continue;
+                index[field] = i;
+                taken.Add(i);
+                string examples = string.Join(", ", values.Take(3));
+                notes.Add(metrica
+                    ? $"column '{headers[i]}' read as Metrica ClientIDs (client_ids): its values ({examples}) are 16-20 digit visitor ids"
+                    : $"column '{headers[i]}' read as the CRM's client id (client_uniq_id): its values ({examples}) are not Metrica ClientIDs");
+            }
+        }
+
+        private static bool LooksLikeMetricaClientId(string value)
+        {
+            foreach (var part in Normalization.MultiValue.Split(value))
+            {
+                // A ClientID that Excel turned into 1.33591E+17 is still one (reading it then reports the lost digits).
+                if (System.Text.RegularExpressions.Regex.IsMatch(part, @"^\d(\.\d+)?[eE]\+?\d+$")) continue;
+                if (part.Length < 16 || part.Length > 20) return false;
+                foreach (char c in part) if (c < '0' || c > '9') return false;
+            }
+            return true;
         }
 
         /// <summary>Picks the field values of one source row (indexed by source column) in schema order.</summary>

@@ -47,7 +47,7 @@ namespace MetricaCrm.Engine.Ingest
             {
                 var headers = new List<string>();
                 foreach (var h in _reader.Headers) headers.Add(h);
-                Binding = ColumnBinding.Create(normalizer.Schema, headers, columnMap, constants, path);
+                Binding = ColumnBinding.Create(normalizer.Schema, headers, columnMap, constants, path, column => Sample(path, readerOptions, column));
                 FileLength = new System.IO.FileInfo(path).Length;
             }
             catch
@@ -102,6 +102,18 @@ namespace MetricaCrm.Engine.Ingest
                 yield return _normalizer.Normalize(binding, values, Path, line, raw);
             }
         }
+
+        /// <summary>The first values of one column, read by a reader of its own so the main one stays at the first row.</summary>
+        private static IReadOnlyList<string> Sample(string path, CsvReaderOptions options, int column)
+        {
+            var values = new List<string>();
+            using var reader = CsvReader.FromFile(path, options with { OnMalformedRecord = null });
+            while (values.Count < SampleRows && reader.Read())
+                if (column < reader.FieldCount) values.Add(reader.GetString(column));
+            return values;
+        }
+
+        private const int SampleRows = 200;
 
         /// <summary>Advances the reader; the reader's own exceptions become ours, so callers need not know CsvHelper.</summary>
         private bool ReadNext()

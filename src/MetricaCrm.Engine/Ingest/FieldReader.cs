@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using MetricaCrm.Engine.Normalization;
+using MetricaCrm.Engine.Upload;
 
 namespace MetricaCrm.Engine.Ingest
 {
@@ -48,54 +49,120 @@ namespace MetricaCrm.Engine.Ingest
         public IReadOnlyList<RowFault> Faults => _faults ?? (IReadOnlyList<RowFault>)Array.Empty<RowFault>();
         public List<string>? Explanation { get; private set; }
 
-        private int Field(string name) => _binding.Schema.IndexOf(name);
+        private int Field(FieldSpec field) => _binding.Schema.IndexOf(field);
 
-        public string? Raw(string name)
+        public string? Raw(FieldSpec name)
         {
-            var v = _values[Field(name)];
+            int i = Field(name);
+            if (i < 0) return null;
+            var v = _values[i];
             return string.IsNullOrWhiteSpace(v) ? null : v;
         }
 
-        public string? Text(string name) => Raw(name)?.Trim();
-
-        public string RequiredText(string name)
+        /// <summary>Free text: trimmed, at most 4,096 characters, no control characters but tabs and line breaks.</summary>
+        public string? Text(FieldSpec name)
         {
-            var v = Text(name);
-            if (v == null) Fault(name, "MissingValue", null, $"a value: {name} is required");
-            return v ?? "";
+            var v = Raw(name)?.Trim();
+            var fault = TextRules.CheckText(name.Name, v);
+            if (fault != null) { Fault(name, fault.Rule, fault.Value, fault.Expected); return null; }
+            return v;
         }
 
-        public DateTimeOffset? DateTime(string name, bool required)
+        /// <summary>An id (order, client, company): trimmed, at most 255 characters, no control characters.</summary>
+        public string? Identifier(FieldSpec name)
+        {
+            var v = Raw(name)?.Trim();
+            var fault = TextRules.CheckIdentifier(name.Name, v);
+            if (fault != null) { Fault(name, fault.Rule, fault.Value, fault.Expected); return null; }
+            return v;
+        }
+
+        public string RequiredIdentifier(FieldSpec name)
+        {
+            if (Raw(name) == null) Fault(name, "MissingValue", null, $"a value: {name.Name} is required");
+            return Identifier(name) ?? "";
+        }
+
+        public DateTimeOffset? DateTime(FieldSpec name, bool required)
         {
             var raw = Raw(name);
             if (raw == null)
             {
-                if (required) Fault(name, "MissingValue", null, $"a value: {name} is required");
+                if (required) Fault(name, "MissingValue", null, $"a value: {name.Name} is required");
                 return null;
             }
             var r = _options.Dates.Parse(raw);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
         }
 
-        public decimal? Money(string name)
+        /// <summary>A calendar date (a birth date): its date part as written, no time zone applied.</summary>
+        public System.DateTime? Date(FieldSpec name)
+        {
+            var raw = Raw(name);
+            if (raw == null) return null;
+            var r = _options.Dates.ParseDate(raw);
+            return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>Products as name:quantity pairs (Product A:1,Product B:2), names of the product catalogue.</summary>
+        public List<Orders.OrderProduct> Products(FieldSpec name)
+        {
+            var list = new List<Orders.OrderProduct>();
+            var raw = Raw(name);
+            if (raw == null) return list;
+            foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var item = part.Trim();
+                int colon = item.LastIndexOf(':');
+                string product = colon < 0 ? item : item.Substring(0, colon).Trim();
+                long quantity = 1;
+                if (colon >= 0 && (!long.TryParse(item.Substring(colon + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out quantity) || quantity < 1))
+                {
+                    Fault(name, "InvalidProduct", item, "product:quantity with a whole quantity of 1 or more");
+                    continue;
+                }
+                if (!Upload.AttributeNames.IsValid(product))
+                {
+                    Fault(name, "InvalidProduct", item, "a product name of the catalogue: letters, digits, '_', '-' or ':' (1-255 characters)");
+                    continue;
+                }
+                list.Add(new Orders.OrderProduct(product, quantity));
+            }
+            return list;
+        }
+
+        /// <summary>The custom attributes the schema carries (fields from <see cref="RecordSchema.AttributeStart"/> on), non-empty ones.</summary>
+        public Dictionary<string, string> Attributes()
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            var fields = _binding.Schema.Fields;
+            for (int f = _binding.Schema.AttributeStart; f < fields.Count; f++)
+            {
+                var v = Text(fields[f]);
+                if (v != null) result[fields[f].Name] = v;
+            }
+            return result;
+        }
+
+        public decimal? Money(FieldSpec name)
         {
             var raw = Raw(name);
             if (raw == null) return null;
             return TakeValue(name, raw, MoneyParser.Parse(raw), v => v.ToString(CultureInfo.InvariantCulture));
         }
 
-        public string? Currency(string name)
+        public string? Currency(FieldSpec name)
         {
             var raw = Raw(name);
             return raw == null ? null : Take(name, raw, CurrencyCodes.Normalize(raw), v => v);
         }
 
-        public string[] Phones(string name) => Identifiers(name, _options.Phones.Normalize, ref _phoneHashes);
+        public string[] Phones(FieldSpec name) => Identifiers(name, _options.Phones.Normalize, ref _phoneHashes);
 
-        public string[] Emails(string name) => Identifiers(name, EmailNormalizer.Normalize, ref _emailHashes);
+        public string[] Emails(FieldSpec name) => Identifiers(name, EmailNormalizer.Normalize, ref _emailHashes);
 
         /// <summary>Every value of a multi-value cell, normalised and de-duplicated; values that already are MD5 hashes go to <paramref name="hashes"/>.</summary>
-        private string[] Identifiers(string name, Func<string, Normalized<string>> normalize, ref List<string>? hashes)
+        private string[] Identifiers(FieldSpec name, Func<string, Normalized<string>> normalize, ref List<string>? hashes)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
@@ -109,7 +176,7 @@ namespace MetricaCrm.Engine.Ingest
             return result.ToArray();
         }
 
-        public string[] ClientIds(string name)
+        public string[] ClientIds(FieldSpec name)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
@@ -126,7 +193,7 @@ namespace MetricaCrm.Engine.Ingest
             return result.ToArray();
         }
 
-        public string[] Md5List(string name)
+        public string[] Md5List(FieldSpec name)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
@@ -139,7 +206,7 @@ namespace MetricaCrm.Engine.Ingest
             return result.ToArray();
         }
 
-        public string[] Goals(string name)
+        public string[] Goals(FieldSpec name)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
@@ -168,8 +235,8 @@ namespace MetricaCrm.Engine.Ingest
         /// <summary>The e-mail and phone identifiers of a row (emails, phones, emails_md5, phones_md5), hashed as the options say.</summary>
         public (string[] Emails, string[] Phones, string[] EmailsMd5, string[] PhonesMd5) ContactIdentifiers()
         {
-            string[] emails = Emails("emails"), phones = Phones("phones");
-            string[] emailsMd5 = Md5List("emails_md5"), phonesMd5 = Md5List("phones_md5");
+            string[] emails = Emails(CrmFields.Emails), phones = Phones(CrmFields.Phones);
+            string[] emailsMd5 = Md5List(CrmFields.EmailsMd5), phonesMd5 = Md5List(CrmFields.PhonesMd5);
             ApplyHashing(ref emails, ref phones, ref emailsMd5, ref phonesMd5);
             return (emails, phones, emailsMd5, phonesMd5);
         }
@@ -203,13 +270,13 @@ namespace MetricaCrm.Engine.Ingest
             return result.ToArray();
         }
 
-        private string? Take(string name, string raw, Normalized<string> r, Func<string, string> show) =>
+        private string? Take(FieldSpec name, string raw, Normalized<string> r, Func<string, string> show) =>
             Accept(name, raw, r, show) ? r.Value : null;
 
-        private T? TakeValue<T>(string name, string raw, Normalized<T> r, Func<T, string> show) where T : struct =>
+        private T? TakeValue<T>(FieldSpec name, string raw, Normalized<T> r, Func<T, string> show) where T : struct =>
             Accept(name, raw, r, show) ? r.Value : (T?)null;
 
-        private bool Accept<T>(string name, string raw, Normalized<T> r, Func<T, string> show)
+        private bool Accept<T>(FieldSpec name, string raw, Normalized<T> r, Func<T, string> show)
         {
             if (!r.Ok)
             {
@@ -220,8 +287,11 @@ namespace MetricaCrm.Engine.Ingest
             return true;
         }
 
-        public void Fault(string name, string rule, string? value, string expected) =>
-            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, _binding.ColumnName(Field(name)), value, expected));
+        public void Fault(FieldSpec name, string rule, string? value, string expected)
+        {
+            int i = Field(name);
+            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, i >= 0 ? _binding.ColumnName(i) : name.Name, value, expected));
+        }
 
         private void Explain(string text) => (Explanation ??= new List<string>()).Add(text);
     }

@@ -4,46 +4,117 @@ using System.Linq;
 
 namespace MetricaCrm.Engine.Ingest
 {
-    public enum FieldKind { Text, DateTime, Money, Phones, Emails, ClientIds, Md5List, Goals, Currency }
-
-    /// <summary>A Metrica field and the header names CRMs give it.</summary>
+    /// <summary>A Metrica field and the header names CRMs give it. Compared by reference: each field is defined once.</summary>
     public sealed class FieldSpec
     {
-        public FieldSpec(string name, FieldKind kind, bool required, params string[] synonyms)
+        public FieldSpec(string name, params string[] synonyms)
         {
             Name = name;
-            Kind = kind;
-            Required = required;
             Synonyms = new[] { name }.Concat(synonyms).Select(HeaderKey.Of).Distinct().ToArray();
+        }
+
+        private FieldSpec(string name, IReadOnlyList<string> synonyms, bool required)
+        {
+            Name = name;
+            Synonyms = synonyms;
+            Required = required;
         }
 
         /// <summary>The Metrica column name (create_date_time).</summary>
         public string Name { get; }
-        public FieldKind Kind { get; }
         public bool Required { get; }
         /// <summary>Header keys (see <see cref="HeaderKey"/>) that mean this field.</summary>
         public IReadOnlyList<string> Synonyms { get; }
+
+        /// <summary>The same field, required in a schema (an order's id, a contact's uniq_id).</summary>
+        public FieldSpec AsRequired() => new FieldSpec(Name, Synonyms, true) { Base = Base ?? this };
+
+        /// <summary>A field with the same meaning and more header names (an order's client_uniq_id is also "Client ID").</summary>
+        public FieldSpec With(params string[] synonyms) =>
+            new FieldSpec(Name, Synonyms.Concat(synonyms.Select(HeaderKey.Of)).Distinct().ToArray(), Required) { Base = Base ?? this };
+
+        /// <summary>The shared definition this one was derived from (itself when not derived).</summary>
+        public FieldSpec? Base { get; private set; }
+
+        public bool Is(FieldSpec other) => ReferenceEquals(Base ?? this, other.Base ?? other);
+
+        public override string ToString() => Name;
+    }
+
+    /// <summary>The fields of every Metrica upload, each with its CRM header names, defined once and shared.</summary>
+    public static class CrmFields
+    {
+        public static readonly FieldSpec ClientIds = new FieldSpec("client_ids", "client id", "clientid", "metrica client id", "ym client id",
+            "yandex client id", "ym_uid", "clientid метрики", "client id метрики");
+        public static readonly FieldSpec Emails = new FieldSpec("emails", "email", "e-mail", "e mail", "mail", "почта", "электронная почта",
+            "емейл", "эл. почта", "email address");
+        public static readonly FieldSpec Phones = new FieldSpec("phones", "phone", "phone number", "mobile", "mobile phone", "telephone",
+            "телефон", "телефоны", "мобильный", "мобильный телефон", "номер телефона", "тел", "рабочий телефон");
+        public static readonly FieldSpec EmailsMd5 = new FieldSpec("emails_md5", "email md5", "email_md5");
+        public static readonly FieldSpec PhonesMd5 = new FieldSpec("phones_md5", "phone md5", "phone_md5");
+        /// <summary>
+        /// Headers that CRM exports use both for their own client id and for Metrica's ClientID ("Client ID",
+        /// "ID клиента"): the column's values decide which it is (<see cref="ColumnBinding"/>).
+        /// </summary>
+        public static readonly IReadOnlyList<string> AmbiguousClientHeaders = new[] { HeaderKey.Of("client id"), HeaderKey.Of("id клиента"), HeaderKey.Of("клиент id") };
+
+        /// <summary>The identifier fields Metrica matches visitors on.</summary>
+        public static readonly IReadOnlyList<FieldSpec> Identifiers = new[] { ClientIds, Emails, Phones, EmailsMd5, PhonesMd5 };
+
+        public static readonly FieldSpec CreateDateTime = new FieldSpec("create_date_time", "created", "created at", "create date", "created date",
+            "date created", "creation date", "created on", "дата создания", "создан", "дата и время создания");
+        public static readonly FieldSpec UpdateDateTime = new FieldSpec("update_date_time", "updated", "updated at", "modified", "last modified",
+            "update date", "дата изменения", "дата обновления", "изменен");
+        /// <summary>The CRM's own client id. "Client ID" / "ID клиента" may also mean a Metrica ClientID: see <see cref="ColumnBinding"/>.</summary>
+        public static readonly FieldSpec ClientUniqId = new FieldSpec("client_uniq_id", "customer id", "contact id", "crm client id",
+            "client uniq id", "id клиента", "id контакта", "код клиента", "клиент id");
+
+        // Orders
+        public static readonly FieldSpec OrderId = new FieldSpec("id", "order id", "order number", "order no", "deal id", "deal number",
+            "номер заказа", "номер", "№", "№ заказа", "id заказа", "код заказа", "заказ", "номер сделки", "id сделки", "сделка", "orderid");
+        public static readonly FieldSpec FinishDateTime = new FieldSpec("finish_date_time", "finished", "closed", "closed at", "close date",
+            "paid at", "payment date", "дата оплаты", "дата закрытия", "дата завершения");
+        public static readonly FieldSpec OrderStatus = new FieldSpec("order_status", "status", "order status", "stage", "deal stage", "статус",
+            "статус заказа", "этап", "стадия", "этап сделки", "стадия сделки");
+        public static readonly FieldSpec Revenue = new FieldSpec("revenue", "amount", "sum", "total", "price", "order total", "deal amount",
+            "сумма", "сумма заказа", "выручка", "бюджет", "сумма сделки", "итого");
+        public static readonly FieldSpec Cost = new FieldSpec("cost", "cost price", "себестоимость", "затраты");
+        public static readonly FieldSpec Goals = new FieldSpec("goals", "цели");
+        public static readonly FieldSpec Currency = new FieldSpec("currency", "валюта", "currency code");
+        public static readonly FieldSpec Products = new FieldSpec("products", "товары", "items", "позиции");
+
+        // Contacts
+        public static readonly FieldSpec UniqId = ClientUniqId.With("client_uniq_id", "id", "uniqid", "uniq_id");
+        public static readonly FieldSpec Name = new FieldSpec("name", "full name", "client name", "contact name", "customer name", "фио", "имя",
+            "клиент", "контакт", "наименование");
+        public static readonly FieldSpec BirthDate = new FieldSpec("birth_date", "birthday", "date of birth", "birth date", "дата рождения", "день рождения");
+        public static readonly FieldSpec CompanyUniqId = new FieldSpec("company_uniq_id", "company id", "account id", "id компании", "компания id");
+        public static readonly FieldSpec UserComment = new FieldSpec("user_comment", "comment", "note", "notes", "комментарий", "примечание");
     }
 
     /// <summary>The set of fields of one entity (orders, clients) and which of them identify a visitor.</summary>
     public sealed class RecordSchema
     {
-        public RecordSchema(string entity, IReadOnlyList<FieldSpec> fields, params string[] identifierFields)
+        public RecordSchema(string entity, IReadOnlyList<FieldSpec> fields, IReadOnlyList<FieldSpec> identifierFields, int attributeStart = -1)
         {
             Entity = entity;
             Fields = fields;
             IdentifierFields = identifierFields;
+            AttributeStart = attributeStart < 0 ? fields.Count : attributeStart;
         }
+
+        /// <summary>Fields from this index on are custom attributes.</summary>
+        public int AttributeStart { get; }
 
         public string Entity { get; }
         public IReadOnlyList<FieldSpec> Fields { get; }
-        /// <summary>At least one of these columns must be present: Metrica matches on them.</summary>
-        public IReadOnlyList<string> IdentifierFields { get; }
+        /// <summary>At least one of these columns must be present: Metrica matches on them. Empty: none needed.</summary>
+        public IReadOnlyList<FieldSpec> IdentifierFields { get; }
 
-        public int IndexOf(string fieldName)
+        public int IndexOf(FieldSpec field)
         {
             for (int i = 0; i < Fields.Count; i++)
-                if (string.Equals(Fields[i].Name, fieldName, StringComparison.OrdinalIgnoreCase)) return i;
+                if (Fields[i].Is(field)) return i;
             return -1;
         }
 
@@ -58,46 +129,24 @@ namespace MetricaCrm.Engine.Ingest
             return -1;
         }
 
+        /// <summary>A schema with extra fields: the custom attributes a user names, matched by their own names.</summary>
+        public RecordSchema WithAttributes(IEnumerable<string> attributes) =>
+            new RecordSchema(Entity, Fields.Take(AttributeStart).Concat(attributes.Select(a => new FieldSpec(a))).ToArray(), IdentifierFields, AttributeStart);
+
         public static readonly RecordSchema Orders = new RecordSchema("order", new[]
         {
-            new FieldSpec("id", FieldKind.Text, true, "order id", "order number", "order no", "deal id", "deal number", "номер заказа",
-                "номер", "№", "№ заказа", "id заказа", "код заказа", "заказ", "номер сделки", "id сделки", "сделка", "orderid"),
-            new FieldSpec("create_date_time", FieldKind.DateTime, true, "created", "created at", "create date", "created date", "date created",
-                "creation date", "created on", "order date", "date", "дата создания", "дата", "дата заказа", "создан", "дата и время создания"),
-            new FieldSpec("client_uniq_id", FieldKind.Text, false, "customer id", "contact id", "crm client id", "client uniq id",
-                "id клиента", "id контакта", "код клиента", "клиент id"),
-            new FieldSpec("client_ids", FieldKind.ClientIds, false, "client id", "clientid", "metrica client id", "ym client id",
-                "yandex client id", "ym_uid", "clientid метрики", "client id метрики"),
-            new FieldSpec("emails", FieldKind.Emails, false, "email", "e-mail", "e mail", "mail", "почта", "электронная почта", "емейл", "эл. почта", "email address"),
-            new FieldSpec("phones", FieldKind.Phones, false, "phone", "phone number", "mobile", "mobile phone", "telephone", "телефон",
-                "телефоны", "мобильный", "мобильный телефон", "номер телефона", "тел", "рабочий телефон"),
-            new FieldSpec("emails_md5", FieldKind.Md5List, false, "email md5", "email_md5"),
-            new FieldSpec("phones_md5", FieldKind.Md5List, false, "phone md5", "phone_md5"),
-            new FieldSpec("order_status", FieldKind.Text, false, "status", "order status", "stage", "deal stage", "статус", "статус заказа",
-                "этап", "стадия", "этап сделки", "стадия сделки"),
-            new FieldSpec("revenue", FieldKind.Money, false, "amount", "sum", "total", "price", "order total", "deal amount", "сумма",
-                "сумма заказа", "выручка", "бюджет", "сумма сделки", "итого"),
-            new FieldSpec("cost", FieldKind.Money, false, "cost price", "себестоимость", "затраты"),
-            new FieldSpec("goals", FieldKind.Goals, false, "цели"),
-            new FieldSpec("currency", FieldKind.Currency, false, "валюта", "currency code"),
-        }, "client_ids", "emails", "phones", "emails_md5", "phones_md5");
+            CrmFields.OrderId.AsRequired(), CrmFields.CreateDateTime.AsRequired().With("order date", "date", "дата", "дата заказа"),
+            CrmFields.ClientUniqId, CrmFields.ClientIds, CrmFields.Emails, CrmFields.Phones, CrmFields.EmailsMd5, CrmFields.PhonesMd5,
+            CrmFields.OrderStatus, CrmFields.Revenue, CrmFields.Cost, CrmFields.Goals, CrmFields.Currency,
+            CrmFields.UpdateDateTime, CrmFields.FinishDateTime, CrmFields.Products,
+        }, CrmFields.Identifiers.Concat(new[] { CrmFields.ClientUniqId }).ToArray());
 
         public static readonly RecordSchema Clients = new RecordSchema("client", new[]
         {
-            new FieldSpec("uniq_id", FieldKind.Text, true, "client uniq id", "client_uniq_id", "id", "customer id", "contact id", "crm client id",
-                "id клиента", "id контакта", "код клиента", "uniqid"),
-            new FieldSpec("name", FieldKind.Text, false, "full name", "client name", "contact name", "customer name", "фио", "имя", "клиент", "контакт", "наименование"),
-            new FieldSpec("create_date_time", FieldKind.DateTime, false, "created", "created at", "create date", "date created", "creation date",
-                "created on", "дата создания", "создан"),
-            new FieldSpec("update_date_time", FieldKind.DateTime, false, "updated", "updated at", "modified", "last modified", "update date",
-                "дата изменения", "дата обновления", "изменен"),
-            new FieldSpec("client_ids", FieldKind.ClientIds, false, "client id", "clientid", "metrica client id", "ym client id", "yandex client id", "ym_uid"),
-            new FieldSpec("emails", FieldKind.Emails, false, "email", "e-mail", "e mail", "mail", "почта", "электронная почта", "емейл", "эл. почта", "email address"),
-            new FieldSpec("phones", FieldKind.Phones, false, "phone", "phone number", "mobile", "mobile phone", "telephone", "телефон",
-                "телефоны", "мобильный", "мобильный телефон", "номер телефона", "тел", "рабочий телефон"),
-            new FieldSpec("emails_md5", FieldKind.Md5List, false, "email md5", "email_md5"),
-            new FieldSpec("phones_md5", FieldKind.Md5List, false, "phone md5", "phone_md5"),
-        }, "client_ids", "emails", "phones", "emails_md5", "phones_md5");
+            CrmFields.UniqId.AsRequired(), CrmFields.Name, CrmFields.BirthDate, CrmFields.CreateDateTime, CrmFields.UpdateDateTime,
+            CrmFields.ClientIds, CrmFields.Emails, CrmFields.Phones, CrmFields.EmailsMd5, CrmFields.PhonesMd5,
+            CrmFields.CompanyUniqId, CrmFields.UserComment,
+        }, Array.Empty<FieldSpec>());
     }
 
     /// <summary>How header names are compared: case-, space- and punctuation-insensitive, ё = е.</summary>

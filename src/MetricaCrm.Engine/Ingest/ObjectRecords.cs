@@ -16,6 +16,11 @@ namespace MetricaCrm.Engine.Ingest
         private readonly Dictionary<string, ColumnBinding> _bindings = new Dictionary<string, ColumnBinding>(StringComparer.Ordinal);
         private readonly Dictionary<string, CrmInputException> _failures = new Dictionary<string, CrmInputException>(StringComparer.Ordinal);
 
+        private readonly List<string> _notes = new List<string>();
+
+        /// <summary>How ambiguous properties were read, for verbose output; the caller takes them.</summary>
+        public List<string> Notes => _notes;
+
         public ObjectRecords(RecordNormalizer<T> normalizer, IDictionary<string, string>? columnMap = null, IDictionary<string, string?>? constants = null)
         {
             _normalizer = normalizer;
@@ -32,7 +37,10 @@ namespace MetricaCrm.Engine.Ingest
                 {
                     try
                     {
-                        binding = ColumnBinding.Create(_normalizer.Schema, names, _columnMap, _constants, source);
+                        // The first object of this shape decides how an ambiguous "Client ID" property is read.
+                        binding = ColumnBinding.Create(_normalizer.Schema, names, _columnMap, _constants, source,
+                            column => values[column] is string v ? new[] { v } : Array.Empty<string>());
+                        foreach (var note in binding.Notes) _notes.Add(note);
                         _bindings[key] = binding;
                     }
                     catch (CrmInputException ex)

@@ -38,7 +38,7 @@ namespace MetricaCrm.Engine.Ingest
             var reader = new FieldReader(binding, values, Options);
             for (int f = 0; f < values.Length; f++)
                 if (values[f] != null && values[f]!.IndexOf('\uFFFD') >= 0)
-                    reader.Fault(Schema.Fields[f].Name, "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid in it");
+                    reader.Fault(Schema.Fields[f], "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid in it");
             T record = Build(reader, source, line);
             if (reader.Faults.Count > 0)
                 return new ImportItem<T>(null, new RowRejection(source, line, reader.Faults, rawValues()), reader.Explanation);
@@ -50,45 +50,58 @@ namespace MetricaCrm.Engine.Ingest
 
     public sealed class OrderNormalizer : RecordNormalizer<CrmOrder>
     {
-        public OrderNormalizer(NormalizerOptions options) : base(RecordSchema.Orders, options) { }
+        /// <param name="attributes">Custom ORDER attribute columns to carry, by their names.</param>
+        public OrderNormalizer(NormalizerOptions options, IEnumerable<string>? attributes = null)
+            : base(RecordSchema.Orders.WithAttributes(attributes ?? Array.Empty<string>()), options) { }
 
         protected override CrmOrder Build(FieldReader r, string source, long line)
         {
             var order = new CrmOrder
             {
-                Id = r.RequiredText("id"),
-                CreateDateTime = r.DateTime("create_date_time", required: true) ?? default,
-                ClientUniqId = r.Text("client_uniq_id"),
-                ClientIds = r.ClientIds("client_ids"),
-                OrderStatus = r.Text("order_status"),
-                Revenue = r.Money("revenue"),
-                Cost = r.Money("cost"),
-                Goals = r.Goals("goals"),
-                Currency = r.Currency("currency"),
+                Id = r.RequiredIdentifier(CrmFields.OrderId),
+                CreateDateTime = r.DateTime(CrmFields.CreateDateTime, required: true) ?? default,
+                UpdateDateTime = r.DateTime(CrmFields.UpdateDateTime, required: false),
+                FinishDateTime = r.DateTime(CrmFields.FinishDateTime, required: false),
+                ClientUniqId = r.Identifier(CrmFields.ClientUniqId),
+                ClientIds = r.ClientIds(CrmFields.ClientIds),
+                OrderStatus = r.Text(CrmFields.OrderStatus),
+                Revenue = r.Money(CrmFields.Revenue),
+                Cost = r.Money(CrmFields.Cost),
+                Goals = r.Goals(CrmFields.Goals),
+                Currency = r.Currency(CrmFields.Currency),
+                Products = r.Products(CrmFields.Products),
+                Attributes = r.Attributes(),
                 SourceFile = source,
                 SourceLine = line,
             };
             var ids = r.ContactIdentifiers();
             (order.Emails, order.Phones, order.EmailsMd5, order.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
-            if (r.Faults.Count == 0 && !order.HasIdentifier)
-                r.Fault("client_ids", "NoIdentifier", null, "at least one ClientID, phone or e-mail: Metrica cannot match an order without one");
+            // Simplified orders match on these; detailed orders match through their contact (client_uniq_id).
+            if (r.Faults.Count == 0 && !order.HasIdentifier && order.ClientUniqId == null)
+                r.Fault(CrmFields.ClientIds, "NoIdentifier", null, "at least one ClientID, phone or e-mail, or the CRM client id: Metrica cannot match an order without one");
             return order;
         }
     }
 
     public sealed class ClientNormalizer : RecordNormalizer<CrmClient>
     {
-        public ClientNormalizer(NormalizerOptions options) : base(RecordSchema.Clients, options) { }
+        /// <param name="attributes">Custom CONTACT attribute columns to carry, by their names.</param>
+        public ClientNormalizer(NormalizerOptions options, IEnumerable<string>? attributes = null)
+            : base(RecordSchema.Clients.WithAttributes(attributes ?? Array.Empty<string>()), options) { }
 
         protected override CrmClient Build(FieldReader r, string source, long line)
         {
             var client = new CrmClient
             {
-                UniqId = r.RequiredText("uniq_id"),
-                Name = r.Text("name"),
-                CreateDateTime = r.DateTime("create_date_time", required: false),
-                UpdateDateTime = r.DateTime("update_date_time", required: false),
-                ClientIds = r.ClientIds("client_ids"),
+                UniqId = r.RequiredIdentifier(CrmFields.UniqId),
+                Name = r.Text(CrmFields.Name),
+                BirthDate = r.Date(CrmFields.BirthDate),
+                CreateDateTime = r.DateTime(CrmFields.CreateDateTime, required: false),
+                UpdateDateTime = r.DateTime(CrmFields.UpdateDateTime, required: false),
+                ClientIds = r.ClientIds(CrmFields.ClientIds),
+                CompanyUniqId = r.Identifier(CrmFields.CompanyUniqId),
+                UserComment = r.Text(CrmFields.UserComment),
+                Attributes = r.Attributes(),
                 SourceFile = source,
                 SourceLine = line,
             };

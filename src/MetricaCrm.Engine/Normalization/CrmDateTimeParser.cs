@@ -89,6 +89,21 @@ namespace MetricaCrm.Engine.Normalization
             return Normalized<DateTimeOffset>.Success(value, note);
         }
 
+        /// <summary>A calendar date (a birth date): the date as written (a time part, as Excel adds, is ignored), from 1970, not in the future.</summary>
+        public Normalized<DateTime> ParseDate(string raw)
+        {
+            string text = raw.Trim();
+            DateTime day;
+            if (TryParseCommon(text, out var common, out _)) day = common.Date;
+            else if (!DateTime.TryParseExact(text, DateOnlyFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+                return Normalized<DateTime>.Fail("InvalidDate", "a date such as 31.12.1990, 31.12.90 or 1990-12-31");
+            if (day.Year < 1970) return Normalized<DateTime>.Fail("DateBefore1970", "a date from 1970 on (Metrica does not accept earlier dates)");
+            if (day > InZoneNow().Date) return Normalized<DateTime>.Fail("FutureDateTime", "a date that has passed");
+            return Normalized<DateTime>.Success(day);
+        }
+
+        private DateTime InZoneNow() => TimeZoneInfo.ConvertTime(_now(), Zone).DateTime;
+
         /// <summary>
         /// The common shapes (31.12.2024 18:30[:00], 31.12.24, 2024-12-31[ T]18:30[:00]) read digit by digit: the
         /// framework's ParseExact with a list of formats was the largest cost of an import (culture-aware matching).

@@ -176,7 +176,7 @@ namespace MetricaCrm.Commands
 
         private static PSPropertyInfo? FindStatusProperty(PSObject obj)
         {
-            int statusField = RecordSchema.Orders.IndexOf("order_status");
+            int statusField = RecordSchema.Orders.IndexOf(CrmFields.OrderStatus);
             foreach (var p in obj.Properties)
                 if (p.Name != "MetricaStatus" && RecordSchema.Orders.Resolve(p.Name) == statusField) return p;
             return null;

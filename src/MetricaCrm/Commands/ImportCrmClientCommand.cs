@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using MetricaCrm.Engine.Contacts;
 using MetricaCrm.Engine.Ingest;
@@ -12,7 +13,7 @@ namespace MetricaCrm.Commands
     {
         protected override string Noun => "Import-CrmClient";
 
-        protected override RecordNormalizer<CrmClient> CreateNormalizer(NormalizerOptions options) => new ClientNormalizer(options);
+        protected override RecordNormalizer<CrmClient> CreateNormalizer(NormalizerOptions options, IReadOnlyList<string> attributes) => new ClientNormalizer(options, attributes);
 
         protected override long LineOf(CrmClient record) => record.SourceLine;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Orders;
@@ -24,7 +25,50 @@ namespace MetricaCrm.Commands
         protected override IDictionary<string, string?> Constants =>
             new Dictionary<string, string?> { ["currency"] = Currency, ["order_status"] = OrderStatus };
 
-        protected override RecordNormalizer<CrmOrder> CreateNormalizer(NormalizerOptions options) => new OrderNormalizer(options);
+        /// <summary>An order-lines export (order id, product, quantity) whose lines become the products of their orders.</summary>
+        [Parameter]
+        public string? ItemsPath { get; set; }
+
+        private OrderLineIndex? _lines;
+
+        protected override RecordNormalizer<CrmOrder> CreateNormalizer(NormalizerOptions options, IReadOnlyList<string> attributes) => new OrderNormalizer(options, attributes);
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (ItemsPath == null) return;
+            string file = GetUnresolvedProviderPathFromPSPath(ItemsPath);
+            using var reader = OpenCsv(file, new OrderLineNormalizer(Options), constants: null);
+            if (reader == null) ThrowTerminatingError(new ErrorRecord(new IOException($"The order lines in {file} could not be read; nothing was imported."),
+                "OrderLinesUnreadable", ErrorCategory.ReadError, file));
+            _lines = new OrderLineIndex();
+            foreach (var item in reader!.Read(StopToken))
+            {
+                Summary.OrderLinesRead++;
+                if (item.Record != null) _lines.Add(item.Record);
+                else
+                {
+                    Summary.OrderLinesRejected++;
+                    ReportRejection(item.Rejection!);
+                }
+            }
+            WriteVerbose($"{file}: {Summary.OrderLinesRead} order lines of {_lines.Orders} orders");
+        }
+
+        protected override void BeforeEmit(CrmOrder record)
+        {
+            if (_lines != null) Summary.OrderLinesJoined += _lines.Join(record);
+        }
+
+        protected override void Finish()
+        {
+            if (_lines == null) return;
+            foreach (var orphan in _lines.Unjoined())
+            {
+                Summary.OrderLinesRejected++;
+                ReportRejection(orphan);
+            }
+        }
 
         protected override long LineOf(CrmOrder record) => record.SourceLine;
     }

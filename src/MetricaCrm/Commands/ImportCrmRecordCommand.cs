@@ -14,12 +14,23 @@ namespace MetricaCrm.Commands
     /// <summary>A summary of one import, written to the information stream (tag Summary) at the end.</summary>
     public sealed class ImportSummary
     {
+        /// <summary>Rows and objects read. Read = Emitted + Rejected.</summary>
         public long Read { get; set; }
+        /// <summary>Records written to the pipeline.</summary>
         public long Emitted { get; set; }
+        /// <summary>Rows reported as errors (and written to RejectPath), with their reasons.</summary>
         public long Rejected { get; set; }
+        /// <summary>Order lines read from -ItemsPath. OrderLinesRead = OrderLinesJoined + OrderLinesRejected.</summary>
+        public long OrderLinesRead { get; set; }
+        /// <summary>Order lines added to the products of an order that was read.</summary>
+        public long OrderLinesJoined { get; set; }
+        /// <summary>Order lines reported as errors: broken rules, or no order with their id.</summary>
+        public long OrderLinesRejected { get; set; }
         public string? RejectPath { get; set; }
         public override string ToString() =>
-            $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" + (RejectPath != null ? $" (rejects in {RejectPath})" : "");
+            $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" +
+            (OrderLinesRead > 0 ? $"; order lines read {OrderLinesRead}, joined {OrderLinesJoined}, rejected {OrderLinesRejected}" : "") +
+            (RejectPath != null ? $" (rejects in {RejectPath})" : "");
     }
 
     /// <summary>
@@ -73,13 +84,32 @@ namespace MetricaCrm.Commands
         [Parameter]
         public string? RejectPath { get; set; }
 
+        /// <summary>Columns to carry as custom attributes of the counter (shoe_size, segment), by their header names.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Attribute { get; set; } = Array.Empty<string>();
+
         private RecordNormalizer<T> _normalizer = null!;
         private ObjectRecords<T>? _objects;
         private RejectFile? _rejects;
         private readonly ImportSummary _summary = new ImportSummary();
         private Dictionary<string, string>? _columnMap;
 
-        protected abstract RecordNormalizer<T> CreateNormalizer(NormalizerOptions options);
+        protected abstract RecordNormalizer<T> CreateNormalizer(NormalizerOptions options, IReadOnlyList<string> attributes);
+
+        /// <summary>The summary of this import (derived cmdlets add their own counts before it is written).</summary>
+        protected ImportSummary Summary => _summary;
+
+        /// <summary>Called for each record just before it is written, on the pipeline thread.</summary>
+        protected virtual void BeforeEmit(T record) { }
+
+        /// <summary>Reports a rejected row: an error record, a line in -RejectPath, a count.</summary>
+        protected void ReportRejection(RowRejection rejection)
+        {
+            _rejects?.Write(rejection);
+            var ex = new InvalidDataException(rejection.Message);
+            WriteError(Hints.Attach(new ErrorRecord(ex, rejection.Rule, ErrorCategory.InvalidData, rejection), rejection.Rule));
+        }
         protected abstract string Noun { get; }
 
         /// <summary>Constant values for fields that have no column (-Currency RUB).</summary>
@@ -91,7 +121,10 @@ namespace MetricaCrm.Commands
             {
                 var zone = CrmDateTimeParser.ResolveZone(TimeZone);
                 var options = new NormalizerOptions(new PhoneNormalizer(DefaultRegion), new CrmDateTimeParser(zone), HashIdentifiers, Explain);
-                _normalizer = CreateNormalizer(options);
+                foreach (var name in Attribute)
+                    if (!MetricaCrm.Engine.Upload.AttributeNames.IsValid(name))
+                        throw new ArgumentException($"-Attribute '{name}' is not a Metrica attribute name: 1-255 letters, digits, '_', '-' or ':'.");
+                _normalizer = CreateNormalizer(options, Attribute);
             }
             catch (ArgumentException ex)
             {
@@ -146,6 +179,8 @@ namespace MetricaCrm.Commands
             var (names, values) = PropertyBag.Read(input);
             long number = _summary.Read + 1;
             Emit(_objects.Normalize(names, values, "pipeline object", number));
+            foreach (var note in _objects.Notes) WriteVerbose($"pipeline objects: {note}");
+            _objects.Notes.Clear();
         }
 
         private IEnumerable<string> ResolveFiles(string path)
@@ -165,28 +200,14 @@ namespace MetricaCrm.Commands
 
         private void ImportFile(string file)
         {
-            CsvRecordFile<T> reader;
-            try
-            {
-                var options = new CsvFileOptions { Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null };
-                reader = new CsvRecordFile<T>(file, _normalizer, options, _columnMap, Constants);
-            }
-            catch (CrmInputException ex)
-            {
-                // The whole file is refused before any row is emitted: missing or ambiguous columns, unknown encoding.
-                WriteError(Hints.Attach(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, file), ex.ErrorId));
-                return;
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
-            {
-                WriteError(new ErrorRecord(ex, "FileUnreadable", ErrorCategory.ReadError, file));
-                return;
-            }
+            var reader = OpenCsv(file, _normalizer, Constants);
+            if (reader == null) return;
             using (reader)
             {
                 WriteVerbose($"{file}: {reader.Encoding.WebName}, delimiter '{(reader.Delimiter == '\t' ? "\\t" : reader.Delimiter.ToString())}', " +
                     $"columns {string.Join(", ", BoundColumns(reader.Binding))}" +
                     (reader.Binding.IgnoredHeaders.Count > 0 ? $"; ignored: {string.Join(", ", reader.Binding.IgnoredHeaders)}" : ""));
+                foreach (var note in reader.Binding.Notes) WriteVerbose($"{file}: {note}");
                 string activity = $"{Noun}: {System.IO.Path.GetFileName(file)}";
                 long rows = 0;
                 try
@@ -240,12 +261,11 @@ namespace MetricaCrm.Commands
             if (item.Rejection != null)
             {
                 _summary.Rejected++;
-                _rejects?.Write(item.Rejection);
-                var ex = new InvalidDataException(item.Rejection.Message);
-                WriteError(Hints.Attach(new ErrorRecord(ex, item.Rejection.Rule, ErrorCategory.InvalidData, item.Rejection), item.Rejection.Rule));
+                ReportRejection(item.Rejection);
                 return;
             }
             _summary.Emitted++;
+            BeforeEmit(item.Record!);
             if (Explain)
             {
                 var pso = PSObject.AsPSObject(item.Record!);
@@ -259,8 +279,35 @@ namespace MetricaCrm.Commands
 
         protected abstract long LineOf(T record);
 
+        /// <summary>Last work before the summary (reporting order lines that joined no order).</summary>
+        protected virtual void Finish() { }
+
+        /// <summary>Opens a CSV file with this command's delimiter, encoding and column map; null (error written) when it cannot be read.</summary>
+        protected CsvRecordFile<TRow>? OpenCsv<TRow>(string file, RecordNormalizer<TRow> normalizer, IDictionary<string, string?>? constants) where TRow : class
+        {
+            try
+            {
+                var options = new CsvFileOptions { Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null };
+                return new CsvRecordFile<TRow>(file, normalizer, options, _columnMap, constants);
+            }
+            catch (CrmInputException ex)
+            {
+                // The whole file is refused before any row is emitted: missing or ambiguous columns, unknown encoding.
+                WriteError(Hints.Attach(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, file), ex.ErrorId));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
+            {
+                WriteError(new ErrorRecord(ex, "FileUnreadable", ErrorCategory.ReadError, file));
+            }
+            return null;
+        }
+
+        /// <summary>The options every normaliser of this command shares (zone, region, hashing), built in BeginProcessing.</summary>
+        protected NormalizerOptions Options => _normalizer.Options;
+
         protected override void EndProcessing()
         {
+            Finish();
             _rejects?.Dispose();
             WriteInformation(_summary, new[] { "Summary" });
             WriteVerbose($"{MyInvocation.MyCommand.Name}: {_summary}");
