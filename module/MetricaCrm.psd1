@@ -13,7 +13,7 @@
     DotNetFrameworkVersion = '4.7.2'
     CmdletsToExport      = @(
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
-        'Send-MetricaContact', 'Send-MetricaOrder',
+        'Send-MetricaContact', 'Send-MetricaOrder', 'Get-MetricaAttribute', 'Set-MetricaAttribute', 'Set-MetricaProduct',
         'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')

@@ -60,10 +60,22 @@ namespace MetricaCrm.Loader
 
         private static Assembly? ResolveOnFramework(object sender, ResolveEventArgs args)
         {
+            // Answer only our own assemblies' requests (as PSResourceGet does): another module asking for its Polly or
+            // CsvHelper must not be handed ours.
+            if (!IsOurs(args.RequestingAssembly)) return null;
             var name = new AssemblyName(args.Name).Name;
             var deps = _dependencies;
             if (name == null || deps == null || !deps.TryGetValue(name, out var path)) return null;
             return Assembly.LoadFrom(path);
+        }
+
+        private static bool IsOurs(Assembly? requesting)
+        {
+            if (requesting == null || requesting.IsDynamic) return false;
+            string location;
+            try { location = requesting.Location; }
+            catch (NotSupportedException) { return false; }
+            return location.StartsWith(ModuleDirectory + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase);
         }
     }
 }
