@@ -13,11 +13,13 @@
     DotNetFrameworkVersion = '4.7.2'
     CmdletsToExport      = @(
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
+        'Import-CrmConversion', 'Import-CrmCall', 'Send-MetricaOfflineConversion', 'Send-MetricaCall',
         'Send-MetricaContact', 'Send-MetricaOrder', 'Get-MetricaAttribute', 'Set-MetricaAttribute', 'Set-MetricaProduct',
         'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
-    AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders')
+    AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders',
+        'Import-CrmConversions', 'Import-CrmCalls', 'Send-MetricaOfflineConversions', 'Send-MetricaCalls')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     PrivateData          = @{

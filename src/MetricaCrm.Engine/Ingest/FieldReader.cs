@@ -144,6 +144,75 @@ namespace MetricaCrm.Engine.Ingest
             return result;
         }
 
+        /// <summary>A Yandex Direct click id: digits (yclid values are large whole numbers).</summary>
+        public string? Yclid(FieldSpec name)
+        {
+            var v = Raw(name)?.Trim();
+            if (v == null) return null;
+            foreach (char c in v)
+                if (c < '0' || c > '9') { Fault(name, "InvalidYclid", v, "a yclid: the whole number Yandex Direct adds to ad links"); return null; }
+            if (v.Length > 30) { Fault(name, "InvalidYclid", v, "a yclid of at most 30 digits"); return null; }
+            return v;
+        }
+
+        /// <summary>A yes/no column: 1/0, true/false, yes/no, да/нет.</summary>
+        public bool? Flag(FieldSpec name)
+        {
+            var v = Raw(name)?.Trim().ToLowerInvariant();
+            switch (v)
+            {
+                case null: return null;
+                case "1": case "true": case "yes": case "y": case "да": case "д": return true;
+                case "0": case "false": case "no": case "n": case "нет": case "н": return false;
+                default:
+                    Fault(name, "InvalidFlag", v, "1 or 0 (yes or no)");
+                    return null;
+            }
+        }
+
+        /// <summary>A duration in whole seconds; 90, 1:30 and 00:01:30 are the same.</summary>
+        public long? Seconds(FieldSpec name)
+        {
+            var v = Raw(name)?.Trim();
+            if (v == null) return null;
+            if (long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return seconds;
+            var parts = v.Split(':');
+            long total = 0;
+            if (parts.Length >= 2 && parts.Length <= 3)
+            {
+                foreach (var p in parts)
+                {
+                    if (!long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) { total = -1; break; }
+                    total = total * 60 + n;
+                }
+                if (total >= 0) return total;
+            }
+            Fault(name, "InvalidDuration", v, "a duration in seconds (90) or as m:ss / h:mm:ss");
+            return null;
+        }
+
+        /// <summary>A called number as Metrica shows it: '+', country and area code, digits ("+70123456789").</summary>
+        public string? CalledNumber(FieldSpec name)
+        {
+            var v = Raw(name)?.Trim();
+            if (v == null) return null;
+            var r = _options.Phones.Normalize(v);
+            if (!r.Ok) { Fault(name, r.Rule!, v, r.Error!); return null; }
+            return "+" + r.Value;
+        }
+
+        public string? AbsoluteUrl(FieldSpec name)
+        {
+            var v = Text(name);
+            if (v == null) return null;
+            if (!Uri.TryCreate(v, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            {
+                Fault(name, "InvalidUrl", v, "an absolute http(s) address");
+                return null;
+            }
+            return v;
+        }
+
         public decimal? Money(FieldSpec name)
         {
             var raw = Raw(name);

@@ -113,6 +113,43 @@ namespace MetricaCrm.Engine.Metrica
             return MetricaUpload.FromJson(counterId, doc.RootElement.GetProperty("uploading"));
         }
 
+        /// <summary>
+        /// Sends an offline conversions or calls file to <c>/management/v1/counter/{id}/{pathAndQuery}</c> as a multipart
+        /// part named "file". Re-sending the same events overwrites them with the same values, so it is replay-safe.
+        /// </summary>
+        public async Task<MetricaUpload> UploadOfflineAsync(long counterId, string kind, string pathAndQuery, Upload.BatchFile batch, CancellationToken ct)
+        {
+            using var doc = await SendJsonAsync(HttpMethod.Post, $"/management/v1/counter/{counterId}/{pathAndQuery}", () => FilePart(batch.Path), true,
+                $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct).ConfigureAwait(false);
+            return MetricaUpload.FromOfflineJson(counterId, kind, doc.RootElement.GetProperty("uploading"));
+        }
+
+        /// <summary>One offline conversions or calls upload by id; null when Metrica answers 404.</summary>
+        public async Task<MetricaUpload?> GetOfflineUploadAsync(long counterId, string kind, string path, CancellationToken ct)
+        {
+            try
+            {
+                using var doc = await SendJsonAsync(HttpMethod.Get, $"/management/v1/counter/{counterId}/{path}", null, true,
+                    $"Reading upload {path.Substring(path.LastIndexOf('/') + 1)} of counter {counterId}", ct).ConfigureAwait(false);
+                return MetricaUpload.FromOfflineJson(counterId, kind, doc.RootElement.GetProperty("uploading"));
+            }
+            catch (MetricaApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The counter's offline conversions (uploadings) or calls (calls_uploadings) uploads.</summary>
+        public async Task<IReadOnlyList<MetricaUpload>> ListOfflineUploadsAsync(long counterId, string kind, string listPath, int limit, CancellationToken ct)
+        {
+            using var doc = await SendJsonAsync(HttpMethod.Get, $"/management/v1/counter/{counterId}/{listPath}?limit={limit}&offset=0", null, true,
+                $"Reading the {kind} uploads of counter {counterId}", ct).ConfigureAwait(false);
+            var list = new List<MetricaUpload>();
+            if (doc.RootElement.TryGetProperty("uploadings", out var arr) && arr.ValueKind == JsonValueKind.Array)
+                foreach (var e in arr.EnumerateArray()) list.Add(MetricaUpload.FromOfflineJson(counterId, kind, e));
+            return list;
+        }
+
         /// <summary>The newest uploads first; <paramref name="before"/> pages back (datetime_offset, strictly earlier).</summary>
         public async Task<IReadOnlyList<MetricaUpload>> GetLastUploadingsAsync(long counterId, int limit, DateTimeOffset? before, CancellationToken ct)
         {

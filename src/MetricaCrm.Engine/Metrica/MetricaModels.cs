@@ -5,12 +5,17 @@ namespace MetricaCrm.Engine.Metrica
 {
     public enum MergeMode { Save, Update, Append }
 
-    /// <summary>One CDP upload as Metrica reports it (UploadingMetaExternal), plus what we sent.</summary>
+    /// <summary>
+    /// One upload as Metrica reports it, plus what we sent: a CDP upload (UploadingMetaExternal: validation status,
+    /// elements) or an offline conversions or calls upload (processing status and the quantities of linked rows).
+    /// </summary>
     public sealed class MetricaUpload
     {
         public long CounterId { get; set; }
+        /// <summary>simple_orders, contacts, orders, offline_conversions or calls.</summary>
+        public string? Kind { get; set; }
         public string UploadId { get; set; } = "";
-        /// <summary>api_validation_status: PASSED or FAILED.</summary>
+        /// <summary>CDP: api_validation_status PASSED or FAILED. Offline: PREPARED, UPLOADED, EXPORTED, MATCHED, PROCESSED or LINKAGE_FAILURE.</summary>
         public string? Status { get; set; }
         public long? ElementsCount { get; set; }
         /// <summary>Rows this module put in the file; null for uploads read back from Metrica.</summary>
@@ -22,8 +27,56 @@ namespace MetricaCrm.Engine.Metrica
         public string? MergeMode { get; set; }
         public string? File { get; set; }
 
+        /// <summary>Offline: rows in the file.</summary>
+        public long? SourceQuantity { get; set; }
+        /// <summary>Offline: rows that passed validation.</summary>
+        public long? LineQuantity { get; set; }
+        /// <summary>Offline: rows linked to a visitor.</summary>
+        public long? LinkedQuantity { get; set; }
+        public long? GoalNotFoundQuantity { get; set; }
+        public long? UserNotFoundQuantity { get; set; }
+        public long? StaticCallsQuantity { get; set; }
+        public long? DynamicCallsQuantity { get; set; }
+        /// <summary>Offline: the linked share of the rows in the file, in percent.</summary>
+        public double? LinkedPercent => SourceQuantity > 0 && LinkedQuantity != null ? Math.Round(100.0 * LinkedQuantity.Value / SourceQuantity.Value, 1) : (double?)null;
+        public string? Comment { get; set; }
+
+        /// <summary>Refused inside an HTTP 200: CDP validation FAILED.</summary>
         public bool Failed => string.Equals(Status, "FAILED", StringComparison.OrdinalIgnoreCase);
-        public bool IsFinal => Status != null && (Failed || string.Equals(Status, "PASSED", StringComparison.OrdinalIgnoreCase));
+        /// <summary>Offline: not a single row could be linked to a visitor.</summary>
+        public bool LinkageFailed => string.Equals(Status, "LINKAGE_FAILURE", StringComparison.OrdinalIgnoreCase);
+        /// <summary>Metrica will not change the status any more.</summary>
+        public bool IsFinal => Status != null && (Failed || LinkageFailed ||
+            string.Equals(Status, "PASSED", StringComparison.OrdinalIgnoreCase) || string.Equals(Status, "PROCESSED", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Copies what only the sender knows onto an upload read back from Metrica.</summary>
+        public MetricaUpload WithSent(MetricaUpload sent)
+        {
+            RowsSent = sent.RowsSent;
+            MergeMode = sent.MergeMode;
+            File = sent.File;
+            Kind ??= sent.Kind;
+            return this;
+        }
+
+        internal static MetricaUpload FromOfflineJson(long counterId, string kind, JsonElement e) => new MetricaUpload
+        {
+            CounterId = counterId,
+            Kind = kind,
+            UploadId = Json.String(e, "id") ?? "",
+            Status = Json.String(e, "status"),
+            DateTime = Json.Date(e, "create_time"),
+            SourceQuantity = Json.Long(e, "source_quantity"),
+            LineQuantity = Json.Long(e, "line_quantity"),
+            LinkedQuantity = Json.Long(e, "linked_quantity"),
+            GoalNotFoundQuantity = Json.Long(e, "goal_not_found_quantity"),
+            UserNotFoundQuantity = Json.Long(e, "user_not_found_quantity"),
+            StaticCallsQuantity = Json.Long(e, "static_calls_quantity"),
+            DynamicCallsQuantity = Json.Long(e, "dynamic_calls_quantity"),
+            Comment = Json.String(e, "comment"),
+            Format = "CSV",
+            EntityType = Json.String(e, "type"),
+        };
 
         internal static MetricaUpload FromJson(long counterId, JsonElement e) => new MetricaUpload
         {
@@ -37,7 +90,9 @@ namespace MetricaCrm.Engine.Metrica
             Source = Json.String(e, "uploading_source"),
         };
 
-        public override string ToString() => $"Upload {UploadId}: {Status}, {ElementsCount} elements";
+        public override string ToString() => SourceQuantity != null
+            ? $"Upload {UploadId}: {Status}, {LinkedQuantity} of {SourceQuantity} rows linked"
+            : $"Upload {UploadId}: {Status}, {ElementsCount} elements";
     }
 
     public sealed class CounterInfo

@@ -47,6 +47,19 @@ namespace MetricaCrm.Engine.Upload
         /// </summary>
         public virtual bool IsReplaySafe(MergeMode mode) => mode != MergeMode.Append;
 
+        /// <summary>CDP uploads take a merge mode; offline conversions and calls do not.</summary>
+        public virtual bool HasMergeMode => true;
+
+        /// <summary>Reads an upload's current state back from Metrica (CDP: found in last_uploadings); null when not listed yet.</summary>
+        public virtual Task<MetricaUpload?> FindAsync(MetricaClient client, long counterId, string uploadId, CancellationToken ct) =>
+            client.FindUploadAsync(counterId, uploadId, 5, ct);
+
+        /// <summary>How long -Wait waits by default: CDP uploads are validated within minutes.</summary>
+        public virtual TimeSpan DefaultWaitTimeout => TimeSpan.FromMinutes(10);
+
+        /// <summary>The longest pause between two status reads while waiting.</summary>
+        public virtual TimeSpan MaxPollInterval => TimeSpan.FromMinutes(1);
+
         /// <summary>A detailed CDP upload's path: data/{entity}/csv (with the delimiter) or data/{entity}/json.</summary>
         protected static string DetailedPath(string entity, UploadFormat format, MergeMode mode) =>
             format == UploadFormat.Csv

@@ -83,6 +83,8 @@ namespace MetricaCrm.Engine.Upload
 
         public UploadSummary Summary { get; }
 
+        public UploadKind<TRecord> Kind => _kind;
+
         /// <summary>Uploads Metrica accepted, in order.</summary>
         public IReadOnlyList<MetricaUpload> Accepted => _accepted;
 
@@ -113,7 +115,7 @@ namespace MetricaCrm.Engine.Upload
                 return;
             }
             string id = _kind.RecordId(record);
-            ulong idHash = Hash(id);
+            ulong idHash = RecordHash.Of(id);
             if (_writer != null)
             {
                 bool repeated = _batchIds.Contains(idHash);
@@ -174,7 +176,8 @@ namespace MetricaCrm.Engine.Upload
                 Delete(batch);
                 return;
             }
-            string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name} (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})";
+            string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name}" +
+                (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "");
             if (!_host.Approve($"Metrica counter {_options.CounterId}", action))
             {
                 Summary.NotSent += batch.Rows;
@@ -196,7 +199,8 @@ namespace MetricaCrm.Engine.Upload
                 var upload = _host.Await(task);
                 upload.RowsSent = batch.Rows;
                 upload.File = batch.Name;
-                upload.MergeMode = _options.MergeMode.ToString().ToUpperInvariant();
+                upload.MergeMode = _kind.HasMergeMode ? _options.MergeMode.ToString().ToUpperInvariant() : null;
+                upload.Kind = _kind.Name;
                 if (upload.Failed) Summary.Failed += batch.Rows; // HTTP 200 is not success: validation FAILED
                 else
                 {
@@ -224,17 +228,6 @@ namespace MetricaCrm.Engine.Upload
             try { File.Delete(batch.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
 
-        private static ulong Hash(string s)
-        {
-            // FNV-1a, 64-bit: stable and allocation-free.
-            ulong h = 14695981039346656037UL;
-            foreach (char c in s)
-            {
-                h ^= c;
-                h *= 1099511628211UL;
-            }
-            return h;
-        }
 
         public void Dispose()
         {

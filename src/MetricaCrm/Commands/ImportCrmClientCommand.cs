@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using MetricaCrm.Engine.Contacts;
@@ -11,6 +12,13 @@ namespace MetricaCrm.Commands
     [OutputType(typeof(CrmClient))]
     public sealed class ImportCrmClientCommand : ImportCrmRecordCommand<CrmClient>
     {
+        /// <summary>Columns to carry as custom attributes of the counter (shoe_size, segment), by their header names.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Attribute { get; set; } = Array.Empty<string>();
+
+        protected override IReadOnlyList<string> Attributes => Attribute;
+
         protected override string Noun => "Import-CrmClient";
 
         protected override RecordNormalizer<CrmClient> CreateNormalizer(NormalizerOptions options, IReadOnlyList<string> attributes) => new ClientNormalizer(options, attributes);

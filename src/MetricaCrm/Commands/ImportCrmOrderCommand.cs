@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -19,6 +20,13 @@ namespace MetricaCrm.Commands
         /// <summary>The CRM status of orders whose row has none.</summary>
         [Parameter]
         public string? OrderStatus { get; set; }
+
+        /// <summary>Columns to carry as custom attributes of the counter (shoe_size, segment), by their header names.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Attribute { get; set; } = Array.Empty<string>();
+
+        protected override IReadOnlyList<string> Attributes => Attribute;
 
         protected override string Noun => "Import-CrmOrder";
 

@@ -84,10 +84,8 @@ namespace MetricaCrm.Commands
         [Parameter]
         public string? RejectPath { get; set; }
 
-        /// <summary>Columns to carry as custom attributes of the counter (shoe_size, segment), by their header names.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[] Attribute { get; set; } = Array.Empty<string>();
+        /// <summary>Custom attribute columns to carry (Import-CrmOrder and Import-CrmClient have -Attribute).</summary>
+        protected virtual IReadOnlyList<string> Attributes => Array.Empty<string>();
 
         private RecordNormalizer<T> _normalizer = null!;
         private ObjectRecords<T>? _objects;
@@ -121,10 +119,10 @@ namespace MetricaCrm.Commands
             {
                 var zone = CrmDateTimeParser.ResolveZone(TimeZone);
                 var options = new NormalizerOptions(new PhoneNormalizer(DefaultRegion), new CrmDateTimeParser(zone), HashIdentifiers, Explain);
-                foreach (var name in Attribute)
+                foreach (var name in Attributes)
                     if (!MetricaCrm.Engine.Upload.AttributeNames.IsValid(name))
                         throw new ArgumentException($"-Attribute '{name}' is not a Metrica attribute name: 1-255 letters, digits, '_', '-' or ':'.");
-                _normalizer = CreateNormalizer(options, Attribute);
+                _normalizer = CreateNormalizer(options, Attributes);
             }
             catch (ArgumentException ex)
             {

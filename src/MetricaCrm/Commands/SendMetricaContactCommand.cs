@@ -16,7 +16,7 @@ namespace MetricaCrm.Commands
     [Cmdlet(VerbsCommunications.Send, "MetricaContact", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaContacts", "Send-MetricaClient")]
     [OutputType(typeof(MetricaUpload))]
-    public sealed class SendMetricaContactCommand : SendMetricaCmdlet<CrmClient>
+    public sealed class SendMetricaContactCommand : SendCdpCmdlet<CrmClient>
     {
         /// <summary>Csv (a file, the default) or Json (the records inside the request).</summary>
         [Parameter]

@@ -16,7 +16,7 @@ namespace MetricaCrm.Commands
     [Cmdlet(VerbsCommunications.Send, "MetricaConversion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaConversions")]
     [OutputType(typeof(MetricaUpload))]
-    public sealed class SendMetricaConversionCommand : SendMetricaCmdlet<CrmOrder>
+    public sealed class SendMetricaConversionCommand : SendCdpCmdlet<CrmOrder>
     {
         /// <summary>Orders created longer ago than this are skipped; without it they are sent and counted in one warning.</summary>
         [Parameter]

@@ -16,7 +16,7 @@ namespace MetricaCrm.Commands
     [Cmdlet(VerbsCommunications.Send, "MetricaOrder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaOrders")]
     [OutputType(typeof(MetricaUpload))]
-    public sealed class SendMetricaOrderCommand : SendMetricaCmdlet<CrmOrder>
+    public sealed class SendMetricaOrderCommand : SendCdpCmdlet<CrmOrder>
     {
         /// <summary>Csv (a file, the default) or Json (the records inside the request).</summary>
         [Parameter]

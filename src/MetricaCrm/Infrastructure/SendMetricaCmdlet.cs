@@ -23,10 +23,6 @@ namespace MetricaCrm.Commands.Infrastructure
         [ValidateRange(1, long.MaxValue)]
         public long CounterId { get; set; }
 
-        /// <summary>SAVE replaces whole records (the docs' advice when unsure), UPDATE only the fields sent, APPEND adds to lists.</summary>
-        [Parameter]
-        public MergeMode MergeMode { get; set; } = MergeMode.Save;
-
         /// <summary>The counter's zone for date-times. Absent: read from the counter (time_zone_name).</summary>
         [Parameter]
         public string? CounterTimeZone { get; set; }
@@ -40,6 +36,7 @@ namespace MetricaCrm.Commands.Infrastructure
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
+        /// <summary>How long -Wait waits. Default: 10 minutes for CRM uploads, 3 hours for offline conversions and calls.</summary>
         [Parameter]
         public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -65,6 +62,9 @@ namespace MetricaCrm.Commands.Infrastructure
             return new HashSet<string>(System.Linq.Enumerable.SelectMany(goals, g => g.Identifiers), StringComparer.Ordinal);
         }
 
+        /// <summary>The merge mode of CRM uploads (see <see cref="SendCdpCmdlet{TRecord}"/>); offline uploads have none.</summary>
+        protected virtual MergeMode Mode => MergeMode.Save;
+
         /// <summary>The kind this cmdlet sends; called once, before the first record, and may ask the counter.</summary>
         protected abstract UploadKind<TRecord> CreateKind(bool whatIf);
 
@@ -80,7 +80,7 @@ namespace MetricaCrm.Commands.Infrastructure
             try
             {
                 var kind = CreateKind(whatIf);
-                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = MergeMode, BatchSize = BatchSize };
+                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize };
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
             }
@@ -197,39 +197,54 @@ namespace MetricaCrm.Commands.Infrastructure
 
         void IUploadHost.Progress(string status) => Progress(2, Activity, status);
 
+        /// <summary>Polls until Metrica reports the upload as final, with a growing interval up to the kind's maximum.</summary>
         private MetricaUpload WaitFor(MetricaUpload upload)
         {
-            var deadline = DateTime.UtcNow + WaitTimeout;
+            var kind = _session!.Kind;
+            var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeout)) ? WaitTimeout : kind.DefaultWaitTimeout;
+            var deadline = DateTime.UtcNow + timeout;
+            var interval = PollInterval;
             while (true)
             {
-                MetricaUpload? listed;
+                MetricaUpload? current;
                 try
                 {
-                    listed = Call((client, ct) => client.FindUploadAsync(CounterId, upload.UploadId, 5, ct));
+                    current = Call((client, ct) => kind.FindAsync(client, CounterId, upload.UploadId, ct));
                 }
                 catch (MetricaApiException ex)
                 {
                     WriteError(ApiError(ex, upload));
                     return upload;
                 }
-                if (listed != null && listed.IsFinal)
+                if (current != null && current.IsFinal)
                 {
-                    listed.RowsSent = upload.RowsSent;
-                    listed.MergeMode = upload.MergeMode;
-                    listed.File = upload.File;
-                    Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId}: {listed.Status}", completed: true);
-                    return listed;
+                    Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId}: {current.Status}", completed: true);
+                    return Finished(current.WithSent(upload));
                 }
                 if (DateTime.UtcNow >= deadline)
                 {
-                    WriteWarning($"Upload {upload.UploadId} was not listed as final within {WaitTimeout}; check later with Get-MetricaUploadStatus -CounterId {CounterId} -UploadId {upload.UploadId}.");
-                    return upload;
+                    WriteWarning($"Upload {upload.UploadId} was not final within {timeout} (last status: {current?.Status ?? "not listed"}); check later with Get-MetricaUploadStatus -CounterId {CounterId} -UploadId {upload.UploadId}.");
+                    return current?.WithSent(upload) ?? upload;
                 }
-                Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId} is not listed as final yet");
-                Run(ct => Task.Delay(PollInterval, ct));
+                Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId}: {current?.Status ?? "not listed yet"}");
+                Run(ct => Task.Delay(interval, ct));
+                interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Math.Max(PollInterval.Ticks, kind.MaxPollInterval.Ticks)));
             }
         }
 
+        /// <summary>Reports a final status that is a failure; a derived cmdlet may judge its own kind's statuses.</summary>
+        protected virtual MetricaUpload Finished(MetricaUpload upload) => upload;
+
         protected override void DisposeResources() => _session?.Dispose();
+    }
+
+    /// <summary>A Send cmdlet of the CRM (CDP) API, whose uploads merge into stored records by a merge mode.</summary>
+    public abstract class SendCdpCmdlet<TRecord> : SendMetricaCmdlet<TRecord> where TRecord : class
+    {
+        /// <summary>SAVE replaces whole records (the docs' advice when unsure), UPDATE only the fields sent, APPEND adds to lists.</summary>
+        [Parameter]
+        public MergeMode MergeMode { get; set; } = MergeMode.Save;
+
+        protected override MergeMode Mode => MergeMode;
     }
 }
