@@ -13,7 +13,7 @@
     DotNetFrameworkVersion = '4.7.2'
     CmdletsToExport      = @(
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
-        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
+        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
     AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions')

@@ -54,7 +54,12 @@ namespace MetricaCrm.Engine.Journal
         }
 
         /// <summary>Opens the journal, creating its folder, file and schema when absent.</summary>
-        public static UploadJournal Open(string path, TimeProvider? clock = null)
+        // Two overloads, not an optional clock: a caller of Open(path) (the net472 cmdlets) must not need a reference to
+        // Microsoft.Bcl.TimeProvider, which would be resolved outside the module's isolation.
+        public static UploadJournal Open(string path) => Open(path, TimeProvider.System);
+
+        /// <summary>Opens the journal with a clock of the caller's (batch times, the quota's UTC day).</summary>
+        public static UploadJournal Open(string path, TimeProvider clock)
         {
             string full = System.IO.Path.GetFullPath(path);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
@@ -73,7 +78,7 @@ namespace MetricaCrm.Engine.Journal
             {
                 db.Open();
                 Configure(db, full);
-                var journal = new UploadJournal(full, db, clock ?? TimeProvider.System);
+                var journal = new UploadJournal(full, db, clock);
                 journal.EnsureSchema();
                 return journal;
             }
