@@ -186,6 +186,38 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public void A_writer_process_killed_mid_write_leaves_every_committed_batch_whole_and_the_file_intact()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { typeof(JournalWriterProcess).Assembly.Location, "journal-writer", DbPath }) psi.ArgumentList.Add(a);
+        var announced = new List<long>();
+        using (var child = System.Diagnostics.Process.Start(psi)!)
+        {
+            while (announced.Count < 20 && child.StandardOutput.ReadLine() is string line) announced.Add(long.Parse(line));
+            child.Kill(entireProcessTree: true); // mid-batch: it never waits between batches
+            child.WaitForExit();
+        }
+        Assert.Equal(20, announced.Count);
+
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var check = raw.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", check.ExecuteScalar());
+        }
+        using var j = Open();
+        var batches = j.Batches(1, limit: 1000);
+        Assert.All(announced, id => Assert.Equal(BatchState.Accepted, batches.Single(b => b.Id == id).State));
+        foreach (var b in batches)
+        {
+            // Each batch is all or nothing: accepted with every record, or still pending with none accepted.
+            var found = j.LastAccepted(1, JournalKind.Orders, Enumerable.Range(0, JournalWriterProcess.RecordsPerBatch).Select(i => $"B{b.Id}-{i}"));
+            Assert.Equal(b.State == BatchState.Accepted ? JournalWriterProcess.RecordsPerBatch : 0, found.Count);
+        }
+    }
+
+    [Fact]
     public void Two_journals_on_one_file_share_the_quota_without_overspending()
     {
         string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("shared-token"));
