@@ -15,7 +15,7 @@
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
         'Import-CrmConversion', 'Import-CrmCall', 'Send-MetricaOfflineConversion', 'Send-MetricaCall',
         'Send-MetricaContact', 'Send-MetricaOrder', 'Get-MetricaAttribute', 'Set-MetricaAttribute', 'Set-MetricaProduct',
-        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus'
+        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
     AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders',

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace MetricaCrm.Isolation
@@ -57,5 +58,41 @@ namespace MetricaCrm.Isolation
             }
             return LoadFromAssemblyPath(path);
         }
+
+        /// <summary>
+        /// Native libraries of our dependencies (SQLite's e_sqlite3, which SQLitePCLRaw 3 reaches by a plain
+        /// [DllImport("e_sqlite3")]): the runtime asks the importing assembly's context first, and without this it would
+        /// only look beside the assembly and in the host's folders, never in dependencies/core/runtimes/&lt;rid&gt;/native.
+        /// Zero leaves anything we do not ship to the default search.
+        /// </summary>
+        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+        {
+            string native = Path.Combine(_directory, "runtimes", PortableRuntimeIdentifier(), "native");
+            foreach (var file in new[] { unmanagedDllName, unmanagedDllName + NativeSuffix(), "lib" + unmanagedDllName + NativeSuffix() })
+            {
+                string path = Path.Combine(native, file);
+                if (File.Exists(path)) return LoadUnmanagedDllFromPath(path);
+            }
+            return IntPtr.Zero;
+        }
+
+        /// <summary>
+        /// The NuGet RID whose build runs here (win-x64, linux-musl-arm64, osx-arm64...). Built from the OS and the
+        /// process architecture, not RuntimeInformation.RuntimeIdentifier, which is distro-specific (ubuntu.24.04-x64)
+        /// on source-built .NET.
+        /// </summary>
+        private static string PortableRuntimeIdentifier()
+        {
+            string os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
+                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"
+                : IsMusl() ? "linux-musl" : "linux";
+            return os + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        }
+
+        private static bool IsMusl() =>
+            RuntimeInformation.RuntimeIdentifier.Contains("musl") || RuntimeInformation.RuntimeIdentifier.StartsWith("alpine", StringComparison.Ordinal);
+
+        private static string NativeSuffix() =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? ".dll" : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? ".dylib" : ".so";
     }
 }

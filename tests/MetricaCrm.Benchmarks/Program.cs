@@ -6,12 +6,13 @@ using System.Text;
 
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks                      # the table: import and send, 100k and 1M rows
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 5000000 --scenario import
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario journal   # the upload journal alone
 // Each measurement runs in a child process so that its peak working set is its own.
 var opts = args.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i);
 string? Arg(string name) => opts.TryGetValue(name, out var i) && i + 1 < args.Length ? args[i + 1] : null;
 
 if (Arg("--child") is string scenario)
-    return Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"));
+    return scenario == "journal" ? JournalBench.Run(long.Parse(Arg("--rows")!)) : Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"));
 
 // out/MetricaCrm holds whichever configuration was built last: say which one is measured.
 var moduleDll = Path.Combine(Path.GetDirectoryName(MetricaCrm.Shell.PowerShellHost.FindModule())!, "MetricaCrm.dll");
@@ -23,12 +24,12 @@ var scenarios = Arg("--scenario") is string sc ? new[] { sc } : new[] { "import"
 Console.WriteLine($"{"scenario",-8} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");
 foreach (var size in sizes)
 {
-    var file = Bench.Generate(size);
+    var file = scenarios.Any(s => s != "journal") ? Bench.Generate(size) : "";
     try
     {
         foreach (var s in scenarios) Bench.RunParent(s, size, file);
     }
-    finally { File.Delete(file); }
+    finally { if (file.Length > 0) File.Delete(file); }
 }
 return 0;
 

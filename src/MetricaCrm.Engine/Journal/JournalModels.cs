@@ -1,0 +1,82 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+using MetricaCrm.Engine.Metrica;
+
+namespace MetricaCrm.Engine.Journal
+{
+    /// <summary>What a batch uploads; records of different kinds never share a last-accepted state.</summary>
+    public enum JournalKind { Orders = 1, Clients = 2 }
+
+    /// <summary>
+    /// Where a batch stands. Pending: begun, no answer yet (a process that died mid-upload leaves it so).
+    /// Accepted: Metrica took the upload. Failed: Metrica refused it and applied nothing. Unknown: the answer was lost
+    /// (timeout, dropped connection), so it may have been applied. Deferred: not sent, the daily quota was spent.
+    /// </summary>
+    public enum BatchState { Pending = 0, Accepted = 1, Failed = 2, Unknown = 3, Deferred = 4 }
+
+    /// <summary>One upload attempt of a file of records.</summary>
+    public sealed class JournalBatch
+    {
+        public long Id { get; internal set; }
+        public long CounterId { get; internal set; }
+        public JournalKind Kind { get; internal set; }
+        public MergeMode MergeMode { get; internal set; }
+        public string? FilePath { get; internal set; }
+        public string? FileSha256 { get; internal set; }
+        public long Rows { get; internal set; }
+        /// <summary>Whether sending the same file again is harmless (Save and Update are; Append is not known to be).</summary>
+        public bool ReplaySafe { get; internal set; }
+        public BatchState State { get; internal set; }
+        public DateTime StartedUtc { get; internal set; }
+        public DateTime? CompletedUtc { get; internal set; }
+        public string? UploadId { get; internal set; }
+        public string? Message { get; internal set; }
+    }
+
+    /// <summary>A record as sent in a batch: its id, a fingerprint of the values sent, and what the per-client limit needs.</summary>
+    public readonly struct JournalRecord
+    {
+        public JournalRecord(string recordId, long fingerprint, DateTime? createdUtc = null, string? clientId = null)
+        {
+            if (string.IsNullOrEmpty(recordId)) throw new ArgumentException("A journal record needs a record id.", nameof(recordId));
+            if (createdUtc.HasValue && createdUtc.Value.Kind != DateTimeKind.Utc)
+                throw new ArgumentException($"Record '{recordId}': the create date-time must be UTC.", nameof(createdUtc));
+            RecordId = recordId;
+            Fingerprint = fingerprint;
+            CreatedUtc = createdUtc;
+            ClientId = clientId;
+        }
+
+        public string RecordId { get; }
+        public long Fingerprint { get; }
+        public DateTime? CreatedUtc { get; }
+        public string? ClientId { get; }
+
+        /// <summary>
+        /// The first 8 bytes of SHA-256 of the record's values as sent, the same in every process and on every platform
+        /// (string.GetHashCode is not). 64 bits suffice: a fingerprint is only ever compared with the same record's
+        /// previous one, so a change goes unnoticed with probability 2^-64, and 8 bytes instead of 16 keep the accepted
+        /// table (one row per record ever accepted) small. It detects change; it is not a security boundary.
+        /// </summary>
+        public static long FingerprintOf(string canonicalValues)
+        {
+            using var sha = SHA256.Create();
+            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(canonicalValues));
+            long value = 0;
+            for (int i = 7; i >= 0; i--) value = (value << 8) | hash[i]; // little-endian, whatever the machine's order
+            return value;
+        }
+    }
+
+    /// <summary>The last accepted state of a record for a counter and kind.</summary>
+    public sealed class AcceptedRecord
+    {
+        public string RecordId { get; internal set; } = "";
+        public long Fingerprint { get; internal set; }
+        public DateTime? CreatedUtc { get; internal set; }
+        public string? ClientId { get; internal set; }
+        /// <summary>The batch whose acceptance recorded this state.</summary>
+        public long BatchId { get; internal set; }
+    }
+}

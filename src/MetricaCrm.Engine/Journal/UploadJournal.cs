@@ -1,0 +1,481 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using MetricaCrm.Engine.Metrica;
+using Microsoft.Data.Sqlite;
+
+namespace MetricaCrm.Engine.Journal
+{
+    /// <summary>
+    /// The local record of what was uploaded: batches with their outcome, the last accepted state of every record per
+    /// counter and kind, and a daily request budget per token shared by every process of the user. One SQLite file
+    /// that several processes may open at once (WAL). An instance is one connection: use it from one thread at a time.
+    /// </summary>
+    public sealed class UploadJournal : IDisposable
+    {
+        /// <summary>Stored as PRAGMA user_version; a file written by a newer schema is refused, never guessed at.</summary>
+        public const int SchemaVersion = 1;
+
+        /// <summary>Ids looked up per statement by the bulk LastAccepted (SQLite allows 32,766 parameters).</summary>
+        private const int LookupChunk = 500;
+
+        private readonly SqliteConnection _db;
+        private readonly TimeProvider _clock;
+        private SqliteTransaction? _transaction;
+        private SqliteCommand? _lookupOne;
+        private SqliteCommand? _lookupChunk;
+
+        private UploadJournal(string path, SqliteConnection db, TimeProvider clock)
+        {
+            Path = path;
+            _db = db;
+            _clock = clock;
+        }
+
+        public string Path { get; }
+
+        /// <summary>%LOCALAPPDATA%\MetricaCrm\journal.db on Windows; $XDG_DATA_HOME/MetricaCrm/journal.db (or ~/.local/share/...) elsewhere.</summary>
+        public static string DefaultPath() =>
+            DefaultPath(RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable,
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+        internal static string DefaultPath(bool isWindows, Func<string, string?> environment, string home)
+        {
+            string? root = isWindows ? environment("LOCALAPPDATA") : environment("XDG_DATA_HOME");
+            // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+            if (string.IsNullOrEmpty(root) || !isWindows && !System.IO.Path.IsPathRooted(root))
+                root = isWindows ? System.IO.Path.Combine(home, "AppData", "Local") : System.IO.Path.Combine(home, ".local", "share");
+            return System.IO.Path.Combine(root!, "MetricaCrm", "journal.db");
+        }
+
+        /// <summary>Opens the journal, creating its folder, file and schema when absent.</summary>
+        // Two overloads, not an optional clock: a caller of Open(path) (the net472 cmdlets) must not need a reference to
+        // Microsoft.Bcl.TimeProvider, which would be resolved outside the module's isolation.
+        public static UploadJournal Open(string path) => Open(path, TimeProvider.System);
+
+        /// <summary>Opens the journal with a clock of the caller's (batch times, the quota's UTC day).</summary>
+        public static UploadJournal Open(string path, TimeProvider clock)
+        {
+            string full = System.IO.Path.GetFullPath(path);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            NativeSqlite.EnsureInitialized();
+            var db = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = full,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                // A pooled connection would keep the file open after Dispose; the journal is opened once per command.
+                Pooling = false,
+                // Seconds Microsoft.Data.Sqlite keeps retrying a statement that finds the file locked by another process.
+                DefaultTimeout = 60,
+                ForeignKeys = true,
+            }.ToString());
+            try
+            {
+                db.Open();
+                Configure(db, full);
+                var journal = new UploadJournal(full, db, clock);
+                journal.EnsureSchema();
+                return journal;
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+        }
+
+        private static void Configure(SqliteConnection db, string path)
+        {
+            // Waiting inside SQLite for another process's write to finish, before Microsoft.Data.Sqlite's own retries.
+            Execute(db, null, "PRAGMA busy_timeout = 30000");
+            // WAL: readers never block the writer, so several processes of the user can share the file; a process
+            // killed mid-write leaves an uncommitted tail in the WAL that the next open ignores.
+            string mode = Scalar<string>(db, "PRAGMA journal_mode = WAL") ?? "";
+            if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+                throw new IOException($"The upload journal at {path} cannot use write-ahead logging (journal mode '{mode}'); keep it on a local disk.");
+            // FULL, not NORMAL: in WAL mode both survive the process being killed at any moment (a commit is in the OS
+            // once write() returns), but NORMAL may lose the last commits on power loss or an OS crash, and a lost
+            // 'Accepted' means resending data that Metrica can never delete. FULL costs one fsync per commit, and the
+            // journal commits once per batch or per reserved request, next to an HTTP upload that takes far longer.
+            Execute(db, null, "PRAGMA synchronous = FULL");
+        }
+
+        private void EnsureSchema()
+        {
+            int version = (int)Scalar<long>(_db, "PRAGMA user_version");
+            if (version == SchemaVersion) return;
+            if (version > SchemaVersion) throw NewerSchema(version);
+            using var tx = Begin(); // two processes creating the file at once take turns
+            version = (int)Scalar<long>(_db, "PRAGMA user_version", _transaction);
+            if (version > SchemaVersion) throw NewerSchema(version);
+            if (version == 0)
+            {
+                Execute(_db, _transaction, @"
+CREATE TABLE batch (
+    id            INTEGER PRIMARY KEY,
+    counter_id    INTEGER NOT NULL,
+    kind          INTEGER NOT NULL,
+    merge_mode    TEXT    NOT NULL,
+    file_path     TEXT,
+    file_sha256   TEXT,
+    rows          INTEGER NOT NULL,
+    replay_safe   INTEGER NOT NULL,
+    state         INTEGER NOT NULL,
+    started_utc   TEXT    NOT NULL,
+    completed_utc TEXT,
+    upload_id     TEXT,
+    message       TEXT);
+CREATE INDEX batch_by_counter ON batch (counter_id, kind, state);
+
+-- Records sent in a batch whose outcome is open (Pending) or unknown; moved to accepted or dropped once it is known.
+CREATE TABLE batch_record (
+    batch_id    INTEGER NOT NULL REFERENCES batch (id),
+    record_id   TEXT    NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    created_utc INTEGER,
+    client_id   TEXT,
+    PRIMARY KEY (batch_id, record_id)) WITHOUT ROWID;
+
+-- The last accepted state of each record: one row per record ever accepted, so kept narrow and keyed for lookups.
+CREATE TABLE accepted (
+    counter_id  INTEGER NOT NULL,
+    kind        INTEGER NOT NULL,
+    record_id   TEXT    NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    created_utc INTEGER,
+    client_id   TEXT,
+    batch_id    INTEGER NOT NULL,
+    PRIMARY KEY (counter_id, kind, record_id)) WITHOUT ROWID;
+CREATE INDEX accepted_by_client ON accepted (counter_id, kind, client_id) WHERE client_id IS NOT NULL;
+
+-- Requests made per token (a one-way key, never the token) and UTC day.
+CREATE TABLE quota (
+    token_key TEXT    NOT NULL,
+    day       TEXT    NOT NULL,
+    used      INTEGER NOT NULL,
+    PRIMARY KEY (token_key, day)) WITHOUT ROWID;");
+                Execute(_db, _transaction, "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture));
+            }
+            tx.Commit();
+        }
+
+        private InvalidOperationException NewerSchema(int version) =>
+            new InvalidOperationException($"The upload journal at {Path} has schema version {version}; this MetricaCrm knows up to {SchemaVersion}. Update the module, or use another -JournalPath.");
+
+        // ---- batches ----
+
+        /// <summary>Records the start of an upload (state Pending) and returns the batch id.</summary>
+        public long BeginBatch(long counterId, JournalKind kind, MergeMode mergeMode, string? filePath, string? fileSha256, long rows, bool replaySafe)
+        {
+            using var cmd = Command(@"INSERT INTO batch (counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc)
+VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started); SELECT last_insert_rowid();",
+                ("$counter", counterId), ("$kind", (int)kind), ("$merge", mergeMode.ToString()), ("$file", filePath), ("$sha", fileSha256),
+                ("$rows", rows), ("$replay", replaySafe), ("$state", (int)BatchState.Pending), ("$started", Iso(Now())));
+            return (long)cmd.ExecuteScalar()!;
+        }
+
+        /// <summary>
+        /// Records a batch's outcome. Accepted makes its records the counter's last accepted state, in the same
+        /// transaction; Failed and Deferred drop them (nothing was applied); Unknown keeps them, for a later resolution
+        /// to Accepted or Failed. A batch with a known outcome cannot change it.
+        /// </summary>
+        public void CompleteBatch(long batchId, string? uploadId, BatchState outcome, string? message)
+        {
+            if (outcome == BatchState.Pending) throw new ArgumentException("A batch is completed with Accepted, Failed, Unknown or Deferred, not Pending.", nameof(outcome));
+            using var tx = Begin();
+            var batch = RequireBatch(batchId);
+            if (batch.State != BatchState.Pending && batch.State != BatchState.Unknown)
+                throw new InvalidOperationException($"Batch {batchId} is already {batch.State}; its outcome cannot change to {outcome}.");
+            using (var update = Command("UPDATE batch SET state = $state, completed_utc = $done, upload_id = coalesce($upload, upload_id), message = $message WHERE id = $id",
+                       ("$state", (int)outcome), ("$done", Iso(Now())), ("$upload", uploadId), ("$message", message), ("$id", batchId)))
+                update.ExecuteNonQuery();
+            if (outcome == BatchState.Accepted)
+            {
+                using var accept = Command(@"INSERT INTO accepted (counter_id, kind, record_id, fingerprint, created_utc, client_id, batch_id)
+SELECT $counter, $kind, record_id, fingerprint, created_utc, client_id, batch_id FROM batch_record WHERE batch_id = $id
+ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
+    fingerprint = excluded.fingerprint, created_utc = excluded.created_utc, client_id = excluded.client_id, batch_id = excluded.batch_id",
+                    ("$counter", batch.CounterId), ("$kind", (int)batch.Kind), ("$id", batchId));
+                accept.ExecuteNonQuery();
+            }
+            if (outcome != BatchState.Unknown)
+                using (var drop = Command("DELETE FROM batch_record WHERE batch_id = $id", ("$id", batchId)))
+                    drop.ExecuteNonQuery();
+            tx.Commit();
+        }
+
+        /// <summary>Batches begun and never completed (the process stopped, or is still uploading), oldest first.</summary>
+        public IReadOnlyList<JournalBatch> PendingBatches(long counterId, JournalKind? kind = null) =>
+            QueryBatches("counter_id = $counter AND state = $pending AND ($kind IS NULL OR kind = $kind) ORDER BY id",
+                ("$counter", counterId), ("$pending", (int)BatchState.Pending), ("$kind", (int?)kind));
+
+        /// <summary>Batches, newest first, for troubleshooting.</summary>
+        public IReadOnlyList<JournalBatch> Batches(long? counterId = null, JournalKind? kind = null, DateTime? sinceUtc = null, int limit = 100)
+        {
+            if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), "The batch limit must be at least 1.");
+            return QueryBatches("($counter IS NULL OR counter_id = $counter) AND ($kind IS NULL OR kind = $kind) AND ($since IS NULL OR started_utc >= $since) ORDER BY id DESC LIMIT $limit",
+                ("$counter", counterId), ("$kind", (int?)kind), ("$since", sinceUtc.HasValue ? Iso(sinceUtc.Value.ToUniversalTime()) : null), ("$limit", limit));
+        }
+
+        public JournalBatch? Batch(long batchId) => QueryBatches("id = $id", ("$id", batchId)).FirstOrDefault();
+
+        private JournalBatch RequireBatch(long batchId) =>
+            Batch(batchId) ?? throw new InvalidOperationException($"The upload journal at {Path} has no batch {batchId}.");
+
+        private List<JournalBatch> QueryBatches(string where, params (string, object?)[] parameters)
+        {
+            using var cmd = Command("SELECT id, counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc, completed_utc, upload_id, message FROM batch WHERE " + where, parameters);
+            using var r = cmd.ExecuteReader();
+            var list = new List<JournalBatch>();
+            while (r.Read())
+                list.Add(new JournalBatch
+                {
+                    Id = r.GetInt64(0),
+                    CounterId = r.GetInt64(1),
+                    Kind = (JournalKind)r.GetInt32(2),
+                    MergeMode = (MergeMode)Enum.Parse(typeof(MergeMode), r.GetString(3)),
+                    FilePath = r.IsDBNull(4) ? null : r.GetString(4),
+                    FileSha256 = r.IsDBNull(5) ? null : r.GetString(5),
+                    Rows = r.GetInt64(6),
+                    ReplaySafe = r.GetBoolean(7),
+                    State = (BatchState)r.GetInt32(8),
+                    StartedUtc = ParseIso(r.GetString(9)),
+                    CompletedUtc = r.IsDBNull(10) ? null : ParseIso(r.GetString(10)),
+                    UploadId = r.IsDBNull(11) ? null : r.GetString(11),
+                    Message = r.IsDBNull(12) ? null : r.GetString(12),
+                });
+            return list;
+        }
+
+        // ---- records ----
+
+        /// <summary>Records what a batch sends, in one transaction; each record id once per batch.</summary>
+        public long AddSentRecords(long batchId, IEnumerable<JournalRecord> records)
+        {
+            using var tx = Begin();
+            var batch = RequireBatch(batchId);
+            if (batch.State != BatchState.Pending)
+                throw new InvalidOperationException($"Batch {batchId} is {batch.State}; records are added only while it is Pending.");
+            using var insert = Command("INSERT INTO batch_record (batch_id, record_id, fingerprint, created_utc, client_id) VALUES ($batch, $id, $fp, $created, $client)",
+                ("$batch", batchId), ("$id", ""), ("$fp", 0L), ("$created", null), ("$client", null));
+            var p = insert.Parameters;
+            long count = 0;
+            foreach (var record in records)
+            {
+                p[1].Value = record.RecordId;
+                p[2].Value = record.Fingerprint;
+                p[3].Value = record.CreatedUtc.HasValue ? ToUnixSeconds(record.CreatedUtc.Value) : DBNull.Value;
+                p[4].Value = (object?)record.ClientId ?? DBNull.Value;
+                try { insert.ExecuteNonQuery(); }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the primary key
+                {
+                    throw new InvalidOperationException($"Record '{record.RecordId}' appears twice in batch {batchId}; a batch holds each record once.", ex);
+                }
+                count++;
+            }
+            tx.Commit();
+            return count;
+        }
+
+        /// <summary>The record's last accepted state for the counter and kind, or null if it was never accepted.</summary>
+        public AcceptedRecord? LastAccepted(long counterId, JournalKind kind, string recordId)
+        {
+            _lookupOne ??= Command("SELECT record_id, fingerprint, created_utc, client_id, batch_id FROM accepted WHERE counter_id = $counter AND kind = $kind AND record_id = $id",
+                ("$counter", 0L), ("$kind", 0), ("$id", ""));
+            _lookupOne.Transaction = _transaction;
+            _lookupOne.Parameters[0].Value = counterId;
+            _lookupOne.Parameters[1].Value = (int)kind;
+            _lookupOne.Parameters[2].Value = recordId;
+            using var r = _lookupOne.ExecuteReader();
+            return r.Read() ? ReadAccepted(r) : null;
+        }
+
+        /// <summary>
+        /// The last accepted state of every listed record that has one, read in one snapshot. Ids go LookupChunk at a
+        /// time into one reused IN (...) statement: per-id statements pay Microsoft.Data.Sqlite's per-execution cost
+        /// (a reader, a step, a reset) for each record, which the benchmark's journal scenario measures side by side.
+        /// </summary>
+        public IReadOnlyDictionary<string, AcceptedRecord> LastAccepted(long counterId, JournalKind kind, IEnumerable<string> recordIds)
+        {
+            var found = new Dictionary<string, AcceptedRecord>(StringComparer.Ordinal);
+            if (_lookupChunk == null)
+            {
+                var sql = new StringBuilder("SELECT record_id, fingerprint, created_utc, client_id, batch_id FROM accepted WHERE counter_id = $counter AND kind = $kind AND record_id IN (");
+                var parameters = new List<(string, object?)> { ("$counter", 0L), ("$kind", 0) };
+                for (int i = 0; i < LookupChunk; i++)
+                {
+                    sql.Append(i == 0 ? "$r0" : ",$r" + i.ToString(CultureInfo.InvariantCulture));
+                    parameters.Add(("$r" + i.ToString(CultureInfo.InvariantCulture), null));
+                }
+                _lookupChunk = Command(sql.Append(')').ToString(), parameters.ToArray());
+            }
+            var p = _lookupChunk.Parameters;
+            p[0].Value = counterId;
+            p[1].Value = (int)kind;
+            using var snapshot = Begin(deferred: true);
+            _lookupChunk.Transaction = _transaction;
+            int filled = 0;
+            foreach (var id in recordIds)
+            {
+                p[2 + filled++].Value = id;
+                if (filled == LookupChunk) { ReadChunk(found); filled = 0; }
+            }
+            if (filled > 0)
+            {
+                // Unused slots hold NULL, which IN (...) never matches.
+                for (int i = filled; i < LookupChunk; i++) p[2 + i].Value = DBNull.Value;
+                ReadChunk(found);
+            }
+            snapshot.Commit();
+            return found;
+        }
+
+        private void ReadChunk(Dictionary<string, AcceptedRecord> found)
+        {
+            using var r = _lookupChunk!.ExecuteReader();
+            while (r.Read())
+            {
+                var a = ReadAccepted(r);
+                found[a.RecordId] = a;
+            }
+        }
+
+        private static AcceptedRecord ReadAccepted(SqliteDataReader r) => new AcceptedRecord
+        {
+            RecordId = r.GetString(0),
+            Fingerprint = r.GetInt64(1),
+            CreatedUtc = r.IsDBNull(2) ? null : FromUnixSeconds(r.GetInt64(2)),
+            ClientId = r.IsDBNull(3) ? null : r.GetString(3),
+            BatchId = r.GetInt64(4),
+        };
+
+        /// <summary>Records of this client in the counter's accepted state, for Metrica's per-client limit across runs.</summary>
+        public long CountAcceptedForClient(long counterId, JournalKind kind, string clientId)
+        {
+            using var cmd = Command("SELECT count(*) FROM accepted WHERE counter_id = $counter AND kind = $kind AND client_id = $client",
+                ("$counter", counterId), ("$kind", (int)kind), ("$client", clientId));
+            return (long)cmd.ExecuteScalar()!;
+        }
+
+        // ---- quota ----
+
+        /// <summary>The key a token's request budget is kept under: 16 hex digits of its SHA-256, never the token.</summary>
+        public static string TokenKey(MetricaToken token)
+        {
+            using var sha = SHA256.Create();
+            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(token.HeaderValue.Substring("OAuth ".Length)));
+            var hex = new StringBuilder(16);
+            for (int i = 0; i < 8; i++) hex.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
+            return hex.ToString();
+        }
+
+        /// <summary>
+        /// Reserves <paramref name="count"/> requests of today's (UTC; Metrica's day ends at 00:00 GMT) budget for the
+        /// token if that many remain, atomically across processes. <paramref name="remaining"/> is what is left after.
+        /// </summary>
+        public bool TryReserveRequests(string tokenKey, int count, int dailyLimit, out int remaining)
+        {
+            if (tokenKey.Length != 16 || !tokenKey.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
+                throw new ArgumentException("Quota is kept under UploadJournal.TokenKey(token), never the token itself.", nameof(tokenKey));
+            if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), "Reserve at least one request.");
+            var now = Now();
+            string day = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            using var tx = Begin(); // BEGIN IMMEDIATE: read and update under one write lock
+            using (var purge = Command("DELETE FROM quota WHERE day < $old", ("$old", now.AddDays(-7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))
+                purge.ExecuteNonQuery();
+            long used;
+            using (var read = Command("SELECT used FROM quota WHERE token_key = $key AND day = $day", ("$key", tokenKey), ("$day", day)))
+                used = read.ExecuteScalar() is long u ? u : 0;
+            if (used + count > dailyLimit)
+            {
+                remaining = (int)Math.Max(0, dailyLimit - used);
+                tx.Rollback();
+                return false;
+            }
+            using (var write = Command("INSERT INTO quota (token_key, day, used) VALUES ($key, $day, $n) ON CONFLICT (token_key, day) DO UPDATE SET used = used + $n",
+                       ("$key", tokenKey), ("$day", day), ("$n", count)))
+                write.ExecuteNonQuery();
+            tx.Commit();
+            remaining = (int)(dailyLimit - used - count);
+            return true;
+        }
+
+        // ---- plumbing ----
+
+        private DateTime Now() => _clock.GetUtcNow().UtcDateTime;
+
+        /// <summary>
+        /// A transaction that this instance's commands join. Write transactions are BEGIN IMMEDIATE (Microsoft.Data.Sqlite's
+        /// default): taking the write lock up front means a reader never has to upgrade, which in WAL mode fails with
+        /// SQLITE_BUSY at once instead of waiting. Deferred is for read snapshots.
+        /// </summary>
+        private Scope Begin(bool deferred = false)
+        {
+            if (_transaction != null) throw new InvalidOperationException("The upload journal is already inside a transaction: use one instance from one thread at a time.");
+            _transaction = _db.BeginTransaction(deferred);
+            return new Scope(this);
+        }
+
+        private sealed class Scope : IDisposable
+        {
+            private readonly UploadJournal _journal;
+            public Scope(UploadJournal journal) => _journal = journal;
+            public void Commit() => _journal._transaction!.Commit();
+            public void Rollback() => _journal._transaction!.Rollback();
+            public void Dispose()
+            {
+                var tx = _journal._transaction;
+                _journal._transaction = null;
+                tx?.Dispose(); // rolls back unless committed
+            }
+        }
+
+        private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+        {
+            var cmd = _db.CreateCommand();
+            cmd.Transaction = _transaction;
+            cmd.CommandText = sql;
+            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            return cmd;
+        }
+
+        private static void Execute(SqliteConnection db, SqliteTransaction? tx, string sql)
+        {
+            using var cmd = db.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+
+        private static T? Scalar<T>(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+        {
+            using var cmd = db.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            return (T?)cmd.ExecuteScalar();
+        }
+
+        private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+        private static DateTime ParseIso(string text) =>
+            DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+        private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        private static long ToUnixSeconds(DateTime utc) => (long)Math.Floor((utc - UnixEpoch).TotalSeconds);
+
+        private static DateTime FromUnixSeconds(long seconds) => UnixEpoch.AddSeconds(seconds);
+
+        public void Dispose()
+        {
+            _lookupOne?.Dispose();
+            _lookupChunk?.Dispose();
+            _db.Dispose();
+        }
+    }
+}

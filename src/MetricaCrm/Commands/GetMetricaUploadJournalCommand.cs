@@ -1,0 +1,61 @@
+using System;
+using System.Data.Common;
+using System.IO;
+using System.Management.Automation;
+using MetricaCrm.Commands.Infrastructure;
+using MetricaCrm.Engine.Journal;
+
+namespace MetricaCrm.Commands.Commands
+{
+    /// <summary>Lists the upload journal's batches, newest first, or the ones never completed with -Pending. Local only: no network.</summary>
+    [Cmdlet(VerbsCommon.Get, "MetricaUploadJournal", DefaultParameterSetName = AllSet)]
+    [OutputType(typeof(JournalBatch))]
+    public sealed class GetMetricaUploadJournalCommand : MetricaCmdlet
+    {
+        private const string AllSet = "All";
+        private const string PendingSet = "Pending";
+
+        /// <summary>The journal file; default: $env:METRICA_JOURNAL, else the per-user default location.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        [Parameter(ParameterSetName = AllSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = PendingSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long? CounterId { get; set; }
+
+        [Parameter]
+        public JournalKind? Kind { get; set; }
+
+        [Parameter(ParameterSetName = PendingSet, Mandatory = true)]
+        public SwitchParameter Pending { get; set; }
+
+        /// <summary>Batches started at or after this time.</summary>
+        [Parameter(ParameterSetName = AllSet)]
+        public DateTime? Since { get; set; }
+
+        [Parameter(ParameterSetName = AllSet)]
+        [ValidateRange(1, 1_000_000)]
+        public int Limit { get; set; } = 100;
+
+        protected override void ProcessRecord()
+        {
+            string? chosen = JournalPath;
+            if (string.IsNullOrEmpty(chosen)) chosen = Environment.GetEnvironmentVariable("METRICA_JOURNAL");
+            string path = GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(chosen) ? UploadJournal.DefaultPath() : chosen);
+            try
+            {
+                using var journal = UploadJournal.Open(path);
+                var batches = Pending.IsPresent
+                    ? journal.PendingBatches(CounterId!.Value, Kind)
+                    : journal.Batches(CounterId, Kind, Since?.ToUniversalTime(), Limit);
+                foreach (var batch in batches) WriteObject(batch);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException || ex is DbException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "UploadJournalUnavailable", ErrorCategory.OpenError, path));
+            }
+        }
+    }
+}

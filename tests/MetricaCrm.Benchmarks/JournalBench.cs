@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using MetricaCrm.Engine.Journal;
+using MetricaCrm.Engine.Metrica;
+
+/// <summary>
+/// The upload journal's cost, engine only (no PowerShell): records written in batches and accepted, then bulk and
+/// single lookups, the peak working set and the file size. The engine and SQLite (managed and native) are loaded from
+/// the built module's dependencies/core through its own DependencyLoadContext, as PowerShell 7 loads them.
+/// </summary>
+static class JournalBench
+{
+    private const int BatchSize = 250_000;
+    private const int SingleLookups = 100_000;
+
+    public static int Run(long rows)
+    {
+        var module = Path.GetDirectoryName(MetricaCrm.Shell.PowerShellHost.FindModule())!;
+        Assembly.LoadFrom(Path.Combine(module, "MetricaCrm.Isolation.dll"))
+            .GetType("MetricaCrm.Isolation.DependencyLoadContext", throwOnError: true)!
+            .GetMethod("Install")!.Invoke(null, new object[] { Path.Combine(module, "dependencies", "core"), "MetricaCrm.Engine" });
+        return Measure(rows);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // engine types are resolved only once the context is installed
+    private static int Measure(long rows)
+    {
+        var dir = Directory.CreateTempSubdirectory("metricacrm-journal-bench-").FullName;
+        var path = Path.Combine(dir, "journal.db");
+        try
+        {
+            var created = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            var write = Stopwatch.StartNew();
+            var accept = new Stopwatch();
+            using (var journal = UploadJournal.Open(path))
+            {
+                for (long start = 0; start < rows; start += BatchSize)
+                {
+                    long count = Math.Min(BatchSize, rows - start);
+                    long batch = journal.BeginBatch(1, JournalKind.Orders, MergeMode.Save, "orders.csv", null, count, true);
+                    journal.AddSentRecords(batch, Range(start, count).Select(i =>
+                        new JournalRecord("O-" + i, Mix(i), created.AddSeconds(i % 25_000_000), "C-" + i % 200_000)));
+                    accept.Start();
+                    journal.CompleteBatch(batch, "U-" + batch, BatchState.Accepted, null);
+                    accept.Stop();
+                }
+            }
+            write.Stop();
+
+            using var reader = UploadJournal.Open(path);
+            long found = 0;
+            var bulk = Stopwatch.StartNew();
+            for (long start = 0; start < rows; start += BatchSize)
+                found += reader.LastAccepted(1, JournalKind.Orders, Range(start, Math.Min(BatchSize, rows - start)).Select(i => "O-" + i)).Count;
+            bulk.Stop();
+            if (found != rows) throw new InvalidOperationException($"Bulk lookup found {found} of {rows} records.");
+
+            long singles = Math.Min(SingleLookups, rows);
+            var single = Stopwatch.StartNew();
+            for (long i = 0; i < singles; i++)
+                if (reader.LastAccepted(1, JournalKind.Orders, "O-" + i * (rows / singles)) == null) throw new InvalidOperationException("A single lookup missed.");
+            single.Stop();
+
+            var perClient = Stopwatch.StartNew();
+            long clientRows = reader.CountAcceptedForClient(1, JournalKind.Orders, "C-17");
+            perClient.Stop();
+            reader.Dispose();
+
+            double peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+            double sizeMb = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length) / (1024.0 * 1024.0);
+            Console.WriteLine($"journal  {rows,10:N0} records in batches of {BatchSize:N0}: write+accept {Us(write, rows):F2} µs/record ({write.Elapsed.TotalSeconds:F1} s), of which accepting {Us(accept, rows):F2}");
+            Console.WriteLine($"journal  bulk lookup {Us(bulk, rows):F2} µs/record; single lookup {Us(single, singles):F2} µs/record ({singles:N0}); per-client count {perClient.Elapsed.TotalMilliseconds:F2} ms ({clientRows} records)");
+            Console.WriteLine($"journal  peak {peak:F0} MB; file {sizeMb:F1} MB = {sizeMb * 1_000_000 / rows:F1} MB per million records");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static IEnumerable<long> Range(long start, long count)
+    {
+        for (long i = start; i < start + count; i++) yield return i;
+    }
+
+    /// <summary>A stand-in fingerprint (SplitMix64), so that the journal is measured, not SHA-256.</summary>
+    private static long Mix(long i)
+    {
+        ulong z = (ulong)i + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (long)(z ^ (z >> 31));
+    }
+
+    private static double Us(Stopwatch sw, long n) => sw.Elapsed.TotalMilliseconds * 1000 / n;
+}

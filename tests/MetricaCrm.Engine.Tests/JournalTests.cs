@@ -1,0 +1,308 @@
+using System.Text;
+using MetricaCrm.Engine.Journal;
+using MetricaCrm.Engine.Metrica;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace MetricaCrm.Engine.Tests;
+
+public sealed class JournalTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-journal-").FullName;
+    private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    private string DbPath => Path.Combine(_dir, "nested", "journal.db");
+
+    private UploadJournal Open() => UploadJournal.Open(DbPath, _clock);
+
+    private static JournalRecord Rec(string id, string values, string? client = null, DateTime? created = null) =>
+        new(id, JournalRecord.FingerprintOf(values), created, client);
+
+    private static long Accept(UploadJournal j, long counter, params JournalRecord[] records)
+    {
+        long batch = j.BeginBatch(counter, JournalKind.Orders, MergeMode.Save, "/tmp/o.csv", "ab12", records.Length, replaySafe: true);
+        j.AddSentRecords(batch, records);
+        j.CompleteBatch(batch, "upload-" + batch, BatchState.Accepted, null);
+        return batch;
+    }
+
+    [Fact]
+    public void Open_creates_folder_and_versioned_schema_in_WAL_mode()
+    {
+        using (Open()) { }
+        Assert.True(File.Exists(DbPath));
+        using var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        raw.Open();
+        using var cmd = raw.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version";
+        Assert.Equal((long)UploadJournal.SchemaVersion, cmd.ExecuteScalar());
+        cmd.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", cmd.ExecuteScalar());
+    }
+
+    [Fact]
+    public void A_journal_written_by_a_newer_schema_is_refused()
+    {
+        using (Open()) { }
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "PRAGMA user_version = 2";
+            cmd.ExecuteNonQuery();
+        }
+        var ex = Assert.Throws<InvalidOperationException>(Open);
+        Assert.Contains("schema version 2", ex.Message);
+    }
+
+    [Fact]
+    public void Batch_lifecycle_pending_then_accepted_and_records_become_the_accepted_state_only_on_completion()
+    {
+        using var j = Open();
+        long batch = j.BeginBatch(7, JournalKind.Orders, MergeMode.Update, "/data/orders.csv", "deadbeef", 2, replaySafe: true);
+        var created = new DateTime(2026, 2, 1, 9, 30, 0, DateTimeKind.Utc);
+        Assert.Equal(2, j.AddSentRecords(batch, new[] { Rec("A-1", "a1", "C1", created), Rec("A-2", "a2") }));
+
+        var pending = Assert.Single(j.PendingBatches(7));
+        Assert.Equal(batch, pending.Id);
+        Assert.Equal(BatchState.Pending, pending.State);
+        Assert.Equal(MergeMode.Update, pending.MergeMode);
+        Assert.Equal(_clock.Now.UtcDateTime, pending.StartedUtc);
+        Assert.Equal(DateTimeKind.Utc, pending.StartedUtc.Kind);
+        Assert.Equal(("/data/orders.csv", "deadbeef", 2L, true), (pending.FilePath, pending.FileSha256, pending.Rows, pending.ReplaySafe));
+        Assert.Null(j.LastAccepted(7, JournalKind.Orders, "A-1"));
+        Assert.Empty(j.PendingBatches(7, JournalKind.Clients));
+        Assert.Empty(j.PendingBatches(8));
+
+        _clock.Now = _clock.Now.AddMinutes(3);
+        j.CompleteBatch(batch, "U-77", BatchState.Accepted, null);
+
+        Assert.Empty(j.PendingBatches(7));
+        var done = j.Batch(batch)!;
+        Assert.Equal((BatchState.Accepted, "U-77"), (done.State, done.UploadId));
+        Assert.Equal(_clock.Now.UtcDateTime, done.CompletedUtc);
+        var a1 = j.LastAccepted(7, JournalKind.Orders, "A-1")!;
+        Assert.Equal((JournalRecord.FingerprintOf("a1"), created, "C1", batch), (a1.Fingerprint, a1.CreatedUtc, a1.ClientId, a1.BatchId));
+        Assert.Null(j.LastAccepted(7, JournalKind.Orders, "A-2")!.ClientId);
+        Assert.Null(j.LastAccepted(7, JournalKind.Clients, "A-1"));
+        Assert.Null(j.LastAccepted(8, JournalKind.Orders, "A-1"));
+        Assert.Throws<InvalidOperationException>(() => j.AddSentRecords(batch, new[] { Rec("A-3", "a3") }));
+        var again = Assert.Throws<InvalidOperationException>(() => j.CompleteBatch(batch, null, BatchState.Failed, "late"));
+        Assert.Contains("already Accepted", again.Message);
+    }
+
+    [Theory]
+    [InlineData(BatchState.Failed)]
+    [InlineData(BatchState.Unknown)]
+    [InlineData(BatchState.Deferred)]
+    public void A_batch_that_was_not_accepted_leaves_the_accepted_state_unchanged(BatchState outcome)
+    {
+        using var j = Open();
+        long first = Accept(j, 7, Rec("A-1", "v1", "C1"));
+        long second = j.BeginBatch(7, JournalKind.Orders, MergeMode.Save, null, null, 2, true);
+        j.AddSentRecords(second, new[] { Rec("A-1", "v2", "C2"), Rec("A-9", "v9") });
+        j.CompleteBatch(second, null, outcome, "HTTP 400: bad file");
+
+        var a1 = j.LastAccepted(7, JournalKind.Orders, "A-1")!;
+        Assert.Equal((JournalRecord.FingerprintOf("v1"), "C1", first), (a1.Fingerprint, a1.ClientId, a1.BatchId));
+        Assert.Null(j.LastAccepted(7, JournalKind.Orders, "A-9"));
+        Assert.Equal((outcome, "HTTP 400: bad file"), (j.Batch(second)!.State, j.Batch(second)!.Message));
+    }
+
+    [Fact]
+    public void An_unknown_outcome_can_later_resolve_to_accepted_and_then_applies_its_records()
+    {
+        using var j = Open();
+        Accept(j, 7, Rec("A-1", "v1"));
+        long batch = j.BeginBatch(7, JournalKind.Orders, MergeMode.Save, null, null, 1, true);
+        j.AddSentRecords(batch, new[] { Rec("A-1", "v2") });
+        j.CompleteBatch(batch, null, BatchState.Unknown, "connection dropped");
+        j.CompleteBatch(batch, "U-5", BatchState.Accepted, "listed by last_uploadings");
+        Assert.Equal(JournalRecord.FingerprintOf("v2"), j.LastAccepted(7, JournalKind.Orders, "A-1")!.Fingerprint);
+        Assert.Equal("U-5", j.Batch(batch)!.UploadId);
+    }
+
+    [Fact]
+    public void A_record_twice_in_one_batch_is_refused_and_nothing_of_that_call_is_kept()
+    {
+        using var j = Open();
+        long batch = j.BeginBatch(7, JournalKind.Orders, MergeMode.Save, null, null, 3, true);
+        var ex = Assert.Throws<InvalidOperationException>(() => j.AddSentRecords(batch, new[] { Rec("A-1", "x"), Rec("A-2", "y"), Rec("A-1", "z") }));
+        Assert.Contains("'A-1' appears twice in batch", ex.Message);
+        j.CompleteBatch(batch, null, BatchState.Accepted, null);
+        Assert.Null(j.LastAccepted(7, JournalKind.Orders, "A-2"));
+    }
+
+    [Fact]
+    public void Bulk_lookup_finds_every_accepted_record_across_chunks_and_skips_the_rest()
+    {
+        using var j = Open();
+        var records = Enumerable.Range(0, 1234).Select(i => Rec("O-" + i, "v" + i)).ToArray();
+        Accept(j, 7, records);
+        Accept(j, 8, Rec("O-5000", "other counter"));
+        var ids = Enumerable.Range(0, 1600).Select(i => "O-" + i).Append("O-5000");
+        var found = j.LastAccepted(7, JournalKind.Orders, ids);
+        Assert.Equal(1234, found.Count);
+        Assert.All(records, r => Assert.Equal(r.Fingerprint, found[r.RecordId].Fingerprint));
+        Assert.Empty(j.LastAccepted(7, JournalKind.Orders, Array.Empty<string>()));
+        Assert.Single(j.LastAccepted(7, JournalKind.Orders, new[] { "O-3" }));
+    }
+
+    [Fact]
+    public void Per_client_counts_follow_the_last_accepted_state()
+    {
+        using var j = Open();
+        Accept(j, 7, Rec("A-1", "1", "C1"), Rec("A-2", "2", "C1"), Rec("A-3", "3", "C1"), Rec("A-4", "4", "C2"), Rec("A-5", "5"));
+        Accept(j, 7, Rec("A-3", "3b", "C2")); // the order moved to another client
+        Accept(j, 9, Rec("A-1", "1", "C1"));
+        Assert.Equal(2, j.CountAcceptedForClient(7, JournalKind.Orders, "C1"));
+        Assert.Equal(2, j.CountAcceptedForClient(7, JournalKind.Orders, "C2"));
+        Assert.Equal(1, j.CountAcceptedForClient(9, JournalKind.Orders, "C1"));
+        Assert.Equal(0, j.CountAcceptedForClient(7, JournalKind.Clients, "C1"));
+    }
+
+    [Fact]
+    public void Data_survives_dispose_and_reopen()
+    {
+        long batch;
+        using (var j = Open()) batch = Accept(j, 7, Rec("A-1", "v1"));
+        using var again = Open();
+        Assert.Equal(batch, again.LastAccepted(7, JournalKind.Orders, "A-1")!.BatchId);
+        Assert.Equal(BatchState.Accepted, Assert.Single(again.Batches()).State);
+    }
+
+    [Fact]
+    public void Committed_data_is_visible_to_another_connection_while_the_writer_was_never_closed()
+    {
+        // What a killed process leaves: a connection that committed and never closed (its WAL not checkpointed).
+        var writer = Open();
+        Accept(writer, 7, Rec("A-1", "v1"));
+        long open = writer.BeginBatch(7, JournalKind.Orders, MergeMode.Append, null, null, 1, false);
+        using var reader = Open();
+        Assert.NotNull(reader.LastAccepted(7, JournalKind.Orders, "A-1"));
+        var pending = Assert.Single(reader.PendingBatches(7));
+        Assert.Equal((open, false), (pending.Id, pending.ReplaySafe));
+        writer.Dispose();
+    }
+
+    [Fact]
+    public void A_writer_process_killed_mid_write_leaves_every_committed_batch_whole_and_the_file_intact()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { typeof(JournalWriterProcess).Assembly.Location, "journal-writer", DbPath }) psi.ArgumentList.Add(a);
+        var announced = new List<long>();
+        using (var child = System.Diagnostics.Process.Start(psi)!)
+        {
+            while (announced.Count < 20 && child.StandardOutput.ReadLine() is string line) announced.Add(long.Parse(line));
+            child.Kill(entireProcessTree: true); // mid-batch: it never waits between batches
+            child.WaitForExit();
+        }
+        Assert.Equal(20, announced.Count);
+
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var check = raw.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", check.ExecuteScalar());
+        }
+        using var j = Open();
+        var batches = j.Batches(1, limit: 1000);
+        Assert.All(announced, id => Assert.Equal(BatchState.Accepted, batches.Single(b => b.Id == id).State));
+        foreach (var b in batches)
+        {
+            // Each batch is all or nothing: accepted with every record, or still pending with none accepted.
+            var found = j.LastAccepted(1, JournalKind.Orders, Enumerable.Range(0, JournalWriterProcess.RecordsPerBatch).Select(i => $"B{b.Id}-{i}"));
+            Assert.Equal(b.State == BatchState.Accepted ? JournalWriterProcess.RecordsPerBatch : 0, found.Count);
+        }
+    }
+
+    [Fact]
+    public void Two_journals_on_one_file_share_the_quota_without_overspending()
+    {
+        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("shared-token"));
+        using var a = Open();
+        using var b = Open();
+        int granted = 0;
+        void Spend(UploadJournal j)
+        {
+            for (int i = 0; i < 150; i++)
+                if (j.TryReserveRequests(key, 1, 200, out _)) Interlocked.Increment(ref granted);
+        }
+        Task.WaitAll(Task.Run(() => Spend(a)), Task.Run(() => Spend(b)));
+        Assert.Equal(200, granted);
+        Assert.False(a.TryReserveRequests(key, 1, 200, out int remaining));
+        Assert.Equal(0, remaining);
+    }
+
+    [Fact]
+    public void Quota_resets_at_midnight_UTC()
+    {
+        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-1"));
+        string other = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-2"));
+        _clock.Now = new DateTimeOffset(2026, 3, 1, 23, 59, 58, TimeSpan.Zero);
+        using var j = Open();
+        Assert.True(j.TryReserveRequests(key, 8, 10, out int remaining));
+        Assert.Equal(2, remaining);
+        Assert.False(j.TryReserveRequests(key, 3, 10, out remaining));
+        Assert.Equal(2, remaining);
+        Assert.True(j.TryReserveRequests(other, 10, 10, out remaining)); // each token has its own budget
+        _clock.Now = new DateTimeOffset(2026, 3, 2, 2, 59, 59, TimeSpan.FromHours(3)); // 23:59:59 UTC, 02:59 in Moscow
+        Assert.False(j.TryReserveRequests(key, 3, 10, out _));
+        _clock.Now = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        Assert.True(j.TryReserveRequests(key, 3, 10, out remaining));
+        Assert.Equal(7, remaining);
+    }
+
+    [Fact]
+    public void The_token_is_never_stored_only_its_key()
+    {
+        const string token = "y0_AgAAAABsecretTOKENvalue1234567890";
+        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText(token));
+        Assert.Matches("^[0-9a-f]{16}$", key);
+        using (var j = Open())
+        {
+            Assert.True(j.TryReserveRequests(key, 5, 100, out _));
+            Assert.Throws<ArgumentException>(() => j.TryReserveRequests(token, 1, 100, out _));
+        }
+        var bytes = Directory.GetFiles(Path.GetDirectoryName(DbPath)!).SelectMany(File.ReadAllBytes).ToArray();
+        Assert.True(Contains(bytes, Encoding.ASCII.GetBytes(key)), "the quota key should be in the file: the test reads the right bytes");
+        Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(token)));
+        Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(token)));
+        Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(token.Substring(0, 12))));
+    }
+
+    [Fact]
+    public void Fingerprint_is_the_first_8_bytes_of_SHA256_little_endian()
+    {
+        // SHA-256("abc") = ba7816bf8f01cfea...
+        Assert.Equal(unchecked((long)0xEACF018FBF1678BAUL), JournalRecord.FingerprintOf("abc"));
+        Assert.NotEqual(JournalRecord.FingerprintOf("abc"), JournalRecord.FingerprintOf("abd"));
+        Assert.Throws<ArgumentException>(() => new JournalRecord("A-1", 1, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Local)));
+    }
+
+    [Theory]
+    [InlineData(true, @"C:\Users\me\AppData\Local", null, @"C:\Users\me\AppData\Local/MetricaCrm/journal.db")]
+    [InlineData(false, null, "/srv/xdg", "/srv/xdg/MetricaCrm/journal.db")]
+    [InlineData(false, null, null, "/home/me/.local/share/MetricaCrm/journal.db")]
+    [InlineData(false, null, "relative/dir", "/home/me/.local/share/MetricaCrm/journal.db")]
+    public void Default_path_follows_the_platform_convention(bool windows, string? localAppData, string? xdg, string expected)
+    {
+        var env = new Dictionary<string, string?> { ["LOCALAPPDATA"] = localAppData, ["XDG_DATA_HOME"] = xdg };
+        string path = UploadJournal.DefaultPath(windows, n => env.GetValueOrDefault(n), "/home/me");
+        Assert.Equal(expected.Replace('\\', '/'), path.Replace('\\', '/'));
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    private sealed class TestClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
