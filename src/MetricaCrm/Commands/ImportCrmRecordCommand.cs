@@ -42,6 +42,8 @@ namespace MetricaCrm.Commands
         /// <summary>CSV files (wildcards allowed).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; } = Array.Empty<string>();
 
         /// <summary>
