@@ -1,11 +1,15 @@
-using System.Collections.Generic;
+using System;
+using System.Linq;
 using System.Management.Automation;
 using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Metrica;
 
 namespace MetricaCrm.Commands
 {
-    /// <summary>Reads the counter's CRM uploads (last_uploadings), newest first, or the ones named by -UploadId.</summary>
+    /// <summary>
+    /// Reads the counter's uploads, newest first, or the ones named by -UploadId. Without -Kind: the CRM uploads
+    /// (last_uploadings). -Kind OfflineConversion or Call reads those uploads with their processing status and quantities.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "MetricaUploadStatus")]
     [OutputType(typeof(MetricaUpload))]
     public sealed class GetMetricaUploadStatusCommand : MetricaApiCmdlet
@@ -17,36 +21,85 @@ namespace MetricaCrm.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string[]? UploadId { get; set; }
 
+        /// <summary>SimpleOrders, Contacts, Orders, OfflineConversion or Call (the Kind of a piped upload also binds).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("SimpleOrders", "Contacts", "Orders", "OfflineConversion", "Call", "simple_orders", "offline_conversions", "calls", IgnoreCase = true)]
+        public string? Kind { get; set; }
+
         [Parameter]
         [ValidateRange(1, 1000)]
         public int Limit { get; set; } = 10;
 
-        /// <summary>How many pages of 1000 to search back for -UploadId.</summary>
+        /// <summary>How many pages of 1000 to search back for -UploadId among CRM uploads.</summary>
         [Parameter]
         [ValidateRange(1, 100)]
         public int MaxPages { get; set; } = 10;
+
+        /// <summary>The kind as Metrica's paths name it.</summary>
+        private string? KindName => Kind?.ToLowerInvariant() switch
+        {
+            null => null,
+            "simpleorders" or "simple_orders" => "simple_orders",
+            "offlineconversion" or "offline_conversions" => "offline_conversions",
+            "call" or "calls" => "calls",
+            var other => other,
+        };
 
         protected override void ProcessRecord()
         {
             try
             {
-                if (UploadId == null || UploadId.Length == 0)
-                {
-                    foreach (var u in Call((client, ct) => client.GetLastUploadingsAsync(CounterId, Limit, null, ct))) WriteObject(u);
-                    return;
-                }
-                foreach (var id in UploadId)
-                {
-                    var found = Call((client, ct) => client.FindUploadAsync(CounterId, id, MaxPages, ct));
-                    if (found != null) WriteObject(found);
-                    else WriteError(new ErrorRecord(new ItemNotFoundException($"Counter {CounterId} lists no upload '{id}' in its last {MaxPages * 1000} uploads."),
-                        "UploadNotFound", ErrorCategory.ObjectNotFound, id));
-                }
+                string? kind = KindName;
+                if (kind == "offline_conversions" || kind == "calls") ReadOffline(kind);
+                else ReadCrm(kind);
             }
             catch (MetricaApiException ex)
             {
                 WriteError(ApiError(ex, CounterId));
             }
         }
+
+        private void ReadOffline(string kind)
+        {
+            string single = kind == "calls" ? "calls_uploading" : "uploading", list = kind == "calls" ? "calls_uploadings" : "uploadings";
+            if (UploadId == null || UploadId.Length == 0)
+            {
+                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, $"offline_conversions/{list}", Limit, ct))) WriteObject(u);
+                return;
+            }
+            foreach (var id in UploadId)
+            {
+                var found = Call((client, ct) => client.GetOfflineUploadAsync(CounterId, kind, $"offline_conversions/{single}/{Uri.EscapeDataString(id)}", ct));
+                if (found != null) WriteObject(found);
+                else NotFound(id, $"Counter {CounterId} has no {kind} upload '{id}'.");
+            }
+        }
+
+        private void ReadCrm(string? kind)
+        {
+            if (UploadId == null || UploadId.Length == 0)
+            {
+                var uploads = Call((client, ct) => client.GetLastUploadingsAsync(CounterId, Limit, null, ct));
+                foreach (var u in uploads.Where(u => kind == null || MatchesKind(u, kind))) WriteObject(u);
+                return;
+            }
+            foreach (var id in UploadId)
+            {
+                var found = Call((client, ct) => client.FindUploadAsync(CounterId, id, MaxPages, ct));
+                if (found != null) WriteObject(found);
+                else NotFound(id, $"Counter {CounterId} lists no upload '{id}' in its last {MaxPages * 1000} uploads.");
+            }
+        }
+
+        /// <summary>last_uploadings names the entity of each upload (CONTACT, ORDER, SIMPLE_ORDER); uploads that name none are kept.</summary>
+        private static bool MatchesKind(MetricaUpload upload, string kind)
+        {
+            if (string.IsNullOrEmpty(upload.EntityType)) return true;
+            string entity = kind == "simple_orders" ? "SIMPLE_ORDER" : kind == "contacts" ? "CONTACT" : "ORDER";
+            return string.Equals(upload.EntityType, entity, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private void NotFound(string id, string message) =>
+            WriteError(new ErrorRecord(new ItemNotFoundException(message), "UploadNotFound", ErrorCategory.ObjectNotFound, id));
     }
 }
