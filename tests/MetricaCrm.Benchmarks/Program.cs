@@ -7,6 +7,8 @@ using System.Text;
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks                      # the table: import and send, 100k and 1M rows
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 5000000 --scenario import
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario journal   # the upload journal alone
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario orders        # detailed orders (data/orders/csv)
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario conversions   # offline conversions
 // Each measurement runs in a child process so that its peak working set is its own.
 var opts = args.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i);
 string? Arg(string name) => opts.TryGetValue(name, out var i) && i + 1 < args.Length ? args[i + 1] : null;
@@ -21,15 +23,20 @@ var configuration = System.Reflection.CustomAttributeExtensions.GetCustomAttribu
 Console.WriteLine($"module: {moduleDll} ({configuration} build){(configuration == "Release" ? "" : "  WARNING: not a Release build")}");
 var sizes = Arg("--rows") is string r ? new[] { long.Parse(r) } : new long[] { 100_000, 1_000_000 };
 var scenarios = Arg("--scenario") is string sc ? new[] { sc } : new[] { "import", "send" };
-Console.WriteLine($"{"scenario",-8} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");
+Console.WriteLine($"{"scenario",-11} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");
 foreach (var size in sizes)
 {
-    var file = scenarios.Any(s => s != "journal") ? Bench.Generate(size) : "";
+    var files = new Dictionary<string, string>();
     try
     {
-        foreach (var s in scenarios) Bench.RunParent(s, size, file);
+        foreach (var s in scenarios)
+        {
+            string shape = s == "conversions" ? "conversions" : s == "journal" ? "" : "orders";
+            if (shape.Length > 0 && !files.ContainsKey(shape)) files[shape] = shape == "conversions" ? Bench.GenerateConversions(size) : Bench.Generate(size);
+            Bench.RunParent(s, size, shape.Length > 0 ? files[shape] : "");
+        }
     }
-    finally { if (file.Length > 0) File.Delete(file); }
+    finally { foreach (var f in files.Values) File.Delete(f); }
 }
 return 0;
 
@@ -51,13 +58,26 @@ static class Bench
         return path;
     }
 
+    /// <summary>Shop sales: a ClientID, the sandbox's JS goal, a time within the last 20 days, a price.</summary>
+    public static string GenerateConversions(long rows)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metricacrm-bench-conversions-{rows}.csv");
+        var rnd = new Random(42);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        w.Write("ClientID;Цель;Дата и время;Сумма;Валюта\n");
+        for (long i = 1; i <= rows; i++)
+            w.Write($"{1_000_000_000_000_000_000L + i};order_confirmed;{now - 3600 - rnd.Next(0, 20 * 86400)};{rnd.Next(100, 99999)},{rnd.Next(0, 99):D2};RUB\n");
+        return path;
+    }
+
     public static void RunParent(string scenario, long rows, string file)
     {
         Process? sandbox = null;
         string? api = null;
         try
         {
-            if (scenario == "send")
+            if (scenario is "send" or "orders" or "conversions")
             {
                 int port = FreePort();
                 api = $"http://127.0.0.1:{port}/";
@@ -93,6 +113,9 @@ static class Bench
             "send" => "$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force 2>$null; " +
                       "Import-CrmOrder $file -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map @{ new = 'IN_PROGRESS'; paid = 'PAID'; cancelled = 'CANCELLED' } | " +
                       "Send-MetricaConversion -CounterId 1 -ApiBaseUri $api -Token $token | Out-Null",
+            "orders" => "Import-CrmOrder $file -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map @{ new = 'IN_PROGRESS'; paid = 'PAID'; cancelled = 'CANCELLED' } | " +
+                        "Send-MetricaOrder -CounterId 1 -ApiBaseUri $api -Token $token | Out-Null",
+            "conversions" => "Import-CrmConversion $file -TimeZone 'Europe/Moscow' | Send-MetricaOfflineConversion -CounterId 1 -ApiBaseUri $api -Token $token | Out-Null",
             _ => throw new ArgumentException(scenario),
         };
         var token = new System.Security.SecureString();
@@ -108,7 +131,7 @@ static class Bench
             return 1;
         }
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-        Console.WriteLine($"{scenario,-8} {rows,10:N0} {sw.Elapsed.TotalSeconds,8:F1} {rows / sw.Elapsed.TotalSeconds,10:N0} {peak,8:F0}");
+        Console.WriteLine($"{scenario,-11} {rows,10:N0} {sw.Elapsed.TotalSeconds,8:F1} {rows / sw.Elapsed.TotalSeconds,10:N0} {peak,8:F0}");
         return 0;
     }
 
