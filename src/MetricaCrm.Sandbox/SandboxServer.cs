@@ -48,7 +48,7 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static IResult Error(int status, string type, string message) =>
+    internal static IResult Error(int status, string type, string message) =>
         Results.Json(new { errors = new[] { new { error_type = type, message } }, code = status, message }, statusCode: status);
 
     private static void Map(WebApplication app, SandboxState state, SandboxOptions options)
@@ -161,6 +161,8 @@ public sealed class SandboxServer : IAsyncDisposable
             }
             return Results.Json(new { uploading = UploadJson(upload) });
         });
+
+        OfflineConversions.OfflineConversionEndpoints.Map(app, state, options);
 
         app.MapGet("/cdp/api/v1/counter/{id:long}/last_uploadings", (long id, HttpRequest request) =>
         {

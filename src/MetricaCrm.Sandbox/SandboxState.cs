@@ -59,6 +59,7 @@ public sealed class CounterState
     public Dictionary<string, StoredStatus> Statuses { get; } = new(StringComparer.Ordinal);
     /// <summary>Identifiers of the counter's JS-event goals.</summary>
     public List<string> Goals { get; } = new();
+    public OfflineConversions.OfflineData Offline { get; } = new();
 }
 
 /// <summary>A request as the sandbox saw it; the Authorization header is never kept, only whether it was valid.</summary>
@@ -86,6 +87,10 @@ public sealed class SandboxOptions
     /// <summary>http://127.0.0.1:0 picks a free port.</summary>
     public string Url { get; set; } = "http://127.0.0.1:0";
     public TimeSpan ListingDelay { get; set; } = TimeSpan.Zero;
+    /// <summary>How long an offline conversion or calls upload takes from PREPARED to PROCESSED or LINKAGE_FAILURE.</summary>
+    public TimeSpan ProcessingDelay { get; set; } = TimeSpan.Zero;
+    /// <summary>The sandbox's clock for offline uploads (tests replace it to walk through the processing states).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
     public string[] DefaultGoals { get; set; } = { "order_confirmed", "callback_request" };
 }
 

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using CsvHelper;
+
+namespace MetricaCrm.Sandbox.OfflineConversions;
+
+/// <summary>
+/// The sandbox's reading of an offline conversions or calls file, written from Metrica's documentation: UTF-8, a header
+/// with the documented column names, at least one identifier column, Target (conversions) and DateTime required,
+/// DateTime in Unix seconds and not in the future, '.' decimals, ISO-4217 currencies, and the calls columns' formats.
+/// A format error refuses the whole file, naming the line.
+/// </summary>
+public static partial class ConversionFileRules
+{
+    public static readonly string[] ConversionIdentifiers = { "ClientId", "UserId", "Yclid", "PurchaseId" };
+    public static readonly string[] CallIdentifiers = { "UserId", "ClientId", "Yclid" };
+    private static readonly string[] ConversionColumns = [.. ConversionIdentifiers, "Target", "DateTime", "Price", "Currency"];
+    private static readonly string[] CallColumns =
+        [.. CallIdentifiers, "DateTime", "StaticCall", "Price", "Currency", "PhoneNumber", "TalkDuration", "HoldDuration", "CallMissed", "Tag", "FirstTimeCaller", "URL", "CallTrackerURL"];
+
+    /// <summary>The sandbox and its client share a machine, so a few seconds only absorb rounding and request time.</summary>
+    public static readonly TimeSpan FutureSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>Active ISO 4217 codes (funds, metals and testing codes left out).</summary>
+    private static readonly HashSet<string> Currencies = new((
+        "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP " +
+        "CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR " +
+        "ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT " +
+        "MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD " +
+        "SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND " +
+        "VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG").Split(' '), StringComparer.Ordinal);
+
+    public sealed class ParseResult
+    {
+        public List<OfflineRecord> Rows { get; } = new();
+        /// <summary>Data rows in the file, valid or not (source_quantity).</summary>
+        public int SourceQuantity { get; set; }
+        /// <summary>The identifier columns of the header, in the documented spelling and header order.</summary>
+        public List<string> IdentifierColumns { get; } = new();
+        public string? Error { get; set; }
+    }
+
+    /// <param name="clientIdType">The legacy client_id_type parameter: when sent, its column must be in the file.</param>
+    public static ParseResult Parse(byte[] file, OfflineUploadKind kind, DateTimeOffset now, string? clientIdType)
+    {
+        var result = new ParseResult();
+        ParseResult Fail(string message)
+        {
+            result.Error = message;
+            return result;
+        }
+
+        if (file.All(b => b is (byte)'\r' or (byte)'\n' or (byte)' ')) return Fail("The file is empty");
+        if (file.Length >= 3 && file[0] == 0xEF && file[1] == 0xBB && file[2] == 0xBF)
+        {
+            // Whether Metrica tolerates a BOM is unconfirmed; the sandbox refuses it, as it does for simple_orders.
+            return Fail("Неверный формат данных, ошибка в строке номер 1: файл должен быть в кодировке UTF-8 без BOM");
+        }
+        try { new UTF8Encoding(false, true).GetCharCount(file); }
+        catch (DecoderFallbackException) { return Fail("Неверный формат данных: файл должен быть в кодировке UTF-8"); }
+
+        var documented = kind == OfflineUploadKind.Conversions ? ConversionColumns : CallColumns;
+        var identifiers = kind == OfflineUploadKind.Conversions ? ConversionIdentifiers : CallIdentifiers;
+        using var reader = CsvReader.Create(file, CsvReaderOptions.Default with { Separator = ',', TrackLineNumbers = true });
+        // Header spellings vary between docs and code (ClientId/ClientID, Yclid/yclid): names match ignoring case.
+        var columns = new List<string>();
+        foreach (var header in reader.Headers)
+        {
+            string? name = documented.FirstOrDefault(c => c.Equals(header, StringComparison.OrdinalIgnoreCase));
+            if (name == null)
+                return Fail($"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{header}' (допустимы {string.Join(", ", documented)})");
+            if (columns.Contains(name)) return Fail($"Неверный формат данных, ошибка в строке номер 1: колонка {name} указана дважды");
+            columns.Add(name);
+        }
+        result.IdentifierColumns.AddRange(columns.Where(identifiers.Contains));
+        if (result.IdentifierColumns.Count == 0) return Fail($"Отсутствует обязательная колонка: нужна хотя бы одна из {string.Join(", ", identifiers)}");
+        if (clientIdType != null && ClientIdTypeColumn(clientIdType) is string typed && !columns.Contains(typed))
+            return Fail($"Отсутствует обязательная колонка {typed} (client_id_type={clientIdType})");
+        foreach (var required in kind == OfflineUploadKind.Conversions ? new[] { "Target", "DateTime" } : new[] { "DateTime" })
+            if (!columns.Contains(required)) return Fail($"Отсутствует обязательная колонка {required}");
+
+        while (reader.Read())
+        {
+            result.SourceQuantity++;
+            long line = reader.LineNumber;
+            if (reader.FieldCount != columns.Count)
+                return Fail($"Неверный формат данных, ошибка в строке номер {line}: {reader.FieldCount} полей вместо {columns.Count}");
+            var row = new OfflineRecord { Line = line };
+            for (int i = 0; i < columns.Count; i++)
+            {
+                string? problem = Read(row, columns[i], reader.GetString(i), now);
+                if (problem != null) return Fail($"Неверный формат данных, ошибка в строке номер {line}: {problem}");
+            }
+            result.Rows.Add(row);
+        }
+        // A header without rows is refused: whether Metrica accepts it as an upload of nothing is unconfirmed.
+        return result.SourceQuantity == 0 ? Fail("The file is empty: no rows after the header") : result;
+    }
+
+    /// <summary>The column a legacy client_id_type names; null for values Metrica does not document.</summary>
+    public static string? ClientIdTypeColumn(string clientIdType) => clientIdType switch
+    {
+        "CLIENT_ID" => "ClientId",
+        "USER_ID" => "UserId",
+        "YCLID" => "Yclid",
+        _ => null,
+    };
+
+    /// <summary>Checks one cell and stores it in <paramref name="row"/>; returns the problem, or null.</summary>
+    private static string? Read(OfflineRecord row, string column, string value, DateTimeOffset now)
+    {
+        string Incorrect(string why) => $"Некорректное значение '{value}' в колонке {column}: {why}";
+        bool empty = value.Length == 0;
+        switch (column)
+        {
+            case "ClientId":
+                // ClientID is the positive integer getClientID returns.
+                if (!empty && !Digits().IsMatch(value)) return Incorrect("ClientId состоит только из цифр");
+                row.ClientId = empty ? null : value;
+                return null;
+            case "Yclid":
+                // Direct's click ids are numbers; that Metrica refuses other text is unconfirmed.
+                if (!empty && !Digits().IsMatch(value)) return Incorrect("Yclid состоит только из цифр");
+                row.Yclid = empty ? null : value;
+                return null;
+            case "UserId": row.UserId = empty ? null : value; return null;
+            case "PurchaseId": row.PurchaseId = empty ? null : value; return null;
+            case "Target":
+                if (empty) return Incorrect("нужен идентификатор цели JavaScript-событие");
+                row.Target = value;
+                return null;
+            case "DateTime":
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || seconds <= 0)
+                    return Incorrect("нужно время Unix в секундах (целое число)");
+                if (DateTimeOffset.FromUnixTimeSeconds(Math.Min(seconds, 253402300799)) > now + FutureSkew)
+                    return Incorrect("время ещё не наступило (указывайте только прошедшее время, в секундах, не в миллисекундах)");
+                row.DateTime = seconds;
+                return null;
+            case "Price":
+                if (empty) return null;
+                if (!Price().IsMatch(value)) return Incorrect("цена — неотрицательное число с точкой как десятичным разделителем");
+                row.Price = decimal.Parse(value, CultureInfo.InvariantCulture);
+                return null;
+            case "Currency":
+                if (empty) return null;
+                // ISO 4217 codes are upper case; whether Metrica accepts 'rub' is unconfirmed, so the sandbox refuses it.
+                if (!Currencies.Contains(value)) return $"Неверный код валюты '{value}' (нужен трёхбуквенный код ISO 4217, например RUB)";
+                row.Currency = value;
+                return null;
+            case "StaticCall": return Flag(value, Incorrect, b => row.StaticCall = b);
+            case "CallMissed": return Flag(value, Incorrect, b => row.CallMissed = b);
+            case "FirstTimeCaller": return Flag(value, Incorrect, b => row.FirstTimeCaller = b);
+            case "TalkDuration" or "HoldDuration":
+                if (empty) return null;
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int duration)) return Incorrect("длительность — целое число секунд");
+                if (column == "TalkDuration") row.TalkDuration = duration; else row.HoldDuration = duration;
+                return null;
+            case "PhoneNumber":
+                if (empty) return null;
+                if (!Phone().IsMatch(value)) return Incorrect("номер без пробелов, с кодом страны и города, например +70123456789");
+                row.PhoneNumber = value;
+                return null;
+            case "URL" or "CallTrackerURL":
+                if (empty) return null;
+                if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    return Incorrect("нужен абсолютный URL (http или https)");
+                if (column == "URL") row.Url = value; else row.CallTrackerUrl = value;
+                return null;
+            case "Tag": row.Tag = empty ? null : value; return null;
+            default: throw new InvalidOperationException($"Column {column} has no rule.");
+        }
+    }
+
+    private static string? Flag(string value, Func<string, string> incorrect, Action<bool> set)
+    {
+        if (value.Length == 0) return null;
+        if (value is not ("0" or "1")) return incorrect("допустимы 1 и 0");
+        set(value == "1");
+        return null;
+    }
+
+    [GeneratedRegex("^[0-9]{1,20}$")] private static partial Regex Digits();
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?$")] private static partial Regex Price();
+    [GeneratedRegex(@"^\+[0-9]{7,15}$")] private static partial Regex Phone();
+}
