@@ -58,6 +58,8 @@ public sealed class OfflineUpload
     public string? Comment { get; init; }
     public string Type { get; init; } = "BASIC";
     public string? ClientIdType { get; init; }
+    /// <summary>The file as received, for tests that check what a client sent.</summary>
+    [JsonIgnore] public string FileText { get; init; } = "";
     public int SourceQuantity { get; init; }
     public int LineQuantity { get; init; }
     public int GoalNotFoundQuantity { get; set; }
