@@ -31,7 +31,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(args ?? Array.Empty<string>());
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(options.Url);
+        // Metrica takes files up to 1 GB; ASP.NET Core's own form limit (128 MiB) would refuse them first.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_100_000_000);
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = 1_100_000_000);
         var app = builder.Build();
         var state = new SandboxState(options) { ListingDelay = options.ListingDelay };
         Map(app, state, options);
@@ -117,52 +119,38 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapPost("/cdp/api/v1/counter/{id:long}/data/simple_orders", async (long id, HttpRequest request, HttpContext ctx) =>
         {
             var counter = state.Counter(id);
-            string? mode = request.Query["merge_mode"];
-            if (string.IsNullOrEmpty(mode)) return Error(400, "missing_parameter", "Required request parameter 'merge_mode' is not present");
-            mode = mode.ToUpperInvariant();
-            if (mode is not ("SAVE" or "UPDATE" or "APPEND")) return Error(400, "invalid_parameter", $"Wrong parameter value: merge_mode={request.Query["merge_mode"]}");
-            string delimiterType = request.Query["delimiter_type"].ToString() is { Length: > 0 } d ? d.ToUpperInvariant() : "COMMA";
-            if (delimiterType is not ("COMMA" or "SEMICOLON")) return Error(400, "invalid_parameter", $"Wrong parameter value: delimiter_type={delimiterType}");
-            if (!request.HasFormContentType || !(request.ContentType ?? "").StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-                return Error(400, "invalid_uploading", "Некорректный формат multipart запроса.");
-            IFormCollection form;
-            try { form = await request.ReadFormAsync(); }
-            catch (Exception) { return Error(400, "invalid_uploading", "Некорректный формат multipart запроса."); }
-            var file = form.Files.GetFile("file");
-            if (file == null) return Error(400, "invalid_uploading", "Не найден параметр запроса.");
-            byte[] bytes;
-            using (var ms = new MemoryStream())
-            {
-                await file.CopyToAsync(ms);
-                bytes = ms.ToArray();
-            }
-            var parsed = SimpleOrdersRules.Parse(bytes, delimiterType == "COMMA" ? ',' : ';', counter);
+            var (read, refused) = await Cdp.CdpUploads.ReadAsync(request, csv: true);
+            if (refused != null) return refused;
+            var parsed = SimpleOrdersRules.Parse(read!.Body, read.Delimiter, counter);
             if (parsed.Error != null) return Error(400, parsed.ErrorType, parsed.Error);
 
+            var now = state.Clock.GetUtcNow();
             var upload = new StoredUpload
             {
                 UploadingId = Guid.NewGuid().ToString("N"),
-                DateTime = DateTimeOffset.UtcNow,
-                MergeMode = mode,
+                DateTime = now,
+                MergeMode = read.Mode,
                 ElementsCount = parsed.Rows.Count,
-                VisibleAt = DateTimeOffset.UtcNow + state.ListingDelay,
-                FileText = System.Text.Encoding.UTF8.GetString(bytes),
+                VisibleAt = now + state.ListingDelay,
+                EntityType = "SIMPLE_ORDER",
+                FileText = System.Text.Encoding.UTF8.GetString(read.Body),
             };
-            // A file whose rows carry no identifier at all passes the format check but not Metrica's validation.
-            if (ctx.Items.ContainsKey("validation-failed") || parsed.RowWithoutIdentifier) upload.ApiValidationStatus = "FAILED";
+            if (ctx.Items.ContainsKey("validation-failed")) upload.ApiValidationStatus = "FAILED";
             lock (counter.Gate)
             {
-                // Later uploads must sort after earlier ones even within one clock tick.
-                var last = counter.Uploads.LastOrDefault();
-                if (last != null && upload.DateTime <= last.DateTime) upload.DateTime = last.DateTime.AddMilliseconds(1);
-                counter.Uploads.Add(upload);
+                Cdp.CdpUploads.List(counter, upload);
                 if (upload.ApiValidationStatus == "PASSED")
-                    foreach (var row in parsed.Rows) SimpleOrdersRules.Merge(counter, row, parsed.PresentColumns, mode, upload.UploadingId);
+                {
+                    List<Dictionary<string, string>> ordered;
+                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, r => r["id"], state.Random).ToList();
+                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, parsed.PresentColumns, read.Mode, upload.UploadingId, now);
+                }
             }
             return Results.Json(new { uploading = UploadJson(upload) });
         });
 
         OfflineConversions.OfflineConversionEndpoints.Map(app, state, options);
+        Cdp.CdpEndpoints.Map(app, state);
 
         app.MapGet("/cdp/api/v1/counter/{id:long}/last_uploadings", (long id, HttpRequest request) =>
         {
@@ -238,7 +226,7 @@ public sealed class SandboxServer : IAsyncDisposable
         });
     }
 
-    private static object UploadJson(StoredUpload u) => new
+    internal static object UploadJson(StoredUpload u) => new
     {
         uploading_id = u.UploadingId,
         datetime = u.DateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),

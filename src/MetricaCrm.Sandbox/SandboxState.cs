@@ -19,6 +19,15 @@ public sealed class StoredOrder
     public List<string> Goals { get; set; } = new();
     public string? Currency { get; set; }
     public string UploadId { get; set; } = "";
+    /// <summary>simple (data/simple_orders) or detailed (data/orders).</summary>
+    public string Kind { get; set; } = "simple";
+    public string? ClientType { get; set; }
+    public string? UpdateDateTime { get; set; }
+    public string? FinishDateTime { get; set; }
+    public Dictionary<string, long> Products { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Attributes { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Whether Metrica would link it to visits: created within 21 days before the upload that first stored it.</summary>
+    public bool Linked { get; set; }
 }
 
 public sealed class StoredUpload
@@ -28,7 +37,11 @@ public sealed class StoredUpload
     public string ApiValidationStatus { get; set; } = "PASSED";
     public long ElementsCount { get; set; }
     public string MergeMode { get; set; } = "";
-    public string EntityType { get; set; } = "SYSTEM";
+    /// <summary>
+    /// CONTACT, ORDER or SIMPLE_ORDER, the entity names of schema/attributes. The docs' example of the upload object shows
+    /// SYSTEM|CUSTOM_LIST|SYSTEM_LIST, which reads like an attribute type group; which one Metrica lists is unconfirmed.
+    /// </summary>
+    public string EntityType { get; set; } = "SIMPLE_ORDER";
     public string Format { get; set; } = "CSV";
     /// <summary>When last_uploadings starts to list it (the sandbox can model a processing delay).</summary>
     public DateTimeOffset VisibleAt { get; set; }
@@ -60,6 +73,7 @@ public sealed class CounterState
     /// <summary>Identifiers of the counter's JS-event goals.</summary>
     public List<string> Goals { get; } = new();
     public OfflineConversions.OfflineData Offline { get; } = new();
+    public Cdp.CdpSchema Cdp { get; } = new();
 }
 
 /// <summary>A request as the sandbox saw it; the Authorization header is never kept, only whether it was valid.</summary>
@@ -92,12 +106,24 @@ public sealed class SandboxOptions
     /// <summary>The sandbox's clock for offline uploads (tests replace it to walk through the processing states).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
     public string[] DefaultGoals { get; set; } = { "order_confirmed", "callback_request" };
+    /// <summary>Seeds the random order in which rows repeating an id in one file are applied; null: a new seed each start.</summary>
+    public int? Seed { get; set; }
 }
 
 public sealed class SandboxState
 {
+    /// <summary>Random order of repeated ids (see <see cref="Cdp.CdpUploads.ApplyOrder"/>); lock it while drawing.</summary>
+    public Random Random { get; private set; } = new();
+
     private readonly SandboxOptions _options;
-    public SandboxState(SandboxOptions options) => _options = options;
+    public SandboxState(SandboxOptions options)
+    {
+        _options = options;
+        Random = options.Seed is int seed ? new Random(seed) : new Random();
+    }
+
+    /// <summary>The sandbox's clock (<see cref="SandboxOptions.Clock"/>), so tests can step through time.</summary>
+    public TimeProvider Clock => _options.Clock;
 
     public ConcurrentDictionary<long, CounterState> Counters { get; } = new();
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();

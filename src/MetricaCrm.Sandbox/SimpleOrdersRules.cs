@@ -24,7 +24,6 @@ public static class SimpleOrdersRules
         public HashSet<string> PresentColumns { get; } = new(StringComparer.Ordinal);
         public string? Error { get; set; }
         public string ErrorType { get; set; } = "invalid_uploading";
-        public bool RowWithoutIdentifier { get; set; }
     }
 
     public static ParseResult Parse(byte[] file, char delimiter, CounterState counter)
@@ -87,7 +86,9 @@ public static class SimpleOrdersRules
                 result.Error = $"Неверный формат данных, ошибка в строке номер {line}: {problem}";
                 return result;
             }
-            if (!Identifiers.Any(c => row.TryGetValue(c, out var v) && v.Length > 0)) result.RowWithoutIdentifier = true;
+            // A row whose identifiers are all empty cannot be matched. Metrica does not document what it does with one;
+            // the sandbox leaves that row out (not stored, not counted in elements_count) and accepts the rest.
+            if (!Identifiers.Any(c => row.TryGetValue(c, out var v) && v.Length > 0)) continue;
             result.Rows.Add(row);
         }
         return result;
@@ -103,18 +104,19 @@ public static class SimpleOrdersRules
             if (row.TryGetValue(money, out var m) && m.Length > 0 &&
                 !decimal.TryParse(m, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _))
                 return $"Некорректное значение '{m}' в колонке {money}";
+        // Simplified orders take the four types or a JS goal id; ids of the status schema belong to detailed orders.
         if (row.TryGetValue("order_status", out var status) && status.Length > 0 && !StatusTypes.Contains(status))
         {
             bool known;
-            lock (counter.Gate) known = counter.Statuses.ContainsKey(status) || counter.Goals.Contains(status);
-            if (!known) return $"Некорректное значение '{status}' в колонке order_status: нет такого статуса или идентификатора цели";
+            lock (counter.Gate) known = counter.Goals.Contains(status);
+            if (!known) return $"Некорректное значение '{status}' в колонке order_status: нет такого типа статуса или идентификатора цели";
         }
         if (row.TryGetValue("currency", out var cur) && cur.Length > 0 && (cur.Length != 3 || !cur.All(char.IsAsciiLetterUpper)))
             return "Неверный код валюты";
         foreach (var list in new[] { "client_ids" })
             if (row.TryGetValue(list, out var ids) && ids.Length > 0 && ids.Split(',').Any(x => !x.All(char.IsAsciiDigit) || x.Length == 0))
                 return $"Некорректное значение '{ids}' в колонке client_ids";
-        if (row.TryGetValue("phones", out var phones) && phones.Length > 0 && phones.Split(',').Any(p => p.Length < 10 || !p.All(char.IsAsciiDigit)))
+        if (row.TryGetValue("phones", out var phones) && phones.Length > 0 && phones.Split(',').Any(p => p.Length < 7 || p.Length > 15 || !p.All(char.IsAsciiDigit)))
             return $"Некорректное значение '{phones}' в колонке phones: только цифры с кодом страны";
         if (row.TryGetValue("emails", out var emails) && emails.Length > 0 && emails.Split(',').Any(e => !e.Contains('@') || e != e.ToLowerInvariant() || e.Contains(' ')))
             return $"Некорректное значение '{emails}' в колонке emails";
@@ -125,7 +127,7 @@ public static class SimpleOrdersRules
     }
 
     /// <summary>Merges one row into the store as the merge mode says (SAVE replaces, UPDATE sets what is present, APPEND adds to lists).</summary>
-    public static void Merge(CounterState counter, Dictionary<string, string> row, HashSet<string> present, string mode, string uploadId)
+    public static void Merge(CounterState counter, Dictionary<string, string> row, HashSet<string> present, string mode, string uploadId, DateTimeOffset uploadedAt)
     {
         string id = row["id"];
         if (id.Length == 0) id = "(no id) " + Guid.NewGuid().ToString("N"); // Metrica attaches id-less orders to a session and may duplicate them
@@ -133,6 +135,7 @@ public static class SimpleOrdersRules
         var order = mode == "SAVE" || existing == null ? new StoredOrder { Id = id } : existing;
         // The creation date never changes once stored (Metrica ignores a new one; unconfirmed whether it rejects instead).
         order.CreateDateTime = existing?.CreateDateTime ?? row["create_date_time"];
+        order.Linked = existing?.Linked ?? CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt);
         order.UploadId = uploadId;
         bool Has(string c) => present.Contains(c) && (mode == "SAVE" || row[c].Length > 0);
         List<string> Split(string c) => row[c].Length == 0 ? new List<string>() : row[c].Split(',').ToList();
@@ -155,6 +158,15 @@ public static class SimpleOrdersRules
         if (Has("cost")) order.Cost = Money(row["cost"]);
         if (Has("currency")) order.Currency = NullIfEmpty(row["currency"]);
         counter.Orders[id] = order;
+    }
+
+    /// <summary>Metrica links orders to visits only when they were created within 21 days of their upload (counter time).</summary>
+    public static bool CreatedWithinLinkWindow(string createDateTime, CounterState counter, DateTimeOffset uploadedAt)
+    {
+        if (!DateTime.TryParseExact(createDateTime, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var created)) return false;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(counter.TimeZoneName);
+        var age = TimeZoneInfo.ConvertTime(uploadedAt, zone).DateTime - created;
+        return age >= TimeSpan.Zero - TimeSpan.FromDays(1) && age <= TimeSpan.FromDays(21);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace MetricaCrm.Sandbox.Cdp;
+
+/// <summary>
+/// The detailed CRM path: contacts and orders as CSV or JSON, custom attributes, the product catalogue and the
+/// attribute types, with Metrica's rules (fact sheet §3.1-§3.6, §3.10) and its envelopes.
+/// </summary>
+public static class CdpEndpoints
+{
+    private const string Base = "/cdp/api/v1/counter/{id:long}";
+    public static readonly string[] EntityTypes = { "CONTACT", "COMPANY", "ORDER", "SIMPLE_ORDER" };
+    public static readonly string[] PredefinedTypes = { "text", "numeric", "date", "datetime", "email" };
+    public const int OrdersPerClientLimit = 100_000;
+
+    public static void Map(WebApplication app, SandboxState state)
+    {
+        app.MapPost(Base + "/data/contacts/csv", (long id, HttpRequest r) => UploadAsync(state, id, r, "CONTACT", csv: true));
+        app.MapPost(Base + "/data/contacts/json", (long id, HttpRequest r) => UploadAsync(state, id, r, "CONTACT", csv: false));
+        app.MapPost(Base + "/data/orders/csv", (long id, HttpRequest r) => UploadAsync(state, id, r, "ORDER", csv: true));
+        app.MapPost(Base + "/data/orders/json", (long id, HttpRequest r) => UploadAsync(state, id, r, "ORDER", csv: false));
+
+        app.MapGet(Base + "/schema/attributes", (long id, HttpRequest r) =>
+        {
+            string? entity = r.Query["entity_type"];
+            if (entity != null && !EntityTypes.Contains(entity)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: entity_type={entity}");
+            var c = state.Counter(id);
+            lock (c.Gate)
+                return Results.Json(new
+                {
+                    attributes = c.Cdp.Attributes.Where(a => entity == null || a.EntityType == entity)
+                        .Select(a => new { name = a.Name, type_name = a.TypeName, multivalued = a.Multivalued, humanized = a.Humanized, entity_type = a.EntityType }).ToArray(),
+                });
+        });
+        app.MapPost(Base + "/schema/attributes", async (long id, HttpRequest r) =>
+        {
+            string? entity = r.Query["entity_type"];
+            if (string.IsNullOrEmpty(entity)) return SandboxServer.Error(400, "missing_parameter", "Required request parameter 'entity_type' is not present");
+            if (!EntityTypes.Contains(entity)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: entity_type={entity}");
+            var (body, error) = await JsonBodyAsync(r);
+            if (error != null) return error;
+            if (body?["attributes"] is not JsonArray items) return SandboxServer.Error(400, "missing_parameter", "attributes is required");
+            var parsed = new List<StoredAttribute>();
+            foreach (var item in items)
+            {
+                string? name = Text(item, "name"), type = Text(item, "type_name"), humanized = Text(item, "humanized");
+                if (name == null || !IsName(name)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: name={name} (1-255 characters, ^[\\w-:]+$)");
+                if (humanized != null && humanized.Length > 4096) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: humanized of {name} is longer than 4096 characters");
+                if (item?["multivalued"] is not JsonValue mv || !mv.TryGetValue<bool>(out var multivalued))
+                    return SandboxServer.Error(400, "missing_parameter", $"multivalued is required for attribute {name}");
+                if (type == null || !PredefinedTypes.Contains(type)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: type_name={type}");
+                if (CdpRows.Documented(entity).Contains(name)) return SandboxServer.Error(400, "invalid_parameter", $"'{name}' is a system attribute of {entity}");
+                parsed.Add(new StoredAttribute(entity, name, type, multivalued, humanized ?? name));
+            }
+            var c = state.Counter(id);
+            lock (c.Gate)
+                foreach (var a in parsed)
+                    if (!c.Cdp.HasAttribute(a.EntityType, a.Name)) c.Cdp.Attributes.Add(a);
+            return Results.Json(new { success = true });
+        });
+        app.MapPost(Base + "/schema/products", async (long id, HttpRequest r) =>
+        {
+            var (body, error) = await JsonBodyAsync(r);
+            if (error != null) return error;
+            if (body?["items"] is not JsonArray items) return SandboxServer.Error(400, "missing_parameter", "items is required");
+            if (items.Count > 160_000) return SandboxServer.Error(400, "limit_exceeded", "Не более 160000 товаров");
+            var products = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                string? name = Text(item, "name");
+                if (name == null || !IsName(name)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: name={name} (1-255 characters, ^[\\w-:]+$)");
+                products[name] = Text(item, "humanized") ?? name;
+            }
+            var c = state.Counter(id);
+            lock (c.Gate) foreach (var p in products) c.Cdp.Products[p.Key] = p.Value;
+            return Results.Json(new { success = true });
+        });
+        // The shape is ours (the docs list the method, not its answer): the predefined types and their group.
+        app.MapGet(Base + "/schema/types", (long id) =>
+            Results.Json(new { types = PredefinedTypes.Select(t => new { name = t, type_group = "PREDEFINED" }).ToArray() }));
+
+        app.MapGet("/sandbox/counters/{id:long}/contacts", (long id) =>
+        {
+            var c = state.Counter(id);
+            lock (c.Gate) return Results.Json(c.Cdp.Contacts.Values.OrderBy(x => x.UniqId, StringComparer.Ordinal).ToArray());
+        });
+    }
+
+    private static async Task<IResult> UploadAsync(SandboxState state, long id, HttpRequest request, string entity, bool csv)
+    {
+        var counter = state.Counter(id);
+        var (read, error) = await CdpUploads.ReadAsync(request, csv);
+        if (error != null) return error;
+        if (CdpUploads.CheckEncoding(read!.Body) is string encoding) return SandboxServer.Error(400, "invalid_uploading", encoding);
+        List<CdpRows.Row> rows;
+        lock (counter.Gate)
+        {
+            if (csv)
+            {
+                var (mapping, mappingError) = CdpUploads.ColumnsMapping(request.Query["columns_mapping"]);
+                if (mappingError != null) return SandboxServer.Error(400, "invalid_parameter", mappingError);
+                (rows, var readError) = CdpRows.ReadCsv(read.Body, read.Delimiter, entity, mapping!, counter.Cdp);
+                if (readError != null) return SandboxServer.Error(400, readError.StartsWith("Wrong") ? "invalid_parameter" : "invalid_uploading", readError);
+            }
+            else
+            {
+                (rows, var type, var jsonError) = CdpRows.ReadJson(read.Body, entity, counter.Cdp);
+                if (jsonError != null) return SandboxServer.Error(400, type!, jsonError);
+            }
+        }
+        foreach (var row in rows)
+            if (CdpRows.Check(row, entity, counter, json: !csv) is string problem)
+                return SandboxServer.Error(400, problem.StartsWith("Неверный код") ? "invalid_uploading" : "invalid_uploading", problem);
+
+        var now = state.Clock.GetUtcNow();
+        var upload = new StoredUpload
+        {
+            UploadingId = Guid.NewGuid().ToString("N"), DateTime = now, MergeMode = read.Mode, ElementsCount = rows.Count,
+            VisibleAt = now + state.ListingDelay, EntityType = entity, Format = csv ? "CSV" : "JSON",
+            FileText = System.Text.Encoding.UTF8.GetString(read.Body),
+        };
+        lock (counter.Gate)
+        {
+            if (entity == "ORDER" && TooManyOrders(counter, rows) is string limit) return SandboxServer.Error(400, "invalid_uploading", limit);
+            CdpUploads.List(counter, upload);
+            string key = entity == "CONTACT" ? "uniq_id" : "id";
+            IEnumerable<CdpRows.Row> ordered;
+            lock (state.Random) ordered = CdpUploads.ApplyOrder(rows, r => r.Fields[key], state.Random).ToList();
+            foreach (var row in ordered)
+            {
+                if (entity == "CONTACT") CdpMerge.Contact(counter.Cdp, row.Fields, read.Mode, upload.UploadingId);
+                else CdpMerge.Order(counter, row.Fields, read.Mode, upload.UploadingId, now);
+            }
+        }
+        return Results.Json(new { uploading = SandboxServer.UploadJson(upload) });
+    }
+
+    /// <summary>At most 100,000 orders per client across the counter's store (the refusal's wording is ours).</summary>
+    private static string? TooManyOrders(CounterState counter, List<CdpRows.Row> rows)
+    {
+        var counts = counter.Orders.Values.Where(o => o.ClientUniqId != null).GroupBy(o => o.ClientUniqId!).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var row in rows)
+        {
+            if (counter.Orders.ContainsKey(row.Fields["id"])) continue;
+            string client = row.Fields["client_uniq_id"];
+            counts[client] = counts.TryGetValue(client, out var n) ? n + 1 : 1;
+            if (counts[client] > OrdersPerClientLimit)
+                return $"Неверный формат данных, ошибка в строке номер {row.Line}: у клиента {client} больше {OrdersPerClientLimit} заказов";
+        }
+        return null;
+    }
+
+    private static async Task<(JsonNode? Body, IResult? Error)> JsonBodyAsync(HttpRequest request)
+    {
+        try { return (await JsonNode.ParseAsync(request.Body), null); }
+        catch (System.Text.Json.JsonException ex) { return (null, SandboxServer.Error(400, "invalid_json", "Malformed JSON: " + ex.Message)); }
+    }
+
+    private static string? Text(JsonNode? item, string name) => item?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static bool IsName(string name) => name.Length is > 0 and <= 255 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or ':');
+}
+
+/// <summary>Merges uploaded rows into stored records as the merge mode says (fact sheet §3.2).</summary>
+public static class CdpMerge
+{
+    /// <summary>SAVE replaces the record (absent fields become null); UPDATE sets the fields sent; APPEND adds list values. The creation date never changes.</summary>
+    public static void Contact(CdpSchema schema, Dictionary<string, string> row, string mode, string uploadId)
+    {
+        string id = row["uniq_id"];
+        schema.Contacts.TryGetValue(id, out var existing);
+        var contact = mode == "SAVE" || existing == null ? new StoredContact { UniqId = id } : existing;
+        foreach (var (name, value) in row)
+        {
+            if (name == "uniq_id") continue;
+            var target = CdpRows.ContactFields.Contains(name) ? contact.Fields : contact.Attributes;
+            Set(target, name, value, mode);
+        }
+        if (existing != null && existing.Fields.TryGetValue("create_date_time", out var created)) contact.Fields["create_date_time"] = created;
+        contact.UploadId = uploadId;
+        schema.Contacts[id] = contact;
+    }
+
+    public static void Order(CounterState counter, Dictionary<string, string> row, string mode, string uploadId, DateTimeOffset uploadedAt)
+    {
+        string id = row["id"];
+        counter.Orders.TryGetValue(id, out var existing);
+        var order = mode == "SAVE" || existing == null ? new StoredOrder { Id = id, Kind = "detailed" } : existing;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in row)
+            if (CdpRows.OrderFields.Contains(name)) fields[name] = value;
+            else Set(order.Attributes, name, value, mode);
+        order.CreateDateTime = existing?.CreateDateTime ?? fields["create_date_time"];
+        order.Linked = existing?.Linked ?? SimpleOrdersRules.CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt);
+        string? Get(string name) => fields.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+        bool Has(string name) => fields.ContainsKey(name) && (mode == "SAVE" || fields[name].Length > 0);
+        if (Has("client_uniq_id")) order.ClientUniqId = Get("client_uniq_id");
+        if (Has("client_type")) order.ClientType = Get("client_type");
+        if (Has("order_status")) order.OrderStatus = Get("order_status");
+        if (Has("update_date_time")) order.UpdateDateTime = Get("update_date_time");
+        if (Has("finish_date_time")) order.FinishDateTime = Get("finish_date_time");
+        if (Has("revenue")) order.Revenue = Get("revenue") is string r ? decimal.Parse(r, CultureInfo.InvariantCulture) : null;
+        if (Has("cost")) order.Cost = Get("cost") is string c ? decimal.Parse(c, CultureInfo.InvariantCulture) : null;
+        if (Has("currency")) order.Currency = Get("currency");
+        if (Has("goals"))
+        {
+            if (mode != "APPEND") order.Goals.Clear();
+            foreach (var g in (Get("goals") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)) if (!order.Goals.Contains(g)) order.Goals.Add(g);
+        }
+        if (Has("products"))
+        {
+            if (mode != "APPEND") order.Products.Clear();
+            foreach (var p in (Get("products") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int colon = p.LastIndexOf(':');
+                order.Products[p[..colon]] = long.Parse(p[(colon + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+        order.UploadId = uploadId;
+        counter.Orders[id] = order;
+    }
+
+    private static void Set(IDictionary<string, string> target, string name, string value, string mode)
+    {
+        if (value.Length == 0)
+        {
+            if (mode == "SAVE") target.Remove(name);
+            return;
+        }
+        if (mode == "APPEND" && CdpRows.ListFields.Contains(name) && target.TryGetValue(name, out var old))
+            target[name] = string.Join(",", old.Split(',').Concat(value.Split(',')).Distinct());
+        else target[name] = value;
+    }
+}
