@@ -131,7 +131,8 @@ namespace MetricaCrm.Engine.Ingest
 
         /// <summary>A schema with extra fields: the custom attributes a user names, matched by their own names.</summary>
         public RecordSchema WithAttributes(IEnumerable<string> attributes) =>
-            new RecordSchema(Entity, Fields.Take(AttributeStart).Concat(attributes.Select(a => new FieldSpec(a))).ToArray(), IdentifierFields, AttributeStart);
+            // Required: an attribute the user named must be a column of the input, or the input is refused before any row.
+            new RecordSchema(Entity, Fields.Take(AttributeStart).Concat(attributes.Select(a => new FieldSpec(a).AsRequired())).ToArray(), IdentifierFields, AttributeStart);
 
         public static readonly RecordSchema Orders = new RecordSchema("order", new[]
         {

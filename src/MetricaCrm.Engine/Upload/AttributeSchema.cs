@@ -15,6 +15,8 @@ namespace MetricaCrm.Engine.Upload
         public SchemaChangeKind Change { get; set; }
         public MetricaAttribute? Before { get; set; }
         public MetricaAttribute After { get; set; } = new MetricaAttribute();
+        /// <summary>True when the change was sent to Metrica (false under -WhatIf, when declined, or when nothing needed sending).</summary>
+        public bool Applied { get; set; }
 
         public override string ToString() => Change switch
         {

@@ -80,7 +80,8 @@ namespace MetricaCrm.Engine.Upload
 
     /// <summary>
     /// A CSV batch of a detailed upload: the documented columns, then one column per custom attribute of its first
-    /// record. A record with other attributes does not fit and starts the next batch.
+    /// record. A record with an attribute the file has no column for starts the next batch; one without a value for
+    /// some column gets an empty cell (so a sparse attribute column does not split uploads).
     /// </summary>
     public abstract class AttributeCsvBatchWriter<TRecord> : CsvBatchWriter<TRecord> where TRecord : class
     {
@@ -96,9 +97,8 @@ namespace MetricaCrm.Engine.Upload
 
         public override bool Fits(TRecord record)
         {
-            var attributes = AttributesOf(record);
-            if (attributes.Count != _attributes.Length) return false;
-            foreach (var name in _attributes) if (!attributes.ContainsKey(name)) return false;
+            foreach (var name in AttributesOf(record).Keys)
+                if (Array.IndexOf(_attributes, name) < 0) return false;
             return true;
         }
 

@@ -46,7 +46,8 @@ namespace MetricaCrm.Commands
             base.BeginProcessing();
             if (ItemsPath == null) return;
             string file = GetUnresolvedProviderPathFromPSPath(ItemsPath);
-            using var reader = OpenCsv(file, new OrderLineNormalizer(Options), constants: null);
+            // -ColumnMap names the orders file's columns; the order-lines file is bound by its own headers.
+            using var reader = OpenCsv(file, new OrderLineNormalizer(Options), constants: null, useColumnMap: false);
             if (reader == null) ThrowTerminatingError(new ErrorRecord(new IOException($"The order lines in {file} could not be read; nothing was imported."),
                 "OrderLinesUnreadable", ErrorCategory.ReadError, file));
             _lines = new OrderLineIndex();

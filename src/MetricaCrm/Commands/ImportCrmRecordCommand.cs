@@ -283,12 +283,12 @@ namespace MetricaCrm.Commands
         protected virtual void Finish() { }
 
         /// <summary>Opens a CSV file with this command's delimiter, encoding and column map; null (error written) when it cannot be read.</summary>
-        protected CsvRecordFile<TRow>? OpenCsv<TRow>(string file, RecordNormalizer<TRow> normalizer, IDictionary<string, string?>? constants) where TRow : class
+        protected CsvRecordFile<TRow>? OpenCsv<TRow>(string file, RecordNormalizer<TRow> normalizer, IDictionary<string, string?>? constants, bool useColumnMap = true) where TRow : class
         {
             try
             {
                 var options = new CsvFileOptions { Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null };
-                return new CsvRecordFile<TRow>(file, normalizer, options, _columnMap, constants);
+                return new CsvRecordFile<TRow>(file, normalizer, options, useColumnMap ? _columnMap : null, constants);
             }
             catch (CrmInputException ex)
             {

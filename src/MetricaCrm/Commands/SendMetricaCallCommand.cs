@@ -19,6 +19,8 @@ namespace MetricaCrm.Commands
     {
         /// <summary>The name of a goal Metrica creates for calls when the counter has none; ignored when it has one.</summary>
         [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateLength(1, 255)]
         public string? NewGoalName { get; set; }
 
         private CallsKind? _kind;

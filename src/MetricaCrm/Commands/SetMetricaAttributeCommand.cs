@@ -94,8 +94,12 @@ namespace MetricaCrm.Commands
                 foreach (var group in changes.Where(c => c.Change == SchemaChangeKind.Add).GroupBy(c => c.EntityType))
                 {
                     var toSend = group.Select(c => c.After).ToList();
-                    if (Force || ShouldProcess($"{group.Key} attributes of Metrica counter {CounterId}", string.Join("; ", group)))
+                    // -Force skips the prompt, never -WhatIf.
+                    if (Force && !IsWhatIf() || ShouldProcess($"{group.Key} attributes of Metrica counter {CounterId}", string.Join("; ", group)))
+                    {
                         Call(async (client, ct) => { await client.CreateAttributesAsync(CounterId, group.Key, toSend, ct).ConfigureAwait(false); return true; });
+                        foreach (var c in group) c.Applied = true;
+                    }
                 }
                 foreach (var c in changes) WriteObject(c);
             }

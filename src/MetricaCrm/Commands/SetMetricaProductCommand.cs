@@ -58,7 +58,8 @@ namespace MetricaCrm.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Nothing was sent: Metrica takes at most {MaxItems:N0} products, not {_products.Count:N0}."),
                     "TooManyProducts", ErrorCategory.LimitsExceeded, _products.Count));
             if (_products.Count == 0) return;
-            if (!Force && !ShouldProcess($"product catalogue of Metrica counter {CounterId}", $"Send {_products.Count} product(s)")) return;
+            // -Force skips the prompt, never -WhatIf.
+            if (!(Force && !IsWhatIf()) && !ShouldProcess($"product catalogue of Metrica counter {CounterId}", $"Send {_products.Count} product(s)")) return;
             try
             {
                 Call(async (client, ct) => { await client.SetProductsAsync(CounterId, _products, ct).ConfigureAwait(false); return true; });

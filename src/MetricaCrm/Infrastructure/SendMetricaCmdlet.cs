@@ -223,7 +223,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 }
                 if (DateTime.UtcNow >= deadline)
                 {
-                    WriteWarning($"Upload {upload.UploadId} was not final within {timeout} (last status: {current?.Status ?? "not listed"}); check later with Get-MetricaUploadStatus -CounterId {CounterId} -UploadId {upload.UploadId}.");
+                    WriteWarning($"Upload {upload.UploadId} was not final within {timeout} (last status: {current?.Status ?? "not listed"}); check later with Get-MetricaUploadStatus -CounterId {CounterId} -Kind {kind.Name} -UploadId {upload.UploadId}.");
                     return current?.WithSent(upload) ?? upload;
                 }
                 Progress(3, "Waiting for Metrica", $"Upload {upload.UploadId}: {current?.Status ?? "not listed yet"}");
