@@ -1,0 +1,91 @@
+using System.Text;
+using MetricaCrm.Engine.Ingest;
+using Xunit;
+
+namespace MetricaCrm.Engine.Tests;
+
+/// <summary>Column binding, encoding detection and the reject file, without PowerShell.</summary>
+public sealed class IngestTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-ingest-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static string[] Bound(ColumnBinding b) =>
+        Enumerable.Range(0, b.Schema.Fields.Count).Where(f => b.SourceIndex[f] >= 0).Select(f => $"{b.Schema.Fields[f].Name}={b.Headers[b.SourceIndex[f]]}").ToArray();
+
+    [Fact]
+    public void Synonyms_bind_case_and_space_insensitively_and_the_exact_Metrica_name_wins()
+    {
+        var b = ColumnBinding.Create(RecordSchema.Orders, new[] { "Номер", "id", "Дата  Создания", "E-MAIL", "Unused" });
+        Assert.Contains("id=id", Bound(b));
+        Assert.Contains("create_date_time=Дата  Создания", Bound(b));
+        Assert.Contains("emails=E-MAIL", Bound(b));
+        Assert.Equal(new[] { "Номер", "Unused" }, b.IgnoredHeaders);
+    }
+
+    [Fact]
+    public void Missing_and_ambiguous_columns_stop_the_input_listing_the_headers()
+    {
+        var missing = Assert.Throws<CrmInputException>(() => ColumnBinding.Create(RecordSchema.Orders, new[] { "Deal number", "Comment" }, source: "deals.csv"));
+        Assert.Equal("MissingColumn", missing.ErrorId);
+        Assert.Contains("deals.csv", missing.Message);
+        Assert.Contains("'Deal number', 'Comment'", missing.Message);
+        var ambiguous = Assert.Throws<CrmInputException>(() => ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Phone", "Mobile" }));
+        Assert.Equal("AmbiguousColumn", ambiguous.ErrorId);
+        Assert.DoesNotContain("-ColumnMap", ambiguous.Message); // the engine names no cmdlet parameter
+    }
+
+    [Fact]
+    public void The_column_map_wins_and_constants_fill_missing_fields()
+    {
+        var map = new Dictionary<string, string> { ["phones"] = "Mobile" };
+        var constants = new Dictionary<string, string?> { ["currency"] = "RUB" };
+        var b = ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Phone", "Mobile" }, map, constants);
+        Assert.Contains("phones=Mobile", Bound(b));
+        Assert.Equal("RUB", b.Constants[RecordSchema.Orders.IndexOf(CrmFields.Currency)]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "K-17", "K-18" }, "client_uniq_id")]
+    [InlineData(new[] { "133591247640966458", "" }, "client_ids")]
+    [InlineData(new[] { "1.33591E+17" }, "client_ids")]
+    [InlineData(new[] { "100234" }, "client_uniq_id")]
+    public void A_Client_ID_column_is_read_by_its_values(string[] values, string field)
+    {
+        var b = ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Client ID" }, sampleColumn: _ => values);
+        Assert.Contains($"{field}=Client ID", Bound(b));
+        Assert.Single(b.Notes);
+    }
+
+    [Fact]
+    public void Encodings_are_detected_from_bytes_and_unreadable_files_refused()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        string Write(string name, byte[] bytes) { var p = Path.Combine(_dir, name); File.WriteAllBytes(p, bytes); return p; }
+        const string text = "id;Телефон\nЗ-1;89995551111\n";
+        Assert.Equal(65001, EncodingDetector.Detect(Write("utf8.csv", Encoding.UTF8.GetBytes(text))).CodePage);
+        Assert.Equal(1200, EncodingDetector.Detect(Write("utf16.csv", Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(text)).ToArray())).CodePage);
+        Assert.Equal(1251, EncodingDetector.Detect(Write("1251.csv", Encoding.GetEncoding(1251).GetBytes(text))).CodePage);
+        var binary = Assert.Throws<CrmInputException>(() => EncodingDetector.Detect(Write("bin.csv", new byte[] { 0x69, 0x64, 0x0A, 0x81, 0x00, 0xFF, 0x01 })));
+        Assert.Equal("UnsupportedEncoding", binary.ErrorId);
+    }
+
+    [Fact]
+    public void Reject_file_has_the_reasons_first_a_BOM_and_neutralised_formulas()
+    {
+        var path = Path.Combine(_dir, "rejects.csv");
+        using (var rejects = new RejectFile(path))
+        {
+            rejects.Write(new RowRejection("orders.csv", 7, new[] { new RowFault("InvalidPhone", "phones", "12345", "a phone number") },
+                new Dictionary<string, string?> { ["id"] = "=HYPERLINK(\"x\")", ["phones"] = "12345" }));
+            Assert.Equal(1, rejects.Count);
+        }
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("_source,_line,_rule,_column,_value,_expected,id,phones", lines[0]);
+        Assert.StartsWith("orders.csv,7,InvalidPhone,phones,12345,a phone number,", lines[1]);
+        Assert.Contains("'=HYPERLINK", lines[1]);
+    }
+}
