@@ -59,16 +59,7 @@ public static partial class HelpMarkdown
                 case "Description": help.Description.AddRange(AllText(lines, section)); break;
                 case "Notes": help.Notes.AddRange(AllText(lines, section)); break;
                 case "Parameters":
-                    foreach (var p in body)
-                    {
-                        if (!p.Heading.StartsWith('-')) { Error(p.HeadingLine + 1, $"A parameter heading is '### -Name', not '### {p.Heading}'."); continue; }
-                        // A 'Default:' line is the default value Get-Help shows apart, not part of the text.
-                        var block = lines[p.Start..p.End];
-                        int d = Array.FindIndex(block, l => l.StartsWith("Default:", StringComparison.Ordinal));
-                        string? defaultValue = d >= 0 ? block[d]["Default:".Length..].Trim() : null;
-                        if (d >= 0) block[d] = "";
-                        help.Parameters.Add(new ParameterHelp(p.Heading[1..].Trim(), p.HeadingLine + 1, Paragraphs(block, 0, block.Length), defaultValue));
-                    }
+                    help.Parameters.AddRange(ReadParameters(lines, body, Error));
                     break;
                 case "Examples":
                     foreach (var e in body)
@@ -105,6 +96,40 @@ public static partial class HelpMarkdown
         if (present.Contains("Synopsis") && help.Synopsis.Count == 0) Error(1, "'## Synopsis' is empty.");
         if (present.Contains("Description") && help.Description.Count == 0) Error(1, "'## Description' is empty.");
         return help;
+    }
+
+    /// <summary>
+    /// The paragraphs of parameters that many cmdlets share (token, API address, retries...), kept once in _Shared.md:
+    /// '# Shared parameters', then '## Parameters' with '### -Name' paragraphs. A cmdlet's own paragraph wins.
+    /// </summary>
+    public static List<ParameterHelp> ParseShared(string file, string text, List<HelpError> errors)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        void Error(int line, string message) => errors.Add(new HelpError(file, line, message));
+        var sections = Split(lines, 0, lines.Length, "## ");
+        var parameters = new List<ParameterHelp>();
+        foreach (var section in sections)
+        {
+            if (section.Heading != "Parameters") { Error(section.HeadingLine + 1, "_Shared.md has only a '## Parameters' section."); continue; }
+            parameters.AddRange(ReadParameters(lines, Split(lines, section.Start, section.End, "### "), Error));
+        }
+        return parameters;
+    }
+
+    private static List<ParameterHelp> ReadParameters(string[] lines, List<Block> body, Action<int, string> error)
+    {
+        var parameters = new List<ParameterHelp>();
+        foreach (var p in body)
+        {
+            if (!p.Heading.StartsWith('-')) { error(p.HeadingLine + 1, $"A parameter heading is '### -Name', not '### {p.Heading}'."); continue; }
+            // A 'Default:' line is the default value Get-Help shows apart, not part of the text.
+            var block = lines[p.Start..p.End];
+            int d = Array.FindIndex(block, l => l.StartsWith("Default:", StringComparison.Ordinal));
+            string? defaultValue = d >= 0 ? block[d]["Default:".Length..].Trim() : null;
+            if (d >= 0) block[d] = "";
+            parameters.Add(new ParameterHelp(p.Heading[1..].Trim(), p.HeadingLine + 1, Paragraphs(block, 0, block.Length), defaultValue));
+        }
+        return parameters;
     }
 
     private sealed record Block(string Heading, int HeadingLine, int Start, int End);

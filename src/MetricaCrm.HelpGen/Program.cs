@@ -14,9 +14,12 @@ var assembly = options["--assembly"];
 var cmdlets = CmdletMetadata.Read(assembly, File.ReadAllLines(options["--references"]).Where(l => l.Trim().Length > 0));
 var errors = new List<HelpError>();
 var helps = new Dictionary<string, CmdletHelp>(StringComparer.OrdinalIgnoreCase);
+var sharedFile = Path.Combine(options["--markdown"], "_Shared.md");
+var shared = File.Exists(sharedFile) ? HelpMarkdown.ParseShared(sharedFile, File.ReadAllText(sharedFile), errors) : new List<ParameterHelp>();
+var sharedUsed = new HashSet<string>(StringComparer.Ordinal);
 foreach (var file in Directory.GetFiles(options["--markdown"], "*.md").Order(StringComparer.Ordinal))
 {
-    if (Path.GetFileName(file).Equals("README.md", StringComparison.OrdinalIgnoreCase)) continue;
+    if (Path.GetFileName(file) is "README.md" or "_Shared.md") continue;
     var help = HelpMarkdown.Parse(file, File.ReadAllText(file), errors);
     if (!string.Equals(help.Name, Path.GetFileNameWithoutExtension(file), StringComparison.Ordinal))
         errors.Add(new HelpError(file, 1, $"The title '# {help.Name}' does not match the file name; the file is <Verb-Noun>.md."));
@@ -46,8 +49,18 @@ foreach (var cmdlet in cmdlets)
             errors.Add(new HelpError(help.File, doc.Line, $"-{doc.Name} has no description."));
     }
     foreach (var missing in cmdlet.Parameters.Where(p => !seen.Contains(p.Name)))
-        errors.Add(new HelpError(help.File, 1, $"The parameter -{missing.Name} of {cmdlet.Name} has no '### -{missing.Name}' paragraph under '## Parameters'."));
+    {
+        var common = shared.FirstOrDefault(s => s.Name == missing.Name);
+        if (common != null)
+        {
+            help.Parameters.Add(common);
+            sharedUsed.Add(common.Name);
+        }
+        else errors.Add(new HelpError(help.File, 1, $"The parameter -{missing.Name} of {cmdlet.Name} has no '### -{missing.Name}' paragraph under '## Parameters' (or in _Shared.md)."));
+    }
 }
+foreach (var unused in shared.Where(s => !sharedUsed.Contains(s.Name)))
+    errors.Add(new HelpError(sharedFile, unused.Line, $"No cmdlet takes its help for -{unused.Name} from here: remove the paragraph."));
 
 if (errors.Count > 0)
 {
