@@ -92,6 +92,8 @@ public sealed class SandboxOptions
     /// <summary>The sandbox's clock for offline uploads (tests replace it to walk through the processing states).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
     public string[] DefaultGoals { get; set; } = { "order_confirmed", "callback_request" };
+    /// <summary>The counters the token's account may use; any other answers 403 access_denied. Null: every counter.</summary>
+    public long[]? Counters { get; set; }
 }
 
 public sealed class SandboxState
