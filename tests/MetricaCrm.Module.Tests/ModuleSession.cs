@@ -53,9 +53,9 @@ public sealed class ModuleSession : IAsyncDisposable
 
     public static string ModulePath => MetricaCrm.Shell.PowerShellHost.FindModule();
 
-    public static async Task<ModuleSession> StartAsync(string token = SandboxOptions.DefaultToken, TimeSpan? listingDelay = null)
+    public static async Task<ModuleSession> StartAsync(string token = SandboxOptions.DefaultToken, TimeSpan? listingDelay = null, long[]? counters = null)
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero });
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero, Counters = counters });
         var runspace = MetricaCrm.Shell.PowerShellHost.OpenRunspace(ModulePath);
         var work = Directory.CreateTempSubdirectory("metricacrm-test-").FullName;
         var session = new ModuleSession(sandbox, runspace, work);
