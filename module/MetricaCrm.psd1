@@ -2,6 +2,7 @@
     RootModule           = 'MetricaCrm.dll'
     # Loaded first: installs the resolver that isolates dependencies/ before MetricaCrm.dll's types are read.
     NestedModules        = @('MetricaCrm.Loader.dll')
+    # The single version number: the build stamps it on the assemblies, so the User-Agent carries it too.
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0b8a52-3c1e-4a5d-9a7e-2f4c6d8b1e90'
     Author               = 'MetricaCrm'
@@ -15,7 +16,8 @@
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
         'Import-CrmConversion', 'Import-CrmCall', 'Send-MetricaOfflineConversion', 'Send-MetricaCall',
         'Send-MetricaContact', 'Send-MetricaOrder', 'Get-MetricaAttribute', 'Set-MetricaAttribute', 'Set-MetricaProduct',
-        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal'
+        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal',
+        'Connect-Metrica', 'Disconnect-Metrica', 'Test-MetricaConnection'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
     AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders',
@@ -24,8 +26,11 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Yandex', 'Metrica', 'Metrika', 'CRM', 'CDP', 'OfflineConversions', 'ETL')
-            ProjectUri = 'https://example.invalid/MetricaCrm'
+            Tags         = @('Yandex', 'Metrica', 'Metrika', 'CRM', 'CDP', 'OfflineConversions', 'ETL',
+                'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
+            ProjectUri   = 'https://example.invalid/MetricaCrm'
+            LicenseUri   = 'https://example.invalid/MetricaCrm/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: CRM contacts, orders and statuses, offline conversions and calls; credentials chain (SecretManagement), Connect-Metrica, Test-MetricaConnection, -Proxy.'
         }
     }
 }

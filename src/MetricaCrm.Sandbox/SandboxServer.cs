@@ -50,6 +50,12 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    private static long? CounterOf(string path)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(path, "/counter/([0-9]+)");
+        return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
     internal static IResult Error(int status, string type, string message) =>
         Results.Json(new { errors = new[] { new { error_type = type, message } }, code = status, message }, statusCode: status);
 
@@ -73,6 +79,8 @@ public sealed class SandboxServer : IAsyncDisposable
                 refusal = Error(401, "unauthorized", "Неавторизованный пользователь");
             else if (!valid)
                 refusal = Error(403, "invalid_token", "Invalid oauth_token");
+            else if (options.Counters != null && CounterOf(path) is long counter && Array.IndexOf(options.Counters, counter) < 0)
+                refusal = Error(403, "access_denied", "Access is denied");
             else if (state.TakeFault(path) is FaultRule fault)
             {
                 if (fault.ValidationFailed) ctx.Items["validation-failed"] = true;
@@ -103,7 +111,7 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapGet("/management/v1/counter/{id:long}", (long id) =>
         {
             var c = state.Counter(id);
-            return Results.Json(new { counter = new { id, name = $"Sandbox counter {id}", time_zone_name = c.TimeZoneName, time_zone_offset = 180 } });
+            return Results.Json(new { counter = new { id, name = $"Sandbox counter {id}", time_zone_name = c.TimeZoneName, time_zone_offset = 180, permission = "own" } });
         });
 
         app.MapGet("/management/v1/counter/{id:long}/goals", (long id) =>

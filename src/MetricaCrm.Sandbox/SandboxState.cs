@@ -108,6 +108,8 @@ public sealed class SandboxOptions
     public string[] DefaultGoals { get; set; } = { "order_confirmed", "callback_request" };
     /// <summary>Seeds the random order in which rows repeating an id in one file are applied; null: a new seed each start.</summary>
     public int? Seed { get; set; }
+    /// <summary>The counters the token's account may use; any other answers 403 access_denied. Null: every counter.</summary>
+    public long[]? Counters { get; set; }
 }
 
 public sealed class SandboxState

@@ -53,11 +53,12 @@ public sealed class ModuleSession : IAsyncDisposable
 
     public static string ModulePath => MetricaCrm.Shell.PowerShellHost.FindModule();
 
-    public static async Task<ModuleSession> StartAsync(string token = SandboxOptions.DefaultToken, TimeSpan? listingDelay = null, TimeSpan? processingDelay = null)
+    public static async Task<ModuleSession> StartAsync(string token = SandboxOptions.DefaultToken, TimeSpan? listingDelay = null,
+        TimeSpan? processingDelay = null, long[]? counters = null)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions
         {
-            Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero, ProcessingDelay = processingDelay ?? TimeSpan.Zero,
+            Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero, ProcessingDelay = processingDelay ?? TimeSpan.Zero, Counters = counters,
         });
         var runspace = MetricaCrm.Shell.PowerShellHost.OpenRunspace(ModulePath);
         var work = Directory.CreateTempSubdirectory("metricacrm-test-").FullName;

@@ -35,18 +35,19 @@ namespace MetricaCrm.Engine.Metrica
         private readonly Action<string> _log;
         private readonly RetryOptions _retry;
 
-        public MetricaClient(Uri? baseUri, MetricaToken token, RetryOptions? retry = null, Action<string>? log = null, HttpMessageHandler? handler = null)
+        public MetricaClient(Uri? baseUri, MetricaToken token, RetryOptions? retry = null, Action<string>? log = null, HttpMessageHandler? handler = null, ProxySettings? proxy = null)
         {
+            Proxy = proxy ?? ProxySettings.System;
             _baseUri = baseUri ?? DefaultBaseUri;
             _token = token;
             _log = log ?? (_ => { });
             _retry = retry ?? new RetryOptions();
             _ownsHttp = handler != null;
-            _http = handler != null ? NewHttpClient(handler) : SharedHttp.GetOrAdd(_baseUri.GetLeftPart(UriPartial.Authority), _ => NewHttpClient(new HttpClientHandler()));
+            _http = handler != null ? NewHttpClient(handler) : SharedHttp.GetOrAdd(_baseUri.GetLeftPart(UriPartial.Authority) + "|" + Proxy.Key, _ => NewHttpClient(Proxy.CreateHandler()));
             _pipeline = BuildPipeline(_retry);
         }
 
-        // One HttpClient (connection pool, TLS sessions) per API address for the whole process: every cmdlet of every
+        // One HttpClient (connection pool, TLS sessions) per API address and proxy for the whole process: every cmdlet of every
         // runspace shares it, so a pipeline of many commands does not open new connections each time.
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient> SharedHttp =
             new System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient>(StringComparer.OrdinalIgnoreCase);
@@ -68,6 +69,14 @@ namespace MetricaCrm.Engine.Metrica
 
         public Uri BaseUri => _baseUri;
 
+        public ProxySettings Proxy { get; }
+
+        /// <summary>The TLS versions this process offers, for diagnostics: .NET Framework's setting, or the OS default on .NET.</summary>
+        public static string TlsDescription =>
+            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)
+                ? "ServicePointManager.SecurityProtocol = " + ServicePointManager.SecurityProtocol
+                : "the operating system's TLS versions (" + System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription + ")";
+
         // ---- Management API ----
 
         public async Task<CounterInfo> GetCounterAsync(long counterId, CancellationToken ct)
@@ -80,6 +89,7 @@ namespace MetricaCrm.Engine.Metrica
                 Name = Json.String(c, "name"),
                 TimeZoneName = Json.String(c, "time_zone_name") ?? "Europe/Moscow",
                 TimeZoneOffsetMinutes = (int?)Json.Long(c, "time_zone_offset"),
+                Permission = Json.String(c, "permission"),
             };
         }
 

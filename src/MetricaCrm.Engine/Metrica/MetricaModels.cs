@@ -101,6 +101,10 @@ namespace MetricaCrm.Engine.Metrica
         public string? Name { get; set; }
         public string TimeZoneName { get; set; } = "Europe/Moscow";
         public int? TimeZoneOffsetMinutes { get; set; }
+        /// <summary>The token's access: own, edit, view, analyst... (null when Metrica does not say).</summary>
+        public string? Permission { get; set; }
+        /// <summary>own and edit may change the counter and upload data; guest view or analyst access may not.</summary>
+        public bool? CanEdit => Permission == null ? (bool?)null : Permission == "own" || Permission == "edit";
     }
 
     /// <summary>A custom order status of the counter's schema (schema/order_statuses).</summary>

@@ -31,8 +31,18 @@ namespace MetricaCrm.Engine.Metrica
 
         internal string HeaderValue => "OAuth " + _value;
 
+        /// <summary>
+        /// Shorter values are not searched for: a real OAuth token is dozens of characters, while replacing a short
+        /// (test or mistyped) one would garble ordinary words of the message and reveal the token by the gaps.
+        /// </summary>
+        public const int MinRedactedLength = 8;
+
         /// <summary>Removes the token from a text that might echo it (a server message, an exception).</summary>
-        public string Redact(string? text) => string.IsNullOrEmpty(text) ? text ?? "" : text!.Replace(_value, "***");
+        public string Redact(string? text)
+        {
+            if (string.IsNullOrEmpty(text)) return text ?? "";
+            return _value.Length < MinRedactedLength ? text! : text!.Replace(_value, "***");
+        }
 
         public override string ToString() => "OAuth ***";
     }

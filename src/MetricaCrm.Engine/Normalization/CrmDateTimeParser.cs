@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using TimeZoneConverter;
 
 namespace MetricaCrm.Engine.Normalization
@@ -37,6 +39,11 @@ namespace MetricaCrm.Engine.Normalization
         public TimeZoneInfo Zone { get; }
 
         /// <summary>Resolves a Windows or IANA zone id on any OS; null or empty means the machine's local zone.</summary>
+        /// <summary>Ids <see cref="ResolveZone"/> accepts: this machine's zones and the IANA names (for completion).</summary>
+        public static IEnumerable<string> KnownZoneIds() =>
+            TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Concat(TZConvert.KnownIanaTimeZoneNames).Append("UTC")
+                .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(z => z, StringComparer.OrdinalIgnoreCase);
+
         public static TimeZoneInfo ResolveZone(string? id)
         {
             if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Local;

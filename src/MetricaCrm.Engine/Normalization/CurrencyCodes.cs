@@ -27,6 +27,9 @@ namespace MetricaCrm.Engine.Normalization
             ["$"] = "USD", ["€"] = "EUR", ["тенге"] = "KZT", ["₸"] = "KZT",
         };
 
+        /// <summary>Every code <see cref="Normalize"/> accepts as such, sorted (for completion).</summary>
+        public static IEnumerable<string> All => Known.Value.OrderBy(c => c, StringComparer.Ordinal);
+
         public static Normalized<string> Normalize(string raw)
         {
             string text = raw.Trim();

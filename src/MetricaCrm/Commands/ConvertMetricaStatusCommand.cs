@@ -36,9 +36,10 @@ namespace MetricaCrm.Commands
         [Parameter]
         public string? OtherGoalId { get; set; }
 
-        /// <summary>Optional: check that every goal id the map sends exists in this counter before any order flows.</summary>
+        /// <summary>Optional: check that every goal id the map sends exists in this counter before any order flows.
+        /// Only when given: a map is checked against a counter by choice, never Connect-Metrica's by surprise.</summary>
         [Parameter]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         private StatusConverter _converter = null!;
 
@@ -62,7 +63,7 @@ namespace MetricaCrm.Commands
                 string id = ex is CrmInputException c ? c.ErrorId : "InvalidStatusMap";
                 ThrowTerminatingError(new ErrorRecord(ex, id, ErrorCategory.InvalidArgument, Map));
             }
-            if (CounterId > 0) CheckGoals(map);
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(CounterId)) && CounterId > 0) CheckGoals(map);
         }
 
         private void CheckGoals(StatusMap map)

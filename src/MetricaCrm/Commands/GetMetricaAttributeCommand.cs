@@ -9,9 +9,10 @@ namespace MetricaCrm.Commands
     [OutputType(typeof(MetricaAttribute))]
     public sealed class GetMetricaAttributeCommand : MetricaApiCmdlet
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         /// <summary>CONTACT, ORDER, SIMPLE_ORDER or COMPANY; absent: every entity.</summary>
         [Parameter(Position = 0)]

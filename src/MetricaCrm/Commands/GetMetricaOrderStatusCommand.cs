@@ -9,9 +9,10 @@ namespace MetricaCrm.Commands
     [OutputType(typeof(OrderStatusDefinition))]
     public sealed class GetMetricaOrderStatusCommand : MetricaApiCmdlet
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         protected override void ProcessRecord()
         {

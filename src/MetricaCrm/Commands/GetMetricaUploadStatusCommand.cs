@@ -14,9 +14,10 @@ namespace MetricaCrm.Commands
     [OutputType(typeof(MetricaUpload))]
     public sealed class GetMetricaUploadStatusCommand : MetricaApiCmdlet
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string[]? UploadId { get; set; }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.OfflineConversions;
 
@@ -17,6 +18,8 @@ namespace MetricaCrm.Commands
 
         /// <summary>The currency of rows whose file has no Currency column (ISO 4217).</summary>
         [Parameter]
+        [ValidateCurrency]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
         public string? Currency { get; set; }
 
         protected override string Noun => "Import-CrmConversion";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Orders;
 
@@ -15,6 +16,8 @@ namespace MetricaCrm.Commands
     {
         /// <summary>The currency of orders whose row has none (ISO 4217).</summary>
         [Parameter]
+        [ValidateCurrency]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
         public string? Currency { get; set; }
 
         /// <summary>The CRM status of orders whose row has none.</summary>

@@ -60,14 +60,19 @@ namespace MetricaCrm.Commands
 
         /// <summary>UTF8, Unicode, BigEndianUnicode, windows-1251... Absent: detected (BOM, UTF-8, Windows-1251).</summary>
         [Parameter]
+        [ValidateEncoding]
+        [ArgumentCompleter(typeof(EncodingCompleter))]
         public string? Encoding { get; set; }
 
         /// <summary>The zone of date-times without an offset: a Windows or IANA id. Absent: this machine's zone.</summary>
         [Parameter]
+        [ValidateTimeZone]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
         public string? TimeZone { get; set; }
 
         /// <summary>The region of phone numbers written without a country code.</summary>
         [Parameter]
+        [ValidateRegion]
         public string DefaultRegion { get; set; } = "RU";
 
         /// <summary>Field = source column, overriding the built-in header names: @{ Id = 'Deal number'; Phones = 'Mobile' }.</summary>

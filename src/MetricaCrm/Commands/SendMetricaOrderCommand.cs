@@ -24,6 +24,7 @@ namespace MetricaCrm.Commands
 
         /// <summary>Orders created longer ago than this are skipped; without it they are sent and counted in one warning.</summary>
         [Parameter]
+        [ValidatePositiveTimeSpan]
         public TimeSpan? MaxAge { get; set; }
 
         private OrderObjects? _objects;

@@ -18,9 +18,10 @@ namespace MetricaCrm.Commands
     [OutputType(typeof(AttributeChange))]
     public sealed class SetMetricaAttributeCommand : MetricaApiCmdlet
     {
-        [Parameter(Mandatory = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         /// <summary>CONTACT, ORDER, SIMPLE_ORDER or COMPANY.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "Name")]
@@ -94,8 +95,7 @@ namespace MetricaCrm.Commands
                 foreach (var group in changes.Where(c => c.Change == SchemaChangeKind.Add).GroupBy(c => c.EntityType))
                 {
                     var toSend = group.Select(c => c.After).ToList();
-                    // -Force skips the prompt, never -WhatIf.
-                    if (Force && !IsWhatIf() || ShouldProcess($"{group.Key} attributes of Metrica counter {CounterId}", string.Join("; ", group)))
+                    if (ShouldProcess(Force, $"{group.Key} attributes of Metrica counter {CounterId}", string.Join("; ", group)))
                     {
                         Call(async (client, ct) => { await client.CreateAttributesAsync(CounterId, group.Key, toSend, ct).ConfigureAwait(false); return true; });
                         foreach (var c in group) c.Applied = true;

@@ -17,13 +17,18 @@ namespace MetricaCrm.Commands
     [OutputType(typeof(OrderStatusChange))]
     public sealed class SetMetricaOrderStatusCommand : MetricaApiCmdlet
     {
-        [Parameter(Mandatory = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         /// <summary>Statuses: objects or hashtables with Id, Humanized, Type and optional GoalActionIds.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+
+        /// <summary>Skips the confirmation prompt (ConfirmImpact is High), for unattended runs.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         private readonly List<OrderStatusDefinition> _statuses = new List<OrderStatusDefinition>();
 
@@ -75,7 +80,7 @@ namespace MetricaCrm.Commands
                 {
                     WriteVerbose($"Counter {CounterId} already has these {changes.Count} statuses; nothing to send.");
                 }
-                else if (ShouldProcess($"order statuses of Metrica counter {CounterId}", string.Join("; ", toSend)))
+                else if (ShouldProcess(Force, $"order statuses of Metrica counter {CounterId}", string.Join("; ", toSend)))
                 {
                     Call(async (client, ct) => { await client.SetOrderStatusesAsync(CounterId, toSend.Select(c => c.After), ct).ConfigureAwait(false); return true; });
                 }

@@ -18,9 +18,10 @@ namespace MetricaCrm.Commands
     {
         public const int MaxItems = 160_000;
 
-        [Parameter(Mandatory = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         /// <summary>Products: names, or objects with Name (or Product, Sku) and an optional Humanized display name.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
@@ -58,8 +59,7 @@ namespace MetricaCrm.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Nothing was sent: Metrica takes at most {MaxItems:N0} products, not {_products.Count:N0}."),
                     "TooManyProducts", ErrorCategory.LimitsExceeded, _products.Count));
             if (_products.Count == 0) return;
-            // -Force skips the prompt, never -WhatIf.
-            if (!(Force && !IsWhatIf()) && !ShouldProcess($"product catalogue of Metrica counter {CounterId}", $"Send {_products.Count} product(s)")) return;
+            if (!ShouldProcess(Force, $"product catalogue of Metrica counter {CounterId}", $"Send {_products.Count} product(s)")) return;
             try
             {
                 Call(async (client, ct) => { await client.SetProductsAsync(CounterId, _products, ct).ConfigureAwait(false); return true; });

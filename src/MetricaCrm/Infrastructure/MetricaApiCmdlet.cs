@@ -1,24 +1,52 @@
 using System;
 using System.Management.Automation;
 using System.Net;
+using System.Management.Automation.Runspaces;
 using System.Security;
 using MetricaCrm.Engine.Metrica;
 
 namespace MetricaCrm.Commands.Infrastructure
 {
-    /// <summary>Parameters and plumbing of the cmdlets that talk to Metrica: counter, token, API address, retries.</summary>
+    /// <summary>
+    /// Parameters and plumbing of the cmdlets that talk to Metrica: counter, token, API address, proxy, retries.
+    /// What is not given falls back to Connect-Metrica's defaults for this runspace, then to the environment.
+    /// </summary>
     public abstract class MetricaApiCmdlet : MetricaCmdlet, IDisposable
     {
-        public const string TokenVariable = "METRICA_TOKEN";
+        public const string TokenVariable = CredentialChain.TokenVariable;
         public const string ApiUriVariable = "METRICA_API_URI";
 
-        /// <summary>The OAuth token. Absent: the METRICA_TOKEN environment variable.</summary>
+        /// <summary>The OAuth token. Absent: see <see cref="CredentialChain"/>.</summary>
         [Parameter]
         public SecureString? Token { get; set; }
+
+        /// <summary>The OAuth token as a credential's password (the user name is not used), e.g. from Import-Clixml.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>A SecretManagement secret (SecureString or PSCredential) that holds the token. Absent: METRICA_SECRET_NAME.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SecretName { get; set; }
+
+        /// <summary>The SecretManagement vault of -SecretName. Absent: every registered vault, default first.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Vault { get; set; }
 
         /// <summary>Default https://api-metrika.yandex.net, or METRICA_API_URI when set (the sandbox, for rehearsals).</summary>
         [Parameter]
         public Uri? ApiBaseUri { get; set; }
+
+        /// <summary>An HTTP proxy. Absent: the system proxy, with the current account's credentials.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for -Proxy. Absent: the current account's (Windows integrated authentication).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
 
         [Parameter]
         [ValidateRange(0, 20)]
@@ -26,9 +54,34 @@ namespace MetricaCrm.Commands.Infrastructure
 
         /// <summary>The first backoff delay; later ones double, with jitter. Retry-After from Metrica wins.</summary>
         [Parameter]
+        [ValidatePositiveTimeSpan]
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+        // Captured when PowerShell creates the command, on the pipeline thread: the counter id getter also runs on workers.
+        private readonly Runspace? _runspace = Runspace.DefaultRunspace;
+        private long _counterId;
         private MetricaClient? _client;
+
+        /// <summary>Connect-Metrica's defaults for this runspace, if any.</summary>
+        internal MetricaConnection? Connection => MetricaConnection.Of(_runspace);
+
+        /// <summary>
+        /// Each cmdlet declares -CounterId with its own binding and stores it here: the id given, else Connect-Metrica's,
+        /// else 0, which <see cref="RequireCounterId"/> turns into an error before anything is asked of Metrica.
+        /// </summary>
+        protected long CounterIdValue
+        {
+            get => _counterId > 0 ? _counterId : Connection?.CounterId ?? 0;
+            set => _counterId = value;
+        }
+
+        protected void RequireCounterId()
+        {
+            if (CounterIdValue > 0) return;
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                "No Metrica counter: pass -CounterId, or run Connect-Metrica -CounterId <id> once in this session."),
+                "MetricaCounterIdMissing", ErrorCategory.InvalidArgument, null));
+        }
 
         /// <summary>The Metrica client of this command, created (and the token read) on first use, on the pipeline thread.</summary>
         protected MetricaClient Client => _client ??= CreateClient();
@@ -48,25 +101,44 @@ namespace MetricaCrm.Commands.Infrastructure
             return Run(ct => call(client, ct));
         }
 
+        private FoundToken? _found;
+
+        /// <summary>The token by the credentials chain (read once per command), or null when no source has one.</summary>
+        /// <exception cref="MetricaCredentialException">A secret was named and cannot be read.</exception>
+        internal FoundToken? FindToken() => _found ??= CredentialChain.Find(Token, Credential, SecretName, Vault, Connection);
+
+        /// <summary>-ApiBaseUri, else Connect-Metrica's, else METRICA_API_URI, else Metrica itself.</summary>
+        internal Uri? BaseUri()
+        {
+            if (ApiBaseUri != null) return ApiBaseUri;
+            if (Connection?.ApiBaseUri != null) return Connection.ApiBaseUri;
+            var fromEnv = Environment.GetEnvironmentVariable(ApiUriVariable);
+            return string.IsNullOrWhiteSpace(fromEnv) ? null : new Uri(fromEnv);
+        }
+
+        internal ProxySettings GetProxySettings() =>
+            Proxy == null && ProxyCredential == null ? ProxySettings.System
+            : Proxy == null ? throw new PSArgumentException("-ProxyCredential needs -Proxy (the system proxy always uses the current account's credentials).")
+            : new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential());
+
         private MetricaClient CreateClient()
         {
-            MetricaToken token;
-            if (Token != null) token = MetricaToken.FromSecureString(Token);
-            else
-            {
-                var fromEnv = Environment.GetEnvironmentVariable(TokenVariable);
-                if (string.IsNullOrWhiteSpace(fromEnv))
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                        $"No Metrica OAuth token: pass -Token (a SecureString) or set the {TokenVariable} environment variable."),
-                        "MetricaTokenMissing", ErrorCategory.AuthenticationError, null));
-                token = MetricaToken.FromPlainText(fromEnv!);
-            }
-            var baseUri = ApiBaseUri;
-            var fromEnvUri = Environment.GetEnvironmentVariable(ApiUriVariable);
-            if (baseUri == null && !string.IsNullOrWhiteSpace(fromEnvUri)) baseUri = new Uri(fromEnvUri);
+            RequireCounterId();
+            FoundToken? found = null;
+            try { found = FindToken(); }
+            catch (MetricaCredentialException ex) { ThrowTerminatingError(ex.ErrorRecord); }
+            if (found == null) ThrowTerminatingError(CredentialChain.Missing());
+            var token = MetricaToken.FromSecureString(found!.Token);
             var retry = new RetryOptions { MaxRetries = MaxRetryCount, BaseDelay = RetryDelay };
-            var client = new MetricaClient(baseUri, token, retry, PostVerbose);
-            WriteVerbose($"Metrica API: {client.BaseUri} (token from {(Token != null ? "-Token" : TokenVariable)})");
+            ProxySettings proxy;
+            try { proxy = GetProxySettings(); }
+            catch (PSArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "MetricaProxyCredentialWithoutProxy", ErrorCategory.InvalidArgument, null));
+                throw;
+            }
+            var client = new MetricaClient(BaseUri(), token, retry, PostVerbose, proxy: proxy);
+            WriteVerbose($"Metrica API: {client.BaseUri} (token from {found.Source}; {proxy.Describe(client.BaseUri)})");
             return client;
         }
 

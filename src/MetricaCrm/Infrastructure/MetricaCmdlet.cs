@@ -70,6 +70,13 @@ namespace MetricaCrm.Commands.Infrastructure
             else yield return input;
         }
 
+        /// <summary>
+        /// ShouldProcess, except that -Force skips the confirmation prompt of a ConfirmImpact=High cmdlet (unattended
+        /// runs have nobody to answer it); -WhatIf still wins over -Force.
+        /// </summary>
+        protected bool ShouldProcess(bool force, string target, string action) =>
+            force && !IsWhatIf() || ShouldProcess(target, action);
+
         protected bool IsWhatIf()
         {
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var v) && v is SwitchParameter s) return s.IsPresent;

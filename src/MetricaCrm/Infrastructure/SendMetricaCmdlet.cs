@@ -19,12 +19,15 @@ namespace MetricaCrm.Commands.Infrastructure
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Absent: the counter of Connect-Metrica.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, long.MaxValue)]
-        public long CounterId { get; set; }
+        public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         /// <summary>The counter's zone for date-times. Absent: read from the counter (time_zone_name).</summary>
         [Parameter]
+        [ValidateTimeZone]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
         public string? CounterTimeZone { get; set; }
 
         /// <summary>Records per upload (uploads are also cut below Metrica's 1 GB limit).</summary>
@@ -38,9 +41,11 @@ namespace MetricaCrm.Commands.Infrastructure
 
         /// <summary>How long -Wait waits. Default: 10 minutes for CRM uploads, 3 hours for offline conversions and calls.</summary>
         [Parameter]
+        [ValidatePositiveTimeSpan]
         public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
         [Parameter]
+        [ValidatePositiveTimeSpan]
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
         private UploadSession<TRecord>? _session;
@@ -76,6 +81,7 @@ namespace MetricaCrm.Commands.Infrastructure
         private UploadSession<TRecord> Session()
         {
             if (_session != null) return _session;
+            RequireCounterId();
             bool whatIf = IsWhatIf();
             try
             {

@@ -17,6 +17,7 @@ namespace MetricaCrm.Commands.Infrastructure
 
         /// <summary>Events older than this are skipped; without it they are sent and counted in one warning (they will not link).</summary>
         [Parameter]
+        [ValidatePositiveTimeSpan]
         public TimeSpan? MaxAge { get; set; }
 
         private ObjectRecords<TEvent>? _objects;
