@@ -32,6 +32,8 @@ if (sandbox)
     server = await SandboxServer.StartAsync(new SandboxOptions());
     Environment.SetEnvironmentVariable("METRICA_API_URI", server.BaseUri.ToString());
     Environment.SetEnvironmentVariable("METRICA_TOKEN", SandboxOptions.DefaultToken);
+    // A rehearsal's memory ends with its sandbox.
+    Environment.SetEnvironmentVariable("METRICA_JOURNAL", Path.Combine(Path.GetTempPath(), $"metricacrm-sandbox-journal-{Guid.NewGuid():N}.db"));
     Console.WriteLine($"Metrica sandbox: {server.BaseUri}");
 }
 try

@@ -8,8 +8,10 @@ namespace MetricaCrm.Module.Tests;
 public sealed class DetailedSendTests
 {
     private const long Counter = 12345;
-    private static string Day(int daysAgo) => DateTime.Now.AddDays(-daysAgo).ToString("dd.MM.yyyy HH:mm");
-    private static string Stored(int daysAgo) => DateTime.Now.AddDays(-daysAgo).ToString("yyyy-MM-dd HH:mm:00");
+    /// <summary>One clock reading for every file of the class: a creation time that moved would be refused (CreateDateChanged).</summary>
+    private static readonly DateTime Now = DateTime.Now;
+    private static string Day(int daysAgo) => Now.AddDays(-daysAgo).ToString("dd.MM.yyyy HH:mm");
+    private static string Stored(int daysAgo) => Now.AddDays(-daysAgo).ToString("yyyy-MM-dd HH:mm:00");
 
     private static async Task<ModuleSession> WithSchemaAsync()
     {
@@ -95,13 +97,23 @@ public sealed class DetailedSendTests
         var d1 = (await s.StoredOrdersAsync(Counter)).Single(o => o.Id == "D-1");
         Assert.Equal(("IN_PROGRESS", 7328.50m, 2), (d1.OrderStatus, d1.Revenue, d1.Products.Count));
 
-        // APPEND adds a product to the list; the creation date sent again with another value does not change.
-        var more = s.WriteFile("more.csv", $"Номер заказа;Дата создания;Client ID;Статус;branch\nD-1;{Day(1)};K-1;new;north\n");
+        // APPEND adds a product to the list.
+        var more = s.WriteFile("more.csv", $"Номер заказа;Дата создания;Client ID;Статус;branch\nD-1;{Day(2)};K-1;new;north\n");
         var moreLines = s.WriteFile("more-lines.csv", "Номер заказа;Товар;Количество\nD-1;insoles;2\n");
         Assert.Empty(s.Run(Send(more, "Append", $"-ItemsPath '{moreLines}'")).Errors);
         d1 = (await s.StoredOrdersAsync(Counter)).Single(o => o.Id == "D-1");
         Assert.Equal(new[] { "insoles", "sneakers", "socks" }, d1.Products.Keys.Order());
-        Assert.Equal(Stored(2), d1.CreateDateTime);
+
+        // Another creation date for an accepted order: the journal refuses it with its line (it would never match)...
+        var moved = s.WriteFile("moved.csv", $"Номер заказа;Дата создания;Client ID;Статус;branch\nD-1;{Day(1)};K-1;new;north\n");
+        int uploads = s.Requests("/data/orders").Count;
+        var refused = s.Run(Send(moved, "Update"));
+        Assert.Equal("CreateDateChanged", Assert.Single(refused.ErrorIds));
+        Assert.Contains("line 2", refused.Errors[0].Exception.Message);
+        Assert.Equal(uploads, s.Requests("/data/orders").Count);
+        // ...and without the journal Metrica (the sandbox) keeps the date it has.
+        Assert.Empty(s.Run(Send(moved, "Update", "") + " -NoJournal").Errors);
+        Assert.Equal(Stored(2), (await s.StoredOrdersAsync(Counter)).Single(o => o.Id == "D-1").CreateDateTime);
 
         // SAVE replaces the whole order: what is not sent is gone.
         Assert.Empty(s.Run(Send(update, "Save")).Errors);

@@ -67,6 +67,8 @@ public sealed class ModuleSession : IAsyncDisposable
         session.SetVariable("api", sandbox.BaseUri.ToString());
         session.SetVariable("token", ToSecure(token));
         session.SetVariable("work", work);
+        // Each test remembers its own uploads: the per-user journal would carry "already accepted" between tests.
+        session.Run("$PSDefaultParameterValues['Send-Metrica*:JournalPath'] = [IO.Path]::Combine($work, 'journal.db')");
         return session;
     }
 

@@ -25,6 +25,7 @@ namespace MetricaCrm.Engine.Calls
         }
 
         public override string Name => "calls";
+        public override Journal.JournalKind JournalKind => Journal.JournalKind.Calls;
         public override string RecordNoun => "call";
 
         /// <summary>True once a call of this send was dynamic (only those can link).</summary>

@@ -6,7 +6,7 @@ using MetricaCrm.Engine.Metrica;
 namespace MetricaCrm.Engine.Journal
 {
     /// <summary>What a batch uploads; records of different kinds never share a last-accepted state.</summary>
-    public enum JournalKind { Orders = 1, Clients = 2 }
+    public enum JournalKind { Orders = 1, Clients = 2, SimpleOrders = 3, OfflineConversions = 4, Calls = 5 }
 
     /// <summary>
     /// Where a batch stands. Pending: begun, no answer yet (a process that died mid-upload leaves it so).

@@ -26,6 +26,7 @@ namespace MetricaCrm.Engine.OfflineConversions
         }
 
         public override string Name => "offline_conversions";
+        public override Journal.JournalKind JournalKind => Journal.JournalKind.OfflineConversions;
         public override string RecordNoun => "conversion";
 
         protected override string Identity(CrmConversion e) =>

@@ -50,5 +50,18 @@ namespace MetricaCrm.Engine.Orders
         public override RecordOrigin Origin(CrmOrder record) => new RecordOrigin(record.SourceFile, record.SourceLine);
         public override string? Skip(CrmOrder order) => _windows.Skip(order);
         public override IEnumerable<string> Warnings() => _windows.Warnings();
+
+        /// <summary>Every value an upload of this kind carries, in a fixed order: equal text means nothing changed.</summary>
+        public override Journal.JournalRecord? JournalRecordOf(CrmOrder o) => new Journal.JournalRecord(o.Id,
+            Journal.JournalRecord.FingerprintOf(string.Join("\u001f", new[]
+            {
+                o.CreateDateTime.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), o.ClientUniqId, o.MetricaStatus,
+                string.Join(",", o.ClientIds), string.Join(",", o.Emails), string.Join(",", o.Phones), string.Join(",", o.EmailsMd5), string.Join(",", o.PhonesMd5),
+                o.Revenue?.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Cost?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                string.Join(",", o.Goals), o.Currency, o.UpdateDateTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                o.FinishDateTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                string.Join(",", o.Products), string.Join(",", System.Linq.Enumerable.Select(System.Linq.Enumerable.OrderBy(o.Attributes, a => a.Key, System.StringComparer.Ordinal), a => a.Key + "=" + a.Value)),
+            })),
+            o.CreateDateTime.UtcDateTime, o.ClientUniqId);
     }
 }

@@ -35,6 +35,7 @@ namespace MetricaCrm.Engine.Orders
         }
 
         public override string Name => "orders";
+        public override Journal.JournalKind JournalKind => Journal.JournalKind.Orders;
 
         public override RowFault? Check(CrmOrder order)
         {

@@ -22,6 +22,7 @@ namespace MetricaCrm.Engine.SimpleOrders
         public SimpleOrdersKind(ISet<string>? counterGoals, OrderWindows windows) : base(windows) => _counterGoals = counterGoals;
 
         public override string Name => "simple_orders";
+        public override Journal.JournalKind JournalKind => Journal.JournalKind.SimpleOrders;
 
         public override RowFault? Check(CrmOrder order)
         {

@@ -47,6 +47,15 @@ namespace MetricaCrm.Engine.Upload
         /// </summary>
         public virtual bool IsReplaySafe(MergeMode mode) => mode != MergeMode.Append;
 
+        /// <summary>Where this kind's batches and records go in the upload journal.</summary>
+        public abstract Journal.JournalKind JournalKind { get; }
+
+        /// <summary>
+        /// The record as the journal remembers it: its id, a fingerprint of every value sent (so an unchanged record is
+        /// not sent again), its creation time and client. Null: the kind keeps no per-record state (offline events).
+        /// </summary>
+        public virtual Journal.JournalRecord? JournalRecordOf(TRecord record) => null;
+
         /// <summary>CDP uploads take a merge mode; offline conversions and calls do not.</summary>
         public virtual bool HasMergeMode => true;
 

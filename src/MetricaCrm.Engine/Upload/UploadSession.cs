@@ -38,6 +38,10 @@ namespace MetricaCrm.Engine.Upload
         public long MaxBatchBytes { get; set; } = MetricaFileLimitBytes - (16 << 20);
         /// <summary>Where batch files are written; a fresh temporary folder when null. Removed on dispose.</summary>
         public string? Directory { get; set; }
+        /// <summary>Remembers batches and accepted records; null: no memory (every record is sent).</summary>
+        public Journal.UploadJournal? Journal { get; set; }
+        /// <summary>Sends records even when the journal says Metrica already has exactly these values.</summary>
+        public bool SendUnchanged { get; set; }
 
         public const long MetricaFileLimitBytes = 1_000_000_000;
     }
@@ -63,7 +67,8 @@ namespace MetricaCrm.Engine.Upload
         private TimeZoneInfo? _zone;
         private BatchWriter<TRecord>? _writer;
         private int _batchNumber;
-        private (Task<MetricaUpload> Task, BatchFile Batch)? _inFlight;
+        private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch)? _inFlight;
+        private readonly List<Journal.JournalRecord> _batchRecords = new List<Journal.JournalRecord>();
         /// <summary>Set after Metrica refused the token or the counter: every later batch would fail the same way.</summary>
         private string? _refusal;
 
@@ -114,6 +119,19 @@ namespace MetricaCrm.Engine.Upload
                 _host.Skipped(record, skip);
                 return;
             }
+            var remembered = Remembered(record);
+            if (remembered.Fault != null)
+            {
+                var origin = _kind.Origin(record);
+                Summary.Rejected++;
+                _host.Rejected(new RowRejection(origin.Source, origin.Line, new[] { remembered.Fault }), record);
+                return;
+            }
+            if (remembered.Unchanged)
+            {
+                Summary.Unchanged++;
+                return;
+            }
             string id = _kind.RecordId(record);
             ulong idHash = RecordHash.Of(id);
             if (_writer != null)
@@ -132,6 +150,7 @@ namespace MetricaCrm.Engine.Upload
             if (_writer == null) OpenBatch(record);
             _batchIds.Add(idHash);
             _writer!.Write(record);
+            if (remembered.Record is { } journalRecord) _batchRecords.Add(journalRecord);
             if (Summary.Received % 10_000 == 0)
                 _host.Progress($"{Summary.Received:N0} {_kind.RecordNoun}s received, {Summary.Sent:N0} uploaded");
         }
@@ -144,6 +163,23 @@ namespace MetricaCrm.Engine.Upload
             foreach (var warning in _kind.Warnings()) _host.Warning(warning);
         }
 
+        /// <summary>
+        /// What the journal knows of the record: Metrica already accepted exactly these values (unchanged), or an order
+        /// id was accepted with another creation time, which Metrica never changes, so this row would never match.
+        /// </summary>
+        private (Journal.JournalRecord? Record, bool Unchanged, RowFault? Fault) Remembered(TRecord record)
+        {
+            var journal = _options.Journal;
+            if (journal == null || _kind.JournalRecordOf(record) is not { } now) return (null, false, null);
+            var accepted = journal.LastAccepted(_options.CounterId, _kind.JournalKind, now.RecordId);
+            if (accepted == null) return (now, false, null);
+            if (now.CreatedUtc != null && accepted.CreatedUtc != null && Math.Abs((now.CreatedUtc.Value - accepted.CreatedUtc.Value).TotalSeconds) >= 1)
+                return (null, false, new RowFault("CreateDateChanged", "create_date_time", now.CreatedUtc.Value.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
+                    $"the creation time this {_kind.RecordNoun} was accepted with ({accepted.CreatedUtc.Value:yyyy-MM-dd HH:mm:ss} UTC): Metrica never changes it, so this row would never match. " +
+                    "After a CRM migration, give the migrated records new ids (a prefix) instead"));
+            return (now, !_options.SendUnchanged && accepted.Fingerprint == now.Fingerprint, null);
+        }
+
         private void OpenBatch(TRecord first)
         {
             _zone ??= _counterZone();
@@ -151,6 +187,7 @@ namespace MetricaCrm.Engine.Upload
             string path = Path.Combine(_directory, $"{_kind.Name}_{++_batchNumber:D4}");
             _writer = _kind.OpenWriter(path, _zone, first);
             _batchIds.Clear();
+            _batchRecords.Clear();
         }
 
         private void CompleteBatch()
@@ -162,11 +199,11 @@ namespace MetricaCrm.Engine.Upload
             writer.Dispose();
             if (writer.Rows == 0) return;
             var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json");
-            Send(batch);
+            Send(batch, _batchRecords.ToArray());
         }
 
         /// <summary>Starts a batch's upload once the one before it has finished: uploads stay in input order.</summary>
-        private void Send(BatchFile batch)
+        private void Send(BatchFile batch, Journal.JournalRecord[] records)
         {
             FinishInFlight();
             if (_refusal != null)
@@ -186,14 +223,21 @@ namespace MetricaCrm.Engine.Upload
             }
             _host.Progress($"Uploading {batch.Rows:N0} {_kind.RecordNoun}s ({Summary.Sent:N0} sent so far)");
             var client = _client();
-            _inFlight = (Task.Run(() => _kind.UploadAsync(client, _options.CounterId, batch, _options.MergeMode, _cancellation)), batch);
+            long? journalBatch = null;
+            if (_options.Journal is { } journal)
+            {
+                // Recorded before the request: a process killed mid-upload leaves the batch Pending, never forgotten.
+                journalBatch = journal.BeginBatch(_options.CounterId, _kind.JournalKind, _options.MergeMode, batch.Path, Sha256(batch.Path), batch.Rows, _kind.IsReplaySafe(_options.MergeMode));
+                if (records.Length > 0) journal.AddSentRecords(journalBatch.Value, records);
+            }
+            _inFlight = (Task.Run(() => _kind.UploadAsync(client, _options.CounterId, batch, _options.MergeMode, _cancellation)), batch, journalBatch);
         }
 
         private void FinishInFlight()
         {
             if (_inFlight is not { } pending) return;
             _inFlight = null;
-            var (task, batch) = pending;
+            var (task, batch, journalBatch) = pending;
             try
             {
                 var upload = _host.Await(task);
@@ -201,6 +245,9 @@ namespace MetricaCrm.Engine.Upload
                 upload.File = batch.Name;
                 upload.MergeMode = _kind.HasMergeMode ? _options.MergeMode.ToString().ToUpperInvariant() : null;
                 upload.Kind = _kind.Name;
+                if (journalBatch is long accepted)
+                    _options.Journal!.CompleteBatch(accepted, upload.UploadId, upload.Failed ? Journal.BatchState.Failed : Journal.BatchState.Accepted,
+                        upload.Failed ? "validation FAILED" : null);
                 if (upload.Failed) Summary.Failed += batch.Rows; // HTTP 200 is not success: validation FAILED
                 else
                 {
@@ -213,6 +260,8 @@ namespace MetricaCrm.Engine.Upload
             catch (MetricaApiException ex)
             {
                 Summary.Failed += batch.Rows;
+                if (journalBatch is long failed)
+                    _options.Journal!.CompleteBatch(failed, null, ex.MayHaveBeenApplied ? Journal.BatchState.Unknown : Journal.BatchState.Failed, ex.Message);
                 if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden)
                     _refusal = $"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}";
                 _host.UploadFailed(ex, batch);
@@ -221,6 +270,15 @@ namespace MetricaCrm.Engine.Upload
             {
                 Delete(batch);
             }
+        }
+
+        private static string Sha256(string path)
+        {
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            using var stream = File.OpenRead(path);
+            var sb = new System.Text.StringBuilder(64);
+            foreach (byte b in sha.ComputeHash(stream)) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            return sb.ToString();
         }
 
         private static void Delete(BatchFile batch)

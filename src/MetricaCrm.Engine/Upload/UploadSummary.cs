@@ -5,7 +5,7 @@ namespace MetricaCrm.Engine.Upload
 {
     /// <summary>
     /// What happened to every record a send received. The counts always add up:
-    /// <c>Received = Sent + Rejected + Skipped + Failed + NotSent</c>.
+    /// <c>Received = Sent + Unchanged + Rejected + Skipped + Failed + NotSent</c>.
     /// </summary>
     public sealed class UploadSummary
     {
@@ -17,6 +17,8 @@ namespace MetricaCrm.Engine.Upload
         public long Received { get; internal set; }
         /// <summary>Records in uploads Metrica accepted (HTTP 200 and validation PASSED).</summary>
         public long Sent { get; internal set; }
+        /// <summary>Records not sent because Metrica already accepted exactly these values (the upload journal says so).</summary>
+        public long Unchanged { get; internal set; }
         /// <summary>Records not uploaded because they break a rule; each was reported with its reason.</summary>
         public long Rejected { get; internal set; }
         /// <summary>Records in uploads that failed: refused by Metrica, validation FAILED, or not sent after an earlier refusal.</summary>
@@ -28,12 +30,13 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
 
-        public bool Reconciles => Received == Sent + Rejected + Skipped + Failed + NotSent;
+        public bool Reconciles => Received == Sent + Unchanged + Rejected + Skipped + Failed + NotSent;
 
         public override string ToString()
         {
             var sb = new StringBuilder();
             sb.Append(Label).Append(": received ").Append(N(Received)).Append(", uploaded ").Append(N(Sent)).Append(", rejected ").Append(N(Rejected));
+            if (Unchanged > 0) sb.Append(", unchanged ").Append(N(Unchanged));
             if (Skipped > 0) sb.Append(", skipped ").Append(N(Skipped));
             if (Failed > 0) sb.Append(", failed uploads ").Append(N(Failed));
             if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));

@@ -48,7 +48,20 @@ namespace MetricaCrm.Commands.Infrastructure
         [ValidatePositiveTimeSpan]
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>The upload journal; default: $env:METRICA_JOURNAL, else the per-user journal of the API address.</summary>
+        [Parameter]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Keeps no journal: every record is sent, nothing is remembered.</summary>
+        [Parameter]
+        public SwitchParameter NoJournal { get; set; }
+
+        /// <summary>Sends every record, also those the journal says Metrica already has with exactly these values.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         private UploadSession<TRecord>? _session;
+        private MetricaCrm.Engine.Journal.UploadJournal? _journal;
         private long _objectNumber;
 
         /// <summary>Names of the counter's attributes for an entity, or null under -WhatIf (nothing is sent, so nothing is asked).</summary>
@@ -86,7 +99,9 @@ namespace MetricaCrm.Commands.Infrastructure
             try
             {
                 var kind = CreateKind(whatIf);
-                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize };
+                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize, SendUnchanged = Force };
+                // -WhatIf writes nothing, the journal included.
+                if (!NoJournal && !whatIf) options.Journal = _journal = OpenJournal();
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
             }
@@ -95,6 +110,25 @@ namespace MetricaCrm.Commands.Infrastructure
                 ThrowTerminatingError(ApiError(ex, CounterId));
             }
             return _session!;
+        }
+
+        /// <summary>
+        /// -JournalPath, else METRICA_JOURNAL, else the per-user journal. Another API address than Metrica's (the sandbox)
+        /// gets a journal of its own, so a rehearsal never marks records as accepted by the real Metrica.
+        /// </summary>
+        private MetricaCrm.Engine.Journal.UploadJournal OpenJournal()
+        {
+            string? chosen = JournalPath ?? Environment.GetEnvironmentVariable("METRICA_JOURNAL");
+            if (string.IsNullOrEmpty(chosen))
+            {
+                chosen = MetricaCrm.Engine.Journal.UploadJournal.DefaultPath();
+                var api = BaseUri();
+                if (api != null && !string.Equals(api.Host, MetricaClient.DefaultBaseUri.Host, StringComparison.OrdinalIgnoreCase))
+                    chosen = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(chosen)!, $"journal-{api.Host}-{api.Port}.db");
+            }
+            string path = GetUnresolvedProviderPathFromPSPath(chosen);
+            WriteVerbose($"Upload journal: {path}");
+            return MetricaCrm.Engine.Journal.UploadJournal.Open(path);
         }
 
         private TimeZoneInfo CounterZone(bool whatIf)
@@ -241,7 +275,11 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>Reports a final status that is a failure; a derived cmdlet may judge its own kind's statuses.</summary>
         protected virtual MetricaUpload Finished(MetricaUpload upload) => upload;
 
-        protected override void DisposeResources() => _session?.Dispose();
+        protected override void DisposeResources()
+        {
+            _session?.Dispose();
+            _journal?.Dispose();
+        }
     }
 
     /// <summary>A Send cmdlet of the CRM (CDP) API, whose uploads merge into stored records by a merge mode.</summary>
