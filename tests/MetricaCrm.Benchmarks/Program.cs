@@ -14,13 +14,14 @@ var opts = args.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i);
 string? Arg(string name) => opts.TryGetValue(name, out var i) && i + 1 < args.Length ? args[i + 1] : null;
 
 if (Arg("--child") is string scenario)
-    return scenario == "journal" ? JournalBench.Run(long.Parse(Arg("--rows")!)) : Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"));
+    return scenario == "journal" ? JournalBench.Run(long.Parse(Arg("--rows")!)) : Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"), opts.ContainsKey("--no-journal"));
 
 // out/MetricaCrm holds whichever configuration was built last: say which one is measured.
 var moduleDll = Path.Combine(Path.GetDirectoryName(MetricaCrm.Shell.PowerShellHost.FindModule())!, "MetricaCrm.dll");
 var configuration = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyConfigurationAttribute>(
     System.Reflection.Assembly.LoadFile(moduleDll))?.Configuration;
 Console.WriteLine($"module: {moduleDll} ({configuration} build){(configuration == "Release" ? "" : "  WARNING: not a Release build")}");
+Bench.NoJournal = opts.ContainsKey("--no-journal");
 var sizes = Arg("--rows") is string r ? new[] { long.Parse(r) } : new long[] { 100_000, 1_000_000 };
 var scenarios = Arg("--scenario") is string sc ? new[] { sc } : new[] { "import", "send" };
 Console.WriteLine($"{"scenario",-11} {"rows",10} {"seconds",8} {"rows/s",10} {"peak MB",8}");
@@ -42,6 +43,9 @@ return 0;
 
 static class Bench
 {
+    /// <summary>Set from --no-journal: the Send cmdlets run with -NoJournal.</summary>
+    public static bool NoJournal { get; set; }
+
     public static string Generate(long rows)
     {
         var path = Path.Combine(Path.GetTempPath(), $"metricacrm-bench-{rows}.csv");
@@ -90,6 +94,7 @@ static class Bench
             if (self.EndsWith("dotnet", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(Bench).Assembly.Location);
             foreach (var a in new[] { "--child", scenario, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--file", file }) psi.ArgumentList.Add(a);
             if (api != null) { psi.ArgumentList.Add("--api"); psi.ArgumentList.Add(api); }
+            if (NoJournal) psi.ArgumentList.Add("--no-journal");
             using var child = Process.Start(psi)!;
             Console.WriteLine(child.StandardOutput.ReadToEnd().TrimEnd());
             child.WaitForExit();
@@ -100,8 +105,12 @@ static class Bench
         }
     }
 
-    public static int RunChild(string scenario, long rows, string file, string? api)
+    public static int RunChild(string scenario, long rows, string file, string? api, bool noJournal)
     {
+        // The Send cmdlets keep an upload journal: a fresh one per measurement (its cost is part of the figure), or
+        // none with --no-journal, to see that cost.
+        var journal = Path.Combine(Path.GetTempPath(), $"metricacrm-bench-journal-{Guid.NewGuid():N}.db");
+        Environment.SetEnvironmentVariable("METRICA_JOURNAL", journal);
         using var rs = MetricaCrm.Shell.PowerShellHost.OpenRunspace();
         using var ps = PowerShell.Create();
         ps.Runspace = rs;
@@ -121,7 +130,8 @@ static class Bench
         var token = new System.Security.SecureString();
         foreach (var c in "sandbox-token") token.AppendChar(c);
         rs.SessionStateProxy.SetVariable("token", token);
-        ps.AddScript(script.Replace("$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force 2>$null; ", ""));
+        script = script.Replace("$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force 2>$null; ", "");
+        ps.AddScript(noJournal ? script.Replace("-Token $token", "-Token $token -NoJournal") : script);
         var sw = Stopwatch.StartNew();
         ps.Invoke();
         sw.Stop();
@@ -132,6 +142,7 @@ static class Bench
         }
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         Console.WriteLine($"{scenario,-11} {rows,10:N0} {sw.Elapsed.TotalSeconds,8:F1} {rows / sw.Elapsed.TotalSeconds,10:N0} {peak,8:F0}");
+        foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(journal) + "*")) File.Delete(f);
         return 0;
     }
 
