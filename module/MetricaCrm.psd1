@@ -17,7 +17,7 @@
         'Import-CrmConversion', 'Import-CrmCall', 'Send-MetricaOfflineConversion', 'Send-MetricaCall',
         'Send-MetricaContact', 'Send-MetricaOrder', 'Get-MetricaAttribute', 'Set-MetricaAttribute', 'Set-MetricaProduct',
         'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal',
-        'Connect-Metrica', 'Disconnect-Metrica', 'Test-MetricaConnection'
+        'Connect-Metrica', 'Disconnect-Metrica', 'Test-MetricaConnection', 'Register-MetricaUploadTask'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
     AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders',

@@ -55,6 +55,8 @@ public static class PowerShellHost
             stderr.WriteLine("ERROR: " + Describe(ex.ErrorRecord));
             return 1;
         }
+        // A script that ends with 'exit N' (the daily job's documented codes) sets $LASTEXITCODE: that is the result.
+        if (isFile && runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int code) return code;
         return ps.HadErrors ? 1 : 0;
     }
 

@@ -1,0 +1,137 @@
+<#
+.SYNOPSIS
+    The daily job: orders created or changed in the last -Days days, from a CRM export, mapped and sent to Metrica.
+.DESCRIPTION
+    Runs Import-CrmOrder -RejectPath | Convert-MetricaStatus | Send-MetricaConversion -Wait on the orders whose
+    CreateDateTime or UpdateDateTime falls within the last -Days days, and writes one UTF-8 log per run to -LogFolder
+    (daily-upload-<yyyyMMdd-HHmmss-fff>.log: the Import and Send summaries and every error's FullyQualifiedErrorId
+    and message). Rejected rows go to daily-upload-<same stamp>.rejects.csv next to the log.
+
+    The token comes from the module's credentials chain (vault, Connect-Metrica, METRICA_TOKEN...): never put it on
+    the task's command line. See README, "Credentials and scheduled tasks".
+
+    EXIT CODES (Task Scheduler's "Last Run Result"):
+      0  every selected order was sent and Metrica validated its upload
+      1  some rows were rejected (see the log and the rejects file); the rest was sent
+      2  an upload failed (refused, validation FAILED) or is still pending after -Wait
+      3  configuration or access error: token missing, HTTP 401/403, counter not found, bad -StatusMap or export path
+      4  the previous run still holds the lock (daily-upload.lock in -LogFolder); nothing was done
+    The highest applicable code wins (3 over 2 over 1).
+.EXAMPLE
+    powershell.exe -NoProfile -NonInteractive -File C:\Tasks\Invoke-DailyUpload.ps1 -OrdersPath D:\Export\orders.csv -StatusMap C:\Tasks\statuses.psd1 -CounterId 12345 -LogFolder C:\Tasks\logs
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $OrdersPath,
+    # A .psd1/.json/.csv map file or a hashtable (see Convert-MetricaStatus -Map).
+    [Parameter(Mandatory)] [object] $StatusMap,
+    # 0: the counter of Connect-Metrica.
+    [long] $CounterId,
+    [string] $LogFolder = [IO.Path]::Combine($PSScriptRoot, 'logs'),
+    [ValidateRange(1, 3650)] [int] $Days = 3,
+    # Absent: this machine's zone (see Import-CrmOrder -TimeZone).
+    [string] $TimeZone,
+    # For rehearsals against the sandbox; a real job uses the credentials chain (never a token in the task).
+    [string] $ApiBaseUri,
+    [securestring] $Token
+)
+
+$ExitAllSent = 0; $ExitRejected = 1; $ExitUploadFailed = 2; $ExitConfiguration = 3; $ExitLocked = 4
+
+# Errors that no retry tomorrow will fix: the admin has to change the token, the rights or the task.
+$configurationIds = @('MetricaTokenMissing', 'MetricaSecretUnavailable', 'MetricaSecretManagementUnavailable',
+    'MetricaSecretInvalidType', 'MetricaCounterIdMissing', 'MetricaInvalidToken', 'MetricaUnauthorized',
+    'MetricaAccessDenied', 'MetricaHttp401', 'MetricaHttp403', 'MetricaHttp404', 'MetricaNotFound', 'InvalidTimeZone',
+    'MetricaProxyCredentialWithoutProxy', 'StatusMapMissing', 'InvalidStatusMap', 'StatusMapNotFound', 'DailyUploadConfiguration')
+
+[void][IO.Directory]::CreateDirectory($LogFolder)
+$stamp = [DateTime]::Now.ToString('yyyyMMdd-HHmmss-fff')
+$logPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.log")
+$rejectPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.rejects.csv")
+$log = [Collections.Generic.List[string]]::new()
+function Write-Log([string] $Text) { $log.Add([DateTime]::Now.ToString('yyyy-MM-dd HH:mm:ss') + ' ' + $Text) }
+function Save-Log([int] $Code) {
+    Write-Log "Exit code $Code"
+    # UTF-8 with BOM: Windows PowerShell's Get-Content and Notepad read Cyrillic messages correctly.
+    [IO.File]::WriteAllLines($logPath, $log, [Text.UTF8Encoding]::new($true))
+}
+
+# The OS drops a dead process's handle, so a lock file left behind by a crash does not block the next run.
+$lockPath = [IO.Path]::Combine($LogFolder, 'daily-upload.lock')
+try {
+    $lock = [IO.File]::Open($lockPath, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+}
+catch [IO.IOException] {
+    Write-Log "The previous run still holds $lockPath; nothing was done."
+    $PSCmdlet.WriteWarning("The previous run still holds $lockPath; nothing was done.")
+    Save-Log $ExitLocked
+    exit $ExitLocked
+}
+
+$errors = [Collections.Generic.List[Management.Automation.ErrorRecord]]::new()
+$uploads = @()
+$importInfo = $null; $sendInfo = $null
+try {
+    $pid_ = [Text.Encoding]::ASCII.GetBytes("$PID`n")
+    $lock.SetLength(0); $lock.Write($pid_, 0, $pid_.Length); $lock.Flush()
+
+    $since = [DateTimeOffset]::Now.AddDays(-$Days)
+    Write-Log "Orders created or changed since $($since.ToString('yyyy-MM-dd HH:mm:ss zzz')) from $OrdersPath"
+
+    $import = @{ Path = $OrdersPath; RejectPath = $rejectPath }
+    if ($TimeZone) { $import.TimeZone = $TimeZone }
+    $send = @{ Wait = $true }
+    if ($CounterId -gt 0) { $send.CounterId = $CounterId }
+    if ($ApiBaseUri) { $send.ApiBaseUri = $ApiBaseUri }
+    if ($Token) { $send.Token = $Token }
+
+    try {
+        if (-not [IO.File]::Exists($OrdersPath)) {
+            throw [Management.Automation.ErrorRecord]::new([IO.FileNotFoundException]::new("The CRM export '$OrdersPath' does not exist."),
+                'DailyUploadConfiguration', 'ObjectNotFound', $OrdersPath)
+        }
+        $uploads = @(Import-CrmOrder @import -InformationVariable importInfo -ErrorVariable +errors |
+            Where-Object { $_.CreateDateTime -ge $since -or ($null -ne $_.UpdateDateTime -and $_.UpdateDateTime -ge $since) } |
+            Convert-MetricaStatus -Map $StatusMap -ErrorVariable +errors |
+            Send-MetricaConversion @send -InformationVariable sendInfo -ErrorVariable +errors)
+    }
+    catch {
+        # A terminating error (no token, no access, bad map): the pipeline stopped, the log says why.
+        $PSCmdlet.WriteError($_)
+        $errors.Add($_)
+    }
+
+    $importSummary = @($importInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
+    $sendSummary = @($sendInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
+    foreach ($s in $importSummary) { Write-Log "Import: read $($s.Read), emitted $($s.Emitted), rejected $($s.Rejected)" }
+    foreach ($s in $sendSummary) {
+        Write-Log "Send: received $($s.Received), sent $($s.Sent), rejected $($s.Rejected), failed $($s.Failed), not sent $($s.NotSent)"
+    }
+    foreach ($u in $uploads) {
+        if ($null -ne $u.PSObject.Properties["UploadId"]) { Write-Log "Upload $($u.UploadId): $($u.Status), $($u.RowsSent) rows" }
+    }
+    foreach ($e in $errors) { Write-Log "ERROR $($e.FullyQualifiedErrorId): $($e.Exception.Message)" }
+
+    $ids = @($errors | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] })
+    $statusCodes = @($errors | ForEach-Object { $_.Exception.StatusCode } | Where-Object { $null -ne $_ } | ForEach-Object { [int]$_ })
+    $pending = @($uploads | Where-Object { $null -ne $_.PSObject.Properties["UploadId"] -and -not ($_.IsFinal -and -not $_.Failed) })
+    $send0 = if ($sendSummary.Count) { $sendSummary[0] } else { $null }
+    $rejected = ($importSummary | ForEach-Object { $_.Rejected }) + ($sendSummary | ForEach-Object { $_.Rejected }) |
+        Where-Object { $_ -gt 0 }
+
+    $code = $ExitAllSent
+    if (@($ids | Where-Object { $configurationIds -contains $_ }).Count -or @($statusCodes | Where-Object { $_ -in 401, 403 }).Count) {
+        $code = $ExitConfiguration
+    }
+    elseif ($null -eq $send0 -or $send0.Failed -gt 0 -or $send0.NotSent -gt 0 -or $pending.Count) {
+        $code = $ExitUploadFailed
+    }
+    elseif (@($rejected).Count) {
+        $code = $ExitRejected
+    }
+    Save-Log $code
+    exit $code
+}
+finally {
+    $lock.Dispose()
+}
