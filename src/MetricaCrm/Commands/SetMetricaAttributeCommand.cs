@@ -65,7 +65,7 @@ namespace MetricaCrm.Commands
             foreach (var o in InputObject)
             {
                 var (names, values) = PropertyBag.Read(o);
-                string? Get(string key) => names.Select((n, i) => (n, i)).Where(x => string.Equals(x.n.Replace("_", ""), key, StringComparison.OrdinalIgnoreCase)).Select(x => values[x.i]).FirstOrDefault();
+                string? Get(string key) => PropertyBag.Find(names, values, key);
                 _wanted.Add(new MetricaAttribute
                 {
                     CounterId = CounterId,

@@ -40,12 +40,7 @@ namespace MetricaCrm.Commands
         private static OrderStatusDefinition ToDefinition(PSObject o)
         {
             var (names, values) = PropertyBag.Read(o);
-            string? Get(params string[] keys)
-            {
-                for (int i = 0; i < names.Count; i++)
-                    if (keys.Any(k => string.Equals(k, names[i].Replace("_", ""), StringComparison.OrdinalIgnoreCase))) return values[i];
-                return null;
-            }
+            string? Get(params string[] keys) => PropertyBag.Find(names, values, keys);
             var goals = Get("GoalActionIds", "Goals", "GoalActionId") ?? "";
             return new OrderStatusDefinition
             {

@@ -43,7 +43,7 @@ namespace MetricaCrm.Commands
                     continue;
                 }
                 var (names, values) = PropertyBag.Read(o);
-                string? Get(params string[] keys) => names.Select((n, i) => (n, i)).Where(x => keys.Contains(x.n, StringComparer.OrdinalIgnoreCase)).Select(x => values[x.i]).FirstOrDefault();
+                string? Get(params string[] keys) => PropertyBag.Find(names, values, keys);
                 _products.Add(new MetricaProduct { Name = (Get("Name", "Product", "Sku") ?? "").Trim(), Humanized = Get("Humanized", "Title", "DisplayName")?.Trim() });
             }
         }

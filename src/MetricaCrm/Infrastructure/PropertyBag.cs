@@ -37,6 +37,15 @@ namespace MetricaCrm.Commands.Infrastructure
             return (names, values);
         }
 
+        /// <summary>The value of the first property named like one of <paramref name="keys"/> (case- and '_'-insensitive), or null.</summary>
+        public static string? Find(List<string> names, List<string?> values, params string[] keys)
+        {
+            for (int i = 0; i < names.Count; i++)
+                foreach (var key in keys)
+                    if (string.Equals(names[i].Replace("_", ""), key, StringComparison.OrdinalIgnoreCase)) return values[i];
+            return null;
+        }
+
         /// <summary>Text as a CSV cell would hold it: invariant numbers, ISO dates (UTC marked Z), lists comma-joined.</summary>
         public static string? Text(object? value)
         {
