@@ -7,7 +7,7 @@ public sealed class CancellationTests
     {
         // The sandbox lists uploads only after a long delay, so -Wait would poll for minutes.
         await using var s = await ModuleSession.StartAsync(listingDelay: TimeSpan.FromMinutes(5));
-        var file = s.WriteFile("orders.csv", "id,create_date_time,emails,order_status\nA-1,2026-10-02 10:07:00,a@b.ru,PAID\n");
+        var file = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{RecentDay} 10:07:00,a@b.ru,PAID\n");
         using var ps = PowerShell.Create();
         ps.Runspace = typeof(ModuleSession).GetField("_runspace", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(s) as System.Management.Automation.Runspaces.Runspace;
         ps.AddScript($"Import-CrmOrder '{file}' | Send-MetricaConversion -CounterId 5 {ModuleSession.Api} -Wait -PollInterval '00:00:00.2'");

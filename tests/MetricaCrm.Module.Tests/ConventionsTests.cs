@@ -5,7 +5,7 @@ namespace MetricaCrm.Module.Tests;
 /// <summary>Parameter validation before any row, -Force, completers, format views and the one version number.</summary>
 public sealed class ConventionsTests
 {
-    private const string Orders = "id,create_date_time,emails,order_status\nA-1,2026-10-02 10:00:00,a@b.ru,paid\n";
+    private static readonly string Orders = $"id,create_date_time,emails,order_status\nA-1,{RecentDay} 10:00:00,a@b.ru,paid\n";
 
     [Fact]
     public async Task An_unknown_time_zone_stops_the_import_before_any_row()

@@ -18,7 +18,7 @@ public sealed class IsolationTests
 
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new MetricaCrm.Sandbox.FaultRule { PathContains = "simple_orders", Status = 503, Times = 1 }); // exercises Polly
-        var file = s.WriteFile("orders.csv", "id,create_date_time,emails,order_status\nA-1,2026-10-02 10:07:00,a@b.ru,PAID\n");
+        var file = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{RecentDay} 10:07:00,a@b.ru,PAID\n");
         var r = s.Run($"Import-CrmOrder '{file}' | Send-MetricaConversion -CounterId 7 {ModuleSession.Api}");
         Assert.Empty(r.Errors);
         Assert.Equal(2, s.Requests("/data/simple_orders").Count);

@@ -35,7 +35,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         var file = s.WriteFile("orders.csv", Orders(
-            "A-1,2026-10-02 10:07:00,C-1,133591247640966458,Client1@Example.RU,\"+7 (999) 555-11-11\",paid,7328.50,1000,,RUB",
+            $"A-1,{RecentDay} 10:07:00,C-1,133591247640966458,Client1@Example.RU,\"+7 (999) 555-11-11\",paid,7328.50,1000,,RUB",
             "A-2,2026-10-03 11:14:00,C-2,,c2@example.ru,\"8 999 555 22 22, 8-999-555-33-33\",new,100,,order_confirmed:50,",
             "A-3,2026-10-04 12:21:00,C-3,,,89995554444,cancelled,,,,"));
         var r = s.Run(Pipeline(file, "-Wait"));
@@ -51,7 +51,7 @@ public sealed class SendPipelineTests
         var stored = await s.StoredOrdersAsync(12345);
         Assert.Equal(new[] { "A-1", "A-2", "A-3" }, stored.Select(o => o.Id));
         var a1 = stored[0];
-        Assert.Equal("2026-10-02 10:07:00", a1.CreateDateTime); // Moscow in, Moscow counter out
+        Assert.Equal($"{RecentDay} 10:07:00", a1.CreateDateTime); // Moscow in, Moscow counter out
         Assert.Equal(new[] { "133591247640966458" }, a1.ClientIds);
         Assert.Equal(new[] { "client1@example.ru" }, a1.Emails);
         Assert.Equal(new[] { "79995551111" }, a1.Phones);
@@ -72,7 +72,7 @@ public sealed class SendPipelineTests
     public async Task Wait_polls_until_Metrica_lists_the_upload()
     {
         await using var s = await ModuleSession.StartAsync(listingDelay: TimeSpan.FromSeconds(1.5));
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file, "-Wait -PollInterval '00:00:00.3'"));
         Assert.Empty(r.Errors);
         Assert.Equal("PASSED", Assert.Single(r.Output).Properties["Status"].Value);
@@ -87,7 +87,7 @@ public sealed class SendPipelineTests
     public async Task Long_work_reports_progress()
     {
         await using var s = await ModuleSession.StartAsync();
-        var rows = Enumerable.Range(1, 25_000).Select(i => $"A-{i},2026-10-02 10:07:00,,,u{i}@b.ru,,paid,,,,").ToArray();
+        var rows = Enumerable.Range(1, 25_000).Select(i => $"A-{i},{RecentDay} 10:07:00,,,u{i}@b.ru,,paid,,,,").ToArray();
         var file = s.WriteFile("orders.csv", Orders(rows));
         var r = s.Run(Pipeline(file));
         Assert.Empty(r.Errors);
@@ -100,7 +100,7 @@ public sealed class SendPipelineTests
     public async Task Upload_file_follows_the_fact_sheet_format()
     {
         await using var s = await ModuleSession.StartAsync();
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02T07:07:00Z,C-1,,a@b.ru,\"+7 999 555 11 11\",paid,10,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay}T07:07:00Z,C-1,,a@b.ru,\"+7 999 555 11 11\",paid,10,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Empty(r.Errors);
         var sent = Assert.Single(s.Counter(12345).Uploads).FileText;
@@ -108,7 +108,7 @@ public sealed class SendPipelineTests
         var lines = sent.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("id,create_date_time,client_uniq_id,client_ids,emails,phones,emails_md5,phones_md5,order_status,revenue,cost,goals,currency", lines[0]);
         // 07:07 UTC is 10:07 in the counter's zone (Europe/Moscow); multi-value cells are quoted.
-        Assert.Equal("A-1,2026-10-02 10:07:00,C-1,,\"a@b.ru\",\"79995551111\",,,PAID,10,,,", lines[1]);
+        Assert.Equal($"A-1,{RecentDay} 10:07:00,C-1,,\"a@b.ru\",\"79995551111\",,,PAID,10,,,", lines[1]);
         var req = Assert.Single(s.Requests("/data/simple_orders"));
         Assert.Contains("merge_mode=SAVE", req.Query);
         Assert.Equal("OAuth", req.AuthScheme);
@@ -119,10 +119,10 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         var file = s.WriteFile("orders.csv", Orders(
-            "A-1,2026-10-02 10:07:00,C-1,,a@b.ru,,paid,10,,,",
+            $"A-1,{RecentDay} 10:07:00,C-1,,a@b.ru,,paid,10,,,",
             "A-2,32.13.2026 10:00,C-2,,b@b.ru,,paid,10,,,",
-            "A-3,2026-10-02 10:07:00,C-3,,c@b.ru,,paid,-5,,,",
-            "A-4,2026-10-02 10:07:00,C-4,,d@b.ru,,paid,10,,,"));
+            $"A-3,{RecentDay} 10:07:00,C-3,,c@b.ru,,paid,-5,,,",
+            $"A-4,{RecentDay} 10:07:00,C-4,,d@b.ru,,paid,10,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Equal(new[] { "InvalidDateTime", "NegativeAmount" }, r.ErrorIds);
         var msg = r.Errors[0].Exception.Message;
@@ -139,7 +139,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         var file = s.WriteFile("orders.csv", Orders(
-            "A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,", "A-2,2026-10-02 10:07:00,,,b@b.ru,,на удержании,,,,"));
+            $"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,", $"A-2,{RecentDay} 10:07:00,,,b@b.ru,,на удержании,,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Equal("UnmappedStatus", Assert.Single(r.ErrorIds));
         Assert.Contains("на удержании", r.Errors[0].Exception.Message);
@@ -164,8 +164,8 @@ public sealed class SendPipelineTests
     public async Task Collections_passed_by_name_are_taken_item_by_item()
     {
         await using var s = await ModuleSession.StartAsync();
-        var r = s.Run("$rows = @([pscustomobject]@{ id = 'A-1'; created = '2026-10-02 10:07'; email = 'a@b.ru'; status = 'paid' }, " +
-                      "[pscustomobject]@{ id = 'A-2'; created = '2026-10-02 10:07'; email = 'b@b.ru'; status = 'new' }); " +
+        var r = s.Run($"$rows = @([pscustomobject]@{{ id = 'A-1'; created = '{RecentDay} 10:07'; email = 'a@b.ru'; status = 'paid' }}, " +
+                      $"[pscustomobject]@{{ id = 'A-2'; created = '{RecentDay} 10:07'; email = 'b@b.ru'; status = 'new' }}); " +
                       "$orders = Import-CrmOrder -InputObject $rows -TimeZone UTC; " +
                       $"$mapped = Convert-MetricaStatus -InputObject $orders -Map {Map}; " +
                       $"Send-MetricaConversion -InputObject $mapped -CounterId 12345 {ModuleSession.Api}");
@@ -178,7 +178,7 @@ public sealed class SendPipelineTests
     public async Task WhatIf_sends_nothing_and_says_what_would_be_sent()
     {
         await using var s = await ModuleSession.StartAsync();
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,", "A-2,2026-10-02 10:07:00,,,b@b.ru,,new,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,", $"A-2,{RecentDay} 10:07:00,,,b@b.ru,,new,,,,"));
         var r = s.Run(Pipeline(file, "-WhatIf -Verbose"));
         Assert.Empty(r.Errors);
         Assert.Empty(r.Output);
@@ -191,7 +191,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", ValidationFailed = true });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Equal("MetricaUploadValidationFailed", Assert.Single(r.ErrorIds));
         var upload = Assert.Single(r.Output);
@@ -205,7 +205,7 @@ public sealed class SendPipelineTests
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 429, Times = 2, RetryAfterSeconds = 0 });
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 503, Times = 1 });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Empty(r.Errors);
         Assert.Equal(new[] { 429, 429, 503, 200 }, s.Requests("/data/simple_orders").Select(q => q.Status));
@@ -217,7 +217,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 429, RetryAfterSeconds = 3600, ErrorType = "quota_requests_by_uid", Times = 5 });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var started = DateTime.UtcNow;
         var r = s.Run(Pipeline(file));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
@@ -233,7 +233,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = status, ErrorType = type, Message = "Refused by test", Times = 5 });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Single(s.Requests("/data/simple_orders"));
         Assert.Equal(errorId, Assert.Single(r.ErrorIds));
@@ -246,7 +246,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", DropConnection = true, Times = 1 });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file)); // merge mode SAVE: the same file twice gives the same data
         Assert.Empty(r.Errors);
         Assert.Equal(new[] { 0, 200 }, s.Requests("/data/simple_orders").Select(q => q.Status));
@@ -258,7 +258,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", DropConnection = true, Times = 1 });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file, "-MergeMode Append"));
         Assert.Single(s.Requests("/data/simple_orders"));
         Assert.Equal("MetricaUnreachable", Assert.Single(r.ErrorIds));
@@ -270,7 +270,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 403, ErrorType = "access_denied", Message = "Access is denied", Times = 1 });
-        var rows = Enumerable.Range(1, 5).Select(i => $"A-{i},2026-10-02 10:07:00,,,u{i}@b.ru,,paid,,,,").ToArray();
+        var rows = Enumerable.Range(1, 5).Select(i => $"A-{i},{RecentDay} 10:07:00,,,u{i}@b.ru,,paid,,,,").ToArray();
         var file = s.WriteFile("orders.csv", Orders(rows));
         var r = s.Run(Pipeline(file, "-BatchSize 2"));
         Assert.Equal("MetricaAccessDenied", Assert.Single(r.ErrorIds));
@@ -283,7 +283,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 503, Times = 5 });
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var r = s.Run(Pipeline(file, "-MergeMode Append"));
         Assert.Single(s.Requests("/data/simple_orders"));
         Assert.Contains("may have reached Metrica", Assert.Single(r.Errors).Exception.Message);
@@ -294,7 +294,7 @@ public sealed class SendPipelineTests
     {
         const string secret = "y0_AgAAAAB-very-secret-token-4711";
         await using var s = await ModuleSession.StartAsync(token: secret);
-        var file = s.WriteFile("orders.csv", Orders("A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,,,,"));
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,"));
         var ok = s.Run(Pipeline(file, "-Verbose -Wait"));
         Assert.Empty(ok.Errors);
         Assert.DoesNotContain(secret, ok.AllText());
@@ -321,7 +321,7 @@ public sealed class SendPipelineTests
     {
         await using var s = await ModuleSession.StartAsync();
         var file = s.WriteFile("orders.csv", Orders(
-            "A-1,2026-10-02 10:07:00,,,a@b.ru,,new,10,,,", "A-2,2026-10-02 10:07:00,,,b@b.ru,,new,,,,", "A-1,2026-10-02 10:07:00,,,a@b.ru,,paid,20,,,"));
+            $"A-1,{RecentDay} 10:07:00,,,a@b.ru,,new,10,,,", $"A-2,{RecentDay} 10:07:00,,,b@b.ru,,new,,,,", $"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,20,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Empty(r.Errors);
         Assert.Equal(2, r.Output.Count);
@@ -335,7 +335,7 @@ public sealed class SendPipelineTests
     public async Task Batches_split_large_inputs_and_counts_reconcile()
     {
         await using var s = await ModuleSession.StartAsync();
-        var rows = Enumerable.Range(1, 25).Select(i => $"A-{i},2026-10-02 10:07:00,,,u{i}@b.ru,,paid,{i},,,").ToArray();
+        var rows = Enumerable.Range(1, 25).Select(i => $"A-{i},{RecentDay} 10:07:00,,,u{i}@b.ru,,paid,{i},,,").ToArray();
         var file = s.WriteFile("orders.csv", Orders(rows));
         var r = s.Run(Pipeline(file, "-BatchSize 10"));
         Assert.Empty(r.Errors);

@@ -5,9 +5,9 @@ namespace MetricaCrm.Module.Tests;
 /// <summary>Issue 4: Convert-MetricaStatus maps and modes, and the counter's status schema in the sandbox.</summary>
 public sealed class StatusTests
 {
-    private const string Orders = "id,create_date_time,emails,order_status\n" +
-        "A-1,2026-10-02 10:00:00,a@b.ru,Оплачен\nA-2,2026-10-02 10:00:00,b@b.ru,  NEW \nA-3,2026-10-02 10:00:00,c@b.ru,Отменён\n" +
-        "A-4,2026-10-02 10:00:00,d@b.ru,На удержании\nA-5,2026-10-02 10:00:00,e@b.ru,на  удержании\nA-6,2026-10-02 10:00:00,f@b.ru,Спорный\n";
+    private static readonly string Orders = "id,create_date_time,emails,order_status\n" +
+        $"A-1,{RecentDay} 10:00:00,a@b.ru,Оплачен\nA-2,{RecentDay} 10:00:00,b@b.ru,  NEW \nA-3,{RecentDay} 10:00:00,c@b.ru,Отменён\n" +
+        $"A-4,{RecentDay} 10:00:00,d@b.ru,На удержании\nA-5,{RecentDay} 10:00:00,e@b.ru,на  удержании\nA-6,{RecentDay} 10:00:00,f@b.ru,Спорный\n";
 
     private static Dictionary<string, object?> ById(RunResult r) =>
         r.Output.ToDictionary<PSObject, string, object?>(o => (string)o.Properties["Id"].Value, o => o.Properties["MetricaStatus"].Value);
@@ -33,8 +33,8 @@ public sealed class StatusTests
     {
         await using var s = await ModuleSession.StartAsync();
         var orders = s.WriteFile("orders.csv", "id,create_date_time,emails,order_status\n" +
-            "A-1,2026-10-02 10:00:00,a@b.ru,Успешно реализовано\nA-2,2026-10-02 10:00:00,a@b.ru,Закрыто и не реализовано\n" +
-            "A-3,2026-10-02 10:00:00,a@b.ru,won\nA-4,2026-10-02 10:00:00,a@b.ru,в работе\nA-5,2026-10-02 10:00:00,a@b.ru,спам\nA-6,2026-10-02 10:00:00,a@b.ru,new\n");
+            $"A-1,{RecentDay} 10:00:00,a@b.ru,Успешно реализовано\nA-2,{RecentDay} 10:00:00,a@b.ru,Закрыто и не реализовано\n" +
+            $"A-3,{RecentDay} 10:00:00,a@b.ru,won\nA-4,{RecentDay} 10:00:00,a@b.ru,в работе\nA-5,{RecentDay} 10:00:00,a@b.ru,спам\nA-6,{RecentDay} 10:00:00,a@b.ru,new\n");
         var r = s.Run($"Import-CrmOrder '{orders}' | Convert-MetricaStatus -IncludeCommonStatuses -Map @{{ new = 'callback_request' }}");
         Assert.Empty(r.Errors);
         Assert.Equal(new Dictionary<string, object?>
