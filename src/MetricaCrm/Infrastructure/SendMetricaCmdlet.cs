@@ -48,6 +48,15 @@ namespace MetricaCrm.Commands.Infrastructure
         [ValidatePositiveTimeSpan]
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>Also write the UploadSummary to the output at the end, for scripts that branch on the counts.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>A folder where the uploaded batch files are moved for audit instead of being deleted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeepUploadFile { get; set; }
+
         private UploadSession<TRecord>? _session;
         private long _objectNumber;
 
@@ -86,7 +95,11 @@ namespace MetricaCrm.Commands.Infrastructure
             try
             {
                 var kind = CreateKind(whatIf);
-                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize };
+                var options = new UploadSessionOptions
+                {
+                    CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize,
+                    KeepDirectory = KeepUploadFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeepUploadFile),
+                };
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
             }
@@ -174,6 +187,7 @@ namespace MetricaCrm.Commands.Infrastructure
             var summary = _session?.Summary ?? new UploadSummary(MyInvocation.MyCommand.Name);
             WriteInformation(summary, new[] { "Summary" });
             WriteVerbose(summary.ToString());
+            if (PassThru) WriteObject(summary);
         }
 
         // ---- IUploadHost: called by the session on this (the pipeline) thread ----
