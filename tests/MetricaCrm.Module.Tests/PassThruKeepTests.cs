@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MetricaCrm.Sandbox;
 
 namespace MetricaCrm.Module.Tests;
@@ -43,14 +44,14 @@ public sealed class PassThruKeepTests
         var r = s.Run(Send(file, "-BatchSize 2 -KeepUploadFile $keep"));
 
         Assert.Empty(r.Errors);
-        var ids = r.Output.Select(o => (string)o.Properties["UploadId"].Value).ToList();
-        var kept = Directory.GetFiles(keep).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var kept = Directory.GetFiles(keep).Select(Path.GetFileName).ToList();
         Assert.Equal(2, kept.Count);
-        for (int i = 0; i < 2; i++)
-            Assert.Matches($@"^\d{{8}}-\d{{6}}_12345_{ids[i]}_simple_orders_000{i + 1}", Path.GetFileName(kept[i]));
-        // The kept file is what went over the wire: the sandbox stored the same ids.
-        Assert.Contains("K-1", File.ReadAllText(kept[0]));
-        Assert.Contains("K-3", File.ReadAllText(kept[1]));
+        // Each upload's file is kept under its run time, counter, upload id and batch name.
+        var files = r.Output.Select(o => Path.Combine(keep, Assert.Single(kept, k => Regex.IsMatch(k!,
+            $@"^\d{{8}}-\d{{6}}_12345_{o.Properties["UploadId"].Value}_{Regex.Escape((string)o.Properties["File"].Value)}$"))!)).ToList();
+        // The kept file is what went over the wire, in upload order.
+        Assert.Contains("K-1", File.ReadAllText(files[0]));
+        Assert.Contains("K-3", File.ReadAllText(files[1]));
         Assert.Equal(3, (await s.StoredOrdersAsync(12345)).Count);
     }
 
