@@ -4,7 +4,7 @@
 .EXAMPLE
     ./build.ps1                 # Build
     ./build.ps1 -Task Test      # xUnit suites (dotnet test) and then Pester in each installed edition
-    ./build.ps1 -Task Package   # out/MetricaCrm-<version>.zip of the module folder
+    ./build.ps1 -Task Package   # out/MetricaCrm.<version>.nupkg for Install-PSResource / Install-Module from a folder
 #>
 [CmdletBinding()]
 param(
@@ -39,11 +39,9 @@ foreach ($t in $Task) {
             }
         }
         'Package' {
-            Invoke-Step 'Build' { dotnet build MetricaCrm.sln -c Release }
-            $version = (Import-PowerShellDataFile out/MetricaCrm/MetricaCrm.psd1).ModuleVersion
-            $zip = "out/MetricaCrm-$version.zip"
-            Compress-Archive -Path out/MetricaCrm -DestinationPath $zip -Force
-            Write-Host "Packaged $zip"
+            Invoke-Step 'Build' { dotnet build MetricaCrm.sln -c $Configuration }
+            # The same MSBuild target the module tests run: module folder at the package root plus MetricaCrm.nuspec.
+            Invoke-Step 'Package' { dotnet msbuild src/MetricaCrm/MetricaCrm.csproj -t:PackModule -p:Configuration=$Configuration -nologo -v:m }
         }
         'Sample' { Invoke-Step 'Sample' { dotnet run --project src/MetricaCrm.Shell -- --sandbox samples/Send-SampleOrders.ps1 } }
         'Benchmark' { Invoke-Step 'Benchmark' { dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 } }

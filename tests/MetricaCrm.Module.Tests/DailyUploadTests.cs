@@ -111,4 +111,19 @@ public sealed class DailyUploadTests
         }
         Assert.Empty(s.Requests("simple_orders"));
     }
+
+    [Fact]
+    public async Task MetricaCrm_Shell_returns_the_exit_code_of_a_script_file()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        // A lock held by "the previous run" makes the job stop at once with 4, without needing a token or an API address.
+        var logs = Directory.CreateDirectory(Path.Combine(s.WorkDir, "logs")).FullName;
+        var orders = s.WriteFile("orders.csv", Header + "\n" + Row("D-1", 1) + "\n");
+        var wrapper = s.WriteFile("job.ps1", $"& '{Script}' -OrdersPath '{orders}' -StatusMap @{{ paid = 'PAID' }} -CounterId 12345 -LogFolder '{logs}'\nexit $LASTEXITCODE\n");
+        using var held = File.Open(Path.Combine(logs, "daily-upload.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(4, MetricaCrm.Shell.PowerShellHost.Run(ModuleSession.ModulePath, wrapper, isFile: true, verbose: false, stdout, stderr));
+        Assert.Contains("still holds", stderr.ToString());
+    }
 }

@@ -42,6 +42,8 @@ namespace MetricaCrm.Engine.Upload
         public Journal.UploadJournal? Journal { get; set; }
         /// <summary>Sends records even when the journal says Metrica already has exactly these values.</summary>
         public bool SendUnchanged { get; set; }
+        /// <summary>Where uploaded batch files are moved for audit instead of being deleted; null: deleted.</summary>
+        public string? KeepDirectory { get; set; }
 
         public const long MetricaFileLimitBytes = 1_000_000_000;
     }
@@ -84,7 +86,10 @@ namespace MetricaCrm.Engine.Upload
             _cancellation = cancellation;
             _directory = options.Directory ?? Path.Combine(Path.GetTempPath(), "MetricaCrm", Guid.NewGuid().ToString("N"));
             Summary = new UploadSummary(summaryLabel);
+            _keepPrefix = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "_" + options.CounterId + "_";
         }
+
+        private readonly string _keepPrefix;
 
         public UploadSummary Summary { get; }
 
@@ -238,9 +243,11 @@ namespace MetricaCrm.Engine.Upload
             if (_inFlight is not { } pending) return;
             _inFlight = null;
             var (task, batch, journalBatch) = pending;
+            string? uploadId = null;
             try
             {
                 var upload = _host.Await(task);
+                uploadId = upload.UploadId;
                 upload.RowsSent = batch.Rows;
                 upload.File = batch.Name;
                 upload.MergeMode = _kind.HasMergeMode ? _options.MergeMode.ToString().ToUpperInvariant() : null;
@@ -268,6 +275,28 @@ namespace MetricaCrm.Engine.Upload
             }
             finally
             {
+                if (_options.KeepDirectory != null) Keep(batch, uploadId);
+                else Delete(batch);
+            }
+        }
+
+        /// <summary>
+        /// Moves a batch that went over the wire (accepted or not) to the audit folder: run time, counter and upload id in
+        /// the name, so files of different runs never overwrite each other and each can be matched to its upload.
+        /// </summary>
+        private void Keep(BatchFile batch, string? uploadId)
+        {
+            string name = _keepPrefix + (string.IsNullOrEmpty(uploadId) ? "refused" : uploadId) + "_" + batch.Name;
+            try
+            {
+                Directory.CreateDirectory(_options.KeepDirectory!);
+                string target = Path.Combine(_options.KeepDirectory!, name);
+                if (File.Exists(target)) File.Delete(target);
+                File.Move(batch.Path, target);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                _host.Warning($"{batch.Name} could not be kept in {_options.KeepDirectory}: {ex.Message}");
                 Delete(batch);
             }
         }

@@ -14,7 +14,7 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaCalls")]
-    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
     public sealed class SendMetricaCallCommand : SendOfflineCmdlet<CrmCall>
     {
         /// <summary>The name of a goal Metrica creates for calls when the counter has none; ignored when it has one.</summary>

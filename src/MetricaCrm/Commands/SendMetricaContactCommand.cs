@@ -15,7 +15,7 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaContact", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaContacts", "Send-MetricaClient")]
-    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
     public sealed class SendMetricaContactCommand : SendCdpCmdlet<CrmClient>
     {
         /// <summary>Csv (a file, the default) or Json (the records inside the request).</summary>

@@ -15,7 +15,7 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaConversion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaConversions")]
-    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
     public sealed class SendMetricaConversionCommand : SendCdpCmdlet<CrmOrder>
     {
         /// <summary>Orders created longer ago than this are skipped; without it they are sent and counted in one warning.</summary>

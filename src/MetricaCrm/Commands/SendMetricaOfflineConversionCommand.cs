@@ -15,7 +15,7 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaOfflineConversion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaOfflineConversions")]
-    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
     public sealed class SendMetricaOfflineConversionCommand : SendOfflineCmdlet<CrmConversion>
     {
         protected override UploadKind<CrmConversion> CreateKind(bool whatIf)

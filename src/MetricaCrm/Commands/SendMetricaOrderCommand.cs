@@ -15,7 +15,7 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaOrder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaOrders")]
-    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
     public sealed class SendMetricaOrderCommand : SendCdpCmdlet<CrmOrder>
     {
         /// <summary>Csv (a file, the default) or Json (the records inside the request).</summary>

@@ -60,6 +60,15 @@ namespace MetricaCrm.Commands.Infrastructure
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Also write the UploadSummary to the output at the end, for scripts that branch on the counts.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>A folder where the uploaded batch files are moved for audit instead of being deleted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeepUploadFile { get; set; }
+
         private UploadSession<TRecord>? _session;
         private MetricaCrm.Engine.Journal.UploadJournal? _journal;
         private long _objectNumber;
@@ -99,7 +108,11 @@ namespace MetricaCrm.Commands.Infrastructure
             try
             {
                 var kind = CreateKind(whatIf);
-                var options = new UploadSessionOptions { CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize, SendUnchanged = Force };
+                var options = new UploadSessionOptions
+                {
+                    CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize, SendUnchanged = Force,
+                    KeepDirectory = KeepUploadFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeepUploadFile),
+                };
                 // -WhatIf writes nothing, the journal included.
                 if (!NoJournal && !whatIf) options.Journal = _journal = OpenJournal();
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
@@ -208,6 +221,7 @@ namespace MetricaCrm.Commands.Infrastructure
             var summary = _session?.Summary ?? new UploadSummary(MyInvocation.MyCommand.Name);
             WriteInformation(summary, new[] { "Summary" });
             WriteVerbose(summary.ToString());
+            if (PassThru) WriteObject(summary);
         }
 
         // ---- IUploadHost: called by the session on this (the pipeline) thread ----
