@@ -20,6 +20,7 @@ namespace MetricaCrm.Commands
         public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(UploadIdCompleter))]
         public string[]? UploadId { get; set; }
 
         /// <summary>SimpleOrders, Contacts, Orders, OfflineConversion or Call (the Kind of a piped upload also binds).</summary>
