@@ -29,6 +29,8 @@ param(
     [long] $CounterId,
     [string] $LogFolder = [IO.Path]::Combine($PSScriptRoot, 'logs'),
     [ValidateRange(1, 3650)] [int] $Days = 3,
+    # How long Send-MetricaConversion -Wait waits for Metrica's validation; an upload still pending then is exit code 2.
+    [timespan] $WaitTimeout = '00:10:00',
     # Absent: this machine's zone (see Import-CrmOrder -TimeZone).
     [string] $TimeZone,
     # For rehearsals against the sandbox; a real job uses the credentials chain (never a token in the task).
@@ -70,7 +72,7 @@ catch [IO.IOException] {
 
 $errors = [Collections.Generic.List[Management.Automation.ErrorRecord]]::new()
 $uploads = @()
-$importInfo = $null; $sendInfo = $null
+$importInfo = $null; $sendInfo = $null; $sendWarnings = @()
 try {
     $pid_ = [Text.Encoding]::ASCII.GetBytes("$PID`n")
     $lock.SetLength(0); $lock.Write($pid_, 0, $pid_.Length); $lock.Flush()
@@ -80,7 +82,7 @@ try {
 
     $import = @{ Path = $OrdersPath; RejectPath = $rejectPath }
     if ($TimeZone) { $import.TimeZone = $TimeZone }
-    $send = @{ Wait = $true }
+    $send = @{ Wait = $true; WaitTimeout = $WaitTimeout; PollInterval = [timespan]::FromSeconds([Math]::Min(5, [Math]::Max(1, $WaitTimeout.TotalSeconds / 2))) }
     if ($CounterId -gt 0) { $send.CounterId = $CounterId }
     if ($ApiBaseUri) { $send.ApiBaseUri = $ApiBaseUri }
     if ($Token) { $send.Token = $Token }
@@ -93,7 +95,7 @@ try {
         $uploads = @(Import-CrmOrder @import -InformationVariable importInfo -ErrorVariable +errors |
             Where-Object { $_.CreateDateTime -ge $since -or ($null -ne $_.UpdateDateTime -and $_.UpdateDateTime -ge $since) } |
             Convert-MetricaStatus -Map $StatusMap -ErrorVariable +errors |
-            Send-MetricaConversion @send -InformationVariable sendInfo -ErrorVariable +errors)
+            Send-MetricaConversion @send -InformationVariable sendInfo -ErrorVariable +errors -WarningVariable sendWarnings)
     }
     catch {
         # A terminating error (no token, no access, bad map): the pipeline stopped, the log says why.
@@ -110,11 +112,14 @@ try {
     foreach ($u in $uploads) {
         if ($null -ne $u.PSObject.Properties["UploadId"]) { Write-Log "Upload $($u.UploadId): $($u.Status), $($u.RowsSent) rows" }
     }
+    foreach ($w in $sendWarnings) { Write-Log "WARNING $($w.Message)" }
     foreach ($e in $errors) { Write-Log "ERROR $($e.FullyQualifiedErrorId): $($e.Exception.Message)" }
 
     $ids = @($errors | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] })
     $statusCodes = @($errors | ForEach-Object { $_.Exception.StatusCode } | Where-Object { $null -ne $_ } | ForEach-Object { [int]$_ })
     $pending = @($uploads | Where-Object { $null -ne $_.PSObject.Properties["UploadId"] -and -not ($_.IsFinal -and -not $_.Failed) })
+    # -Wait reports an upload Metrica had not listed as final by -WaitTimeout only as this warning.
+    $pending += @($sendWarnings | Where-Object { $_.Message -match '^Upload \S+ was not final within' })
     $send0 = if ($sendSummary.Count) { $sendSummary[0] } else { $null }
     $rejected = ($importSummary | ForEach-Object { $_.Rejected }) + ($sendSummary | ForEach-Object { $_.Rejected }) |
         Where-Object { $_ -gt 0 }

@@ -25,12 +25,12 @@ public sealed class DailyUploadTests
     private static string Row(string id, double daysAgo, string status = "paid", string revenue = "100") =>
         $"{id},{DateTime.UtcNow.AddDays(-daysAgo):yyyy-MM-dd HH:mm:ss},{id.ToLowerInvariant()}@example.ru,{status},{revenue},RUB";
 
-    private static (int Code, string Log, RunResult Result) RunJob(ModuleSession s, string orders, string tokenVariable = "$token")
+    private static (int Code, string Log, RunResult Result) RunJob(ModuleSession s, string orders, string tokenVariable = "$token", string extra = "")
     {
         var file = s.WriteFile("orders.csv", Header + "\n" + orders + "\n");
         var logs = Path.Combine(s.WorkDir, "logs");
         var r = s.Run($"& '{Script}' -OrdersPath '{file}' -StatusMap @{{ 'paid' = 'PAID'; 'new' = 'IN_PROGRESS' }} -CounterId 12345 " +
-                      $"-LogFolder '{logs}' -TimeZone UTC -ApiBaseUri $api -Token {tokenVariable}; $LASTEXITCODE");
+                      $"-LogFolder '{logs}' -TimeZone UTC -ApiBaseUri $api -Token {tokenVariable} {extra}; $LASTEXITCODE");
         var logFiles = Directory.GetFiles(logs, "daily-upload-*.log");
         Assert.True(logFiles.Length == 1, r.Terminating + string.Join("\n", r.Errors.Select(e => e.FullyQualifiedErrorId + " " + e.Exception.Message + e.ScriptStackTrace)));
         var log = File.ReadAllText(logFiles[0], Encoding.UTF8);
@@ -82,6 +82,18 @@ public sealed class DailyUploadTests
         Assert.Empty(await s.StoredOrdersAsync(12345));
         Assert.Contains("failed 1", log);
         Assert.True(log.Contains("ERROR MetricaInvalidParameter"), log);
+    }
+
+    [Fact]
+    public async Task An_upload_still_pending_after_the_wait_is_2()
+    {
+        // Metrica lists the upload only after a minute: -Wait gives up after two seconds.
+        await using var s = await ModuleSession.StartAsync(listingDelay: TimeSpan.FromMinutes(1));
+        var (code, log, r) = RunJob(s, Row("D-1", 1), extra: "-WaitTimeout '00:00:02'");
+
+        Assert.Equal(2, code);
+        Assert.Contains(r.Warnings, w => w.Message.Contains("was not final"));
+        Assert.Contains("Send: received 1, sent 1", log);
     }
 
     [Fact]
