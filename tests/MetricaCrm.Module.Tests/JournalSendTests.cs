@@ -94,3 +94,28 @@ public sealed class JournalSendTests
         return -1;
     }
 }
+
+/// <summary>The -UploadId completer reads the local journal (METRICA_JOURNAL here), never Metrica.</summary>
+[Collection("METRICA_JOURNAL")]
+public sealed class UploadIdCompletionTests
+{
+    [Fact]
+    public async Task UploadId_completes_from_the_journal_without_a_request()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var journal = Path.Combine(s.WorkDir, "journal.db");
+        var file = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{RecentDay} 10:00:00,a@b.ru,PAID\n");
+        var sent = s.Run($"Import-CrmOrder '{file}' | Send-MetricaConversion -CounterId 987654 {ModuleSession.Api}");
+        string uploadId = (string)Assert.Single(sent.Output).Properties["UploadId"].Value;
+        int requests = s.Sandbox.State.Requests.Count;
+        Environment.SetEnvironmentVariable("METRICA_JOURNAL", journal);
+        try
+        {
+            var line = $"Get-MetricaUploadStatus -CounterId 987654 -UploadId {uploadId[..4]}";
+            var r = s.Run("param($line) [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches", line);
+            Assert.Equal(uploadId, (string)Assert.Single(r.Output).Properties["CompletionText"].Value);
+        }
+        finally { Environment.SetEnvironmentVariable("METRICA_JOURNAL", null); }
+        Assert.Equal(requests, s.Sandbox.State.Requests.Count);
+    }
+}
