@@ -101,8 +101,7 @@ public static class SimpleOrdersRules
             return $"Некорректное значение '{date}' в колонке create_date_time";
         if (created.Year < 1970) return $"Некорректное значение '{date}' в колонке create_date_time: даты до 1970 года не поддерживаются";
         foreach (var money in new[] { "revenue", "cost" })
-            if (row.TryGetValue(money, out var m) && m.Length > 0 &&
-                !decimal.TryParse(m, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _))
+            if (row.TryGetValue(money, out var m) && m.Length > 0 && !CellRules.Money(m))
                 return $"Некорректное значение '{m}' в колонке {money}";
         // Simplified orders take the four types or a JS goal id; ids of the status schema belong to detailed orders.
         if (row.TryGetValue("order_status", out var status) && status.Length > 0 && !StatusTypes.Contains(status))
@@ -111,17 +110,17 @@ public static class SimpleOrdersRules
             lock (counter.Gate) known = counter.Goals.Contains(status);
             if (!known) return $"Некорректное значение '{status}' в колонке order_status: нет такого типа статуса или идентификатора цели";
         }
-        if (row.TryGetValue("currency", out var cur) && cur.Length > 0 && (cur.Length != 3 || !cur.All(char.IsAsciiLetterUpper)))
+        if (row.TryGetValue("currency", out var cur) && cur.Length > 0 && !CellRules.Currency(cur))
             return "Неверный код валюты";
-        foreach (var list in new[] { "client_ids" })
-            if (row.TryGetValue(list, out var ids) && ids.Length > 0 && ids.Split(',').Any(x => !x.All(char.IsAsciiDigit) || x.Length == 0))
-                return $"Некорректное значение '{ids}' в колонке client_ids";
-        if (row.TryGetValue("phones", out var phones) && phones.Length > 0 && phones.Split(',').Any(p => p.Length < 7 || p.Length > 15 || !p.All(char.IsAsciiDigit)))
+        // No length bound on simple orders' ClientIDs (the detailed uploads' int64 type gives theirs).
+        if (row.TryGetValue("client_ids", out var ids) && ids.Length > 0 && !CellRules.ClientIds(ids, int.MaxValue))
+            return $"Некорректное значение '{ids}' в колонке client_ids";
+        if (row.TryGetValue("phones", out var phones) && phones.Length > 0 && !CellRules.Phones(phones))
             return $"Некорректное значение '{phones}' в колонке phones: только цифры с кодом страны";
-        if (row.TryGetValue("emails", out var emails) && emails.Length > 0 && emails.Split(',').Any(e => !e.Contains('@') || e != e.ToLowerInvariant() || e.Contains(' ')))
+        if (row.TryGetValue("emails", out var emails) && emails.Length > 0 && !CellRules.Emails(emails))
             return $"Некорректное значение '{emails}' в колонке emails";
         foreach (var md5 in new[] { "emails_md5", "phones_md5" })
-            if (row.TryGetValue(md5, out var h) && h.Length > 0 && h.Split(',').Any(x => x.Length != 32 || !x.All(Uri.IsHexDigit) || x != x.ToLowerInvariant()))
+            if (row.TryGetValue(md5, out var h) && h.Length > 0 && !CellRules.Md5(h))
                 return $"Некорректное значение '{h}' в колонке {md5}";
         return null;
     }

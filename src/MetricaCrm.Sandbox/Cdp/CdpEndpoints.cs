@@ -113,7 +113,7 @@ public static class CdpEndpoints
         }
         foreach (var row in rows)
             if (CdpRows.Check(row, entity, counter, json: !csv) is string problem)
-                return SandboxServer.Error(400, problem.StartsWith("Неверный код") ? "invalid_uploading" : "invalid_uploading", problem);
+                return SandboxServer.Error(400, "invalid_uploading", problem);
 
         var now = state.Clock.GetUtcNow();
         var upload = new StoredUpload

@@ -179,23 +179,23 @@ public static class CdpRows
             {
                 "create_date_time" or "update_date_time" or "finish_date_time" => Date(value, json ? new[] { "yyyy-MM-dd HH:mm:ss" } : CsvDateTimeFormats),
                 "birth_date" => Date(value, json ? new[] { "yyyy-MM-dd" } : new[] { "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" }),
-                "revenue" or "cost" => decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _) ? null : "",
-                "client_ids" => value.Split(',').All(x => x.Length is > 0 and <= 20 && x.All(char.IsAsciiDigit)) ? null : "",
-                "emails" => value.Split(',').All(e => e.Contains('@') && e == e.ToLowerInvariant() && !e.Contains(' ')) ? null : "",
-                "phones" => value.Split(',').All(p => p.Length is >= 7 and <= 15 && p.All(char.IsAsciiDigit)) ? null : "",
-                "emails_md5" or "phones_md5" => value.Split(',').All(h => h.Length == 32 && h.All(Uri.IsHexDigit) && h == h.ToLowerInvariant()) ? null : "",
+                "revenue" or "cost" => CellRules.Money(value) ? null : "",
+                "client_ids" => CellRules.ClientIds(value, 20) ? null : "",
+                "emails" => CellRules.Emails(value) ? null : "",
+                "phones" => CellRules.Phones(value) ? null : "",
+                "emails_md5" or "phones_md5" => CellRules.Md5(value) ? null : "",
                 "client_type" => value == "CONTACT" ? null : ": допустимо только CONTACT",
                 "order_status" => Status(value, counter),
                 "goals" => value.Split(',').All(g => Goal(g, counter)) ? null : ": нужен идентификатор JS-цели счётчика[:цена]",
                 "products" => value.Split(',').All(Product) ? null : ": нужно товар:количество",
                 _ => null,
             };
-            if (name == "currency" && !(value.Length == 3 && value.All(char.IsAsciiLetterUpper))) return "Неверный код валюты";
+            if (name == "currency" && !CellRules.Currency(value)) return "Неверный код валюты";
             if (problem != null)
                 return $"Неверный формат данных, ошибка в {(json ? "элементе" : "строке")} номер {row.Line}: Некорректное значение '{value}' в колонке {name}{problem}";
         }
-        foreach (var required in new[] { "uniq_id", "id", "client_uniq_id" })
-            if (row.Fields.TryGetValue(required, out var v) && v.Length == 0 && (entity == "CONTACT") == (required == "uniq_id"))
+        foreach (var required in entity == "CONTACT" ? new[] { "uniq_id" } : new[] { "id", "client_uniq_id" })
+            if (row.Fields.TryGetValue(required, out var v) && v.Length == 0)
                 return $"Неверный формат данных, ошибка в {(json ? "элементе" : "строке")} номер {row.Line}: пустое значение в колонке {required}";
         return null;
     }
