@@ -27,7 +27,7 @@ namespace MetricaCrm.Commands
 
         protected override UploadKind<CrmCall> CreateKind(bool whatIf) => _kind = new CallsKind(OfflineOptions(), NewGoalName);
 
-        protected override RecordNormalizer<CrmCall> Normalizer(NormalizerOptions options) => new CallNormalizer(options);
+        protected override RecordNormalizer<CrmCall> ObjectNormalizer(NormalizerOptions options) => new CallNormalizer(options);
 
         /// <summary>Static calls never link, so a file of them only ends in LINKAGE_FAILURE as a matter of course.</summary>
         protected override bool LinkageFailureIsExpected(MetricaUpload upload) => upload.DynamicCallsQuantity == 0 || _kind?.SentDynamicCalls == false;

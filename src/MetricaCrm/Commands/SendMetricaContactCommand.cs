@@ -22,15 +22,8 @@ namespace MetricaCrm.Commands
         [Parameter]
         public UploadFormat Format { get; set; } = UploadFormat.Csv;
 
-        private ObjectRecords<CrmClient>? _objects;
-
         protected override UploadKind<CrmClient> CreateKind(bool whatIf) => new ContactsKind(Format, CounterAttributes("CONTACT", whatIf));
 
-        protected override ImportItem<CrmClient> FromObject(PSObject input, long number)
-        {
-            _objects ??= new ObjectRecords<CrmClient>(new ClientNormalizer(new NormalizerOptions(new PhoneNormalizer(), new CrmDateTimeParser(TimeZoneInfo.Local))));
-            var (names, values) = PropertyBag.Read(input);
-            return _objects.Normalize(names, values, "pipeline object", number);
-        }
+        protected override RecordNormalizer<CrmClient> ObjectNormalizer(NormalizerOptions options) => new ClientNormalizer(options);
     }
 }

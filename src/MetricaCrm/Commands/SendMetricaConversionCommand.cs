@@ -23,8 +23,6 @@ namespace MetricaCrm.Commands
         [ValidatePositiveTimeSpan]
         public TimeSpan? MaxAge { get; set; }
 
-        private OrderObjects? _objects;
-
         protected override UploadKind<CrmOrder> CreateKind(bool whatIf)
         {
             if (whatIf) WriteVerbose("-WhatIf: the counter's goals are not read; statuses that are not status types are not checked against them.");
@@ -32,6 +30,8 @@ namespace MetricaCrm.Commands
             return new SimpleOrdersKind(CounterGoals(whatIf), new OrderWindows(MaxAge));
         }
 
-        protected override ImportItem<CrmOrder> FromObject(PSObject input, long number) => (_objects ??= new OrderObjects()).Read(input, number);
+        protected override RecordNormalizer<CrmOrder> ObjectNormalizer(NormalizerOptions options) => new OrderNormalizer(options);
+
+        protected override void ReadAlso(CrmOrder record, PSObject input) => OrderObjects.ReadMetricaStatus(record, input);
     }
 }

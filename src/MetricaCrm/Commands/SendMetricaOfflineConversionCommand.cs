@@ -25,6 +25,6 @@ namespace MetricaCrm.Commands
             return new OfflineConversionsKind(OfflineOptions(), goals);
         }
 
-        protected override RecordNormalizer<CrmConversion> Normalizer(NormalizerOptions options) => new ConversionNormalizer(options);
+        protected override RecordNormalizer<CrmConversion> ObjectNormalizer(NormalizerOptions options) => new ConversionNormalizer(options);
     }
 }

@@ -27,8 +27,6 @@ namespace MetricaCrm.Commands
         [ValidatePositiveTimeSpan]
         public TimeSpan? MaxAge { get; set; }
 
-        private OrderObjects? _objects;
-
         protected override UploadKind<CrmOrder> CreateKind(bool whatIf)
         {
             System.Collections.Generic.ISet<string>? statuses = null;
@@ -43,6 +41,8 @@ namespace MetricaCrm.Commands
             return new OrdersKind(Format, statuses, CounterAttributes("ORDER", whatIf), new OrderWindows(MaxAge));
         }
 
-        protected override ImportItem<CrmOrder> FromObject(PSObject input, long number) => (_objects ??= new OrderObjects()).Read(input, number);
+        protected override RecordNormalizer<CrmOrder> ObjectNormalizer(NormalizerOptions options) => new OrderNormalizer(options);
+
+        protected override void ReadAlso(CrmOrder record, PSObject input) => OrderObjects.ReadMetricaStatus(record, input);
     }
 }

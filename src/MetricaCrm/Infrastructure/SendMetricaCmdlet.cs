@@ -96,7 +96,23 @@ namespace MetricaCrm.Commands.Infrastructure
         protected abstract UploadKind<TRecord> CreateKind(bool whatIf);
 
         /// <summary>A record from a pipeline object that is not one already (Import-Csv rows, hashtables), or a rejection.</summary>
-        protected abstract ImportItem<TRecord> FromObject(PSObject input, long number);
+        private ImportItem<TRecord> FromObject(PSObject input, long number)
+        {
+            // Read with the Import cmdlets' column and value rules; date-times without an offset in this machine's zone.
+            _objects ??= new ObjectRecords<TRecord>(ObjectNormalizer(new NormalizerOptions(new PhoneNormalizer(), new CrmDateTimeParser(TimeZoneInfo.Local))));
+            var (names, values) = PropertyBag.Read(input);
+            var item = _objects.Normalize(names, values, "pipeline object", number);
+            if (item.Record != null) ReadAlso(item.Record, input);
+            return item;
+        }
+
+        private ObjectRecords<TRecord>? _objects;
+
+        /// <summary>How this cmdlet's records are read from plain pipeline objects (the Import cmdlet's normaliser).</summary>
+        protected abstract RecordNormalizer<TRecord> ObjectNormalizer(NormalizerOptions options);
+
+        /// <summary>What a plain object carries beyond the import's columns (an order's MetricaStatus).</summary>
+        protected virtual void ReadAlso(TRecord record, PSObject input) { }
 
         private string Activity => $"{MyInvocation.MyCommand.Name} to counter {CounterId}";
 

@@ -20,23 +20,12 @@ namespace MetricaCrm.Commands.Infrastructure
         [ValidatePositiveTimeSpan]
         public TimeSpan? MaxAge { get; set; }
 
-        private ObjectRecords<TEvent>? _objects;
-
         protected OfflineOptions OfflineOptions()
         {
             var problem = OfflineKind<TEvent>.CheckComment(Comment);
             if (problem != null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem + " Nothing was sent."), "InvalidComment", ErrorCategory.InvalidArgument, Comment));
             return new OfflineOptions { Comment = Comment, MaxAge = MaxAge };
-        }
-
-        protected abstract RecordNormalizer<TEvent> Normalizer(NormalizerOptions options);
-
-        protected override ImportItem<TEvent> FromObject(PSObject input, long number)
-        {
-            _objects ??= new ObjectRecords<TEvent>(Normalizer(new NormalizerOptions(new PhoneNormalizer(), new CrmDateTimeParser(TimeZoneInfo.Local))));
-            var (names, values) = PropertyBag.Read(input);
-            return _objects.Normalize(names, values, "pipeline object", number);
         }
 
         protected virtual bool LinkageFailureIsExpected(MetricaUpload upload) => false;
