@@ -185,4 +185,15 @@ public sealed class CdpRules
         Assert.Equal(1, ok.Body.GetProperty("uploading").GetProperty("elements_count").GetInt32());
         Assert.Equal(new[] { "A-1" }, s.State.Counter(5).Orders.Keys);
     }
+
+    [Fact]
+    public async Task More_than_100000_orders_of_one_client_are_refused_with_the_line()
+    {
+        await using var s = await WithSchemaAsync();
+        var csv = new System.Text.StringBuilder("id,client_uniq_id,client_type,create_date_time,order_status\n");
+        string day = Now();
+        for (int i = 1; i <= CdpEndpoints.OrdersPerClientLimit + 1; i++) csv.Append($"O-{i},K-1,CONTACT,{day},PAID\n");
+        SandboxClient.AssertError(await s.PostAsync(Orders + "/csv?merge_mode=SAVE", SandboxClient.CsvFile(csv.ToString())), 400, "invalid_uploading", "строке номер 100002");
+        Assert.Empty(s.State.Counter(5).Orders);
+    }
 }
