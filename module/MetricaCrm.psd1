@@ -16,7 +16,7 @@
         'Import-CrmOrder', 'Import-CrmClient', 'Convert-MetricaStatus', 'Send-MetricaConversion',
         'Import-CrmConversion', 'Import-CrmCall', 'Send-MetricaOfflineConversion', 'Send-MetricaCall',
         'Send-MetricaContact', 'Send-MetricaOrder', 'Get-MetricaAttribute', 'Set-MetricaAttribute', 'Set-MetricaProduct',
-        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal',
+        'Get-MetricaUploadStatus', 'Get-MetricaOrderStatus', 'Set-MetricaOrderStatus', 'Get-MetricaUploadJournal', 'Resume-MetricaUpload',
         'Connect-Metrica', 'Disconnect-Metrica', 'Test-MetricaConnection', 'Register-MetricaUploadTask'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')

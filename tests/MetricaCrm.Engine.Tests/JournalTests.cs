@@ -48,11 +48,11 @@ public sealed class JournalTests : IDisposable
         {
             raw.Open();
             using var cmd = raw.CreateCommand();
-            cmd.CommandText = "PRAGMA user_version = 2";
+            cmd.CommandText = "PRAGMA user_version = 3";
             cmd.ExecuteNonQuery();
         }
         var ex = Assert.Throws<InvalidOperationException>(Open);
-        Assert.Contains("schema version 2", ex.Message);
+        Assert.Contains("schema version 3", ex.Message);
     }
 
     [Fact]

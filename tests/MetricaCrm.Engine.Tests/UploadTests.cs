@@ -89,7 +89,7 @@ public sealed class UploadTests : IDisposable
         public T Await<T>(Task<T> task) => task.GetAwaiter().GetResult();
         public void Rejected(RowRejection rejection, object record) => Events.Add("rejected " + rejection.Rule);
         public void Uploaded(MetricaUpload upload, BatchFile batch) => Events.Add($"uploaded {batch.Rows}");
-        public void UploadFailed(MetricaApiException error, BatchFile batch) => Events.Add("failed " + error.ErrorId);
+        public void UploadFailed(MetricaApiException error, BatchFile batch, MetricaCrm.Engine.Journal.BatchState outcome) => Events.Add("failed " + error.ErrorId);
         public void Warning(string message) => Events.Add("warning " + message);
         public void Skipped(object record, string reason) => Events.Add("skipped");
         public void Progress(string status) { }
@@ -145,7 +145,8 @@ public sealed class UploadTests : IDisposable
         Assert.Contains(",branch", metrica.Bodies[2]);
         Assert.Contains(host.Events, e => e.StartsWith("warning order id O-1 repeats"));
         Assert.Equal(new[] { "rejected MissingValue", "rejected InvalidStatus" }, host.Events.Where(e => e.StartsWith("rejected")));
-        Assert.False(Directory.Exists(Path.Combine(_dir, "batches")));     // sent files and their folder are removed
+        // Sent files and the send's own folder are removed.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "batches")));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class ModuleSession : IAsyncDisposable
         session.SetVariable("token", ToSecure(token));
         session.SetVariable("work", work);
         // Each test remembers its own uploads: the per-user journal would carry "already accepted" between tests.
-        session.Run("$PSDefaultParameterValues['Send-Metrica*:JournalPath'] = [IO.Path]::Combine($work, 'journal.db')");
+        session.Run("$PSDefaultParameterValues['*:JournalPath'] = [IO.Path]::Combine($work, 'journal.db')");
         return session;
     }
 

@@ -275,7 +275,19 @@ public sealed class SendPipelineTests
         var r = s.Run(Pipeline(file, "-BatchSize 2"));
         Assert.Equal("MetricaAccessDenied", Assert.Single(r.ErrorIds));
         Assert.Single(s.Requests("/data/simple_orders"));
-        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 5, uploaded 0, rejected 0, failed uploads 5");
+        // Access can be fixed, so nothing is lost: the refused batch and the two never sent are kept for a resume.
+        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 5, uploaded 0, rejected 0, kept for resume 5");
+        Assert.Contains(r.Warnings, w => w.Message.StartsWith("5 order(s) in 3 upload(s) were not accepted yet and are kept in the upload journal"));
+
+        // The next send of the kind settles them first: access is back, so the three go in their order, then the new one.
+        var next = s.WriteFile("next.csv", Orders($"A-9,{RecentDay} 11:00:00,,,z@b.ru,,paid,,,,"));
+        var again = s.Run(Pipeline(next, ""));
+        Assert.Empty(again.Errors);
+        Assert.Equal(5, s.Requests("/data/simple_orders").Count);
+        Assert.Equal(6, s.Counter(12345).Orders.Count);
+        var batches = s.Run("Get-MetricaUploadJournal -CounterId 12345");
+        Assert.All(batches.Output, b => Assert.Equal("Accepted", b.Properties["State"].Value.ToString()));
+        Assert.Equal(4, batches.Output.Count);
     }
 
     [Fact]

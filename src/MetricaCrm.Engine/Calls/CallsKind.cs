@@ -24,7 +24,7 @@ namespace MetricaCrm.Engine.Calls
             _newGoalName = newGoalName;
         }
 
-        public override string Name => "calls";
+        public override string Name => OfflineConversions.OfflinePaths.Calls;
         public override Journal.JournalKind JournalKind => Journal.JournalKind.Calls;
         public override string RecordNoun => "call";
 
@@ -42,11 +42,7 @@ namespace MetricaCrm.Engine.Calls
         public override BatchWriter<CrmCall> OpenWriter(string path, TimeZoneInfo counterZone, CrmCall first) =>
             new OfflineCsvWriter<CrmCall>(path + ".csv", OfflineColumns.Calls, first);
 
-        public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
-            client.UploadOfflineAsync(counterId, Name,
-                Query("offline_conversions/upload_calls", _newGoalName == null ? null : "new_goal_name=" + Uri.EscapeDataString(_newGoalName)), batch, ct);
-
-        public override Task<MetricaUpload?> FindAsync(MetricaClient client, long counterId, string uploadId, CancellationToken ct) =>
-            client.GetOfflineUploadAsync(counterId, Name, $"offline_conversions/calls_uploading/{uploadId}", ct);
+        public override UploadRequest Request(MergeMode mode) =>
+            OfflineRequest(Query("offline_conversions/upload_calls", _newGoalName == null ? null : "new_goal_name=" + Uri.EscapeDataString(_newGoalName)));
     }
 }

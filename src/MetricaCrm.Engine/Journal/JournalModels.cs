@@ -10,8 +10,11 @@ namespace MetricaCrm.Engine.Journal
 
     /// <summary>
     /// Where a batch stands. Pending: begun, no answer yet (a process that died mid-upload leaves it so).
-    /// Accepted: Metrica took the upload. Failed: Metrica refused it and applied nothing. Unknown: the answer was lost
-    /// (timeout, dropped connection), so it may have been applied. Deferred: not sent, the daily quota was spent.
+    /// Accepted: Metrica took the upload. Failed: Metrica refused it for good (the file's values) and applied nothing.
+    /// Unknown: the answer was lost (timeout, dropped connection) and repeating it is not safe, so it may have been
+    /// applied. Deferred: to be sent again: not sent (the day's quota was spent), or refused for a reason that passes
+    /// (a quota, a server error, access), or failed in a way that repeating makes harmless. Pending, Unknown and Deferred
+    /// batches keep their file and records until they are settled.
     /// </summary>
     public enum BatchState { Pending = 0, Accepted = 1, Failed = 2, Unknown = 3, Deferred = 4 }
 
@@ -32,6 +35,9 @@ namespace MetricaCrm.Engine.Journal
         public DateTime? CompletedUtc { get; internal set; }
         public string? UploadId { get; internal set; }
         public string? Message { get; internal set; }
+        /// <summary>Where the batch was sent (<see cref="Upload.UploadRequest"/> as JSON); null in journals older than schema 2.</summary>
+        public string? RequestJson { get; internal set; }
+        public Upload.UploadRequest? Request => RequestJson == null ? null : Upload.UploadRequest.FromJson(RequestJson);
     }
 
     /// <summary>A record as sent in a batch: its id, a fingerprint of the values sent, and what the per-client limit needs.</summary>

@@ -19,7 +19,7 @@ namespace MetricaCrm.Engine.Journal
     public sealed class UploadJournal : IDisposable
     {
         /// <summary>Stored as PRAGMA user_version; a file written by a newer schema is refused, never guessed at.</summary>
-        public const int SchemaVersion = 1;
+        public const int SchemaVersion = 2;
 
         /// <summary>Ids looked up per statement by the bulk LastAccepted (SQLite allows 32,766 parameters).</summary>
         private const int LookupChunk = 500;
@@ -159,8 +159,19 @@ CREATE TABLE quota (
     day       TEXT    NOT NULL,
     used      INTEGER NOT NULL,
     PRIMARY KEY (token_key, day)) WITHOUT ROWID;");
-                Execute(_db, _transaction, "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture));
             }
+            if (version < 2)
+            {
+                // Version 2: a kept batch is sent again as first sent (its request), and requests are counted per second too.
+                Execute(_db, _transaction, @"
+ALTER TABLE batch ADD COLUMN request TEXT;
+CREATE TABLE quota_second (
+    token_key TEXT    NOT NULL,
+    second    INTEGER NOT NULL,
+    used      INTEGER NOT NULL,
+    PRIMARY KEY (token_key, second)) WITHOUT ROWID;");
+            }
+            Execute(_db, _transaction, "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture));
             tx.Commit();
         }
 
@@ -170,26 +181,40 @@ CREATE TABLE quota (
         // ---- batches ----
 
         /// <summary>Records the start of an upload (state Pending) and returns the batch id.</summary>
-        public long BeginBatch(long counterId, JournalKind kind, MergeMode mergeMode, string? filePath, string? fileSha256, long rows, bool replaySafe)
+        /// <param name="request">Where the batch goes (<see cref="Upload.UploadRequest.ToJson"/>), so that it can be sent again.</param>
+        public long BeginBatch(long counterId, JournalKind kind, MergeMode mergeMode, string? filePath, string? fileSha256, long rows, bool replaySafe, string? request = null)
         {
-            using var cmd = Command(@"INSERT INTO batch (counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc)
-VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started); SELECT last_insert_rowid();",
+            using var cmd = Command(@"INSERT INTO batch (counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc, request)
+VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started, $request); SELECT last_insert_rowid();",
                 ("$counter", counterId), ("$kind", (int)kind), ("$merge", mergeMode.ToString()), ("$file", filePath), ("$sha", fileSha256),
-                ("$rows", rows), ("$replay", replaySafe), ("$state", (int)BatchState.Pending), ("$started", Iso(Now())));
+                ("$rows", rows), ("$replay", replaySafe), ("$state", (int)BatchState.Pending), ("$started", Iso(Now())), ("$request", request));
             return (long)cmd.ExecuteScalar()!;
+        }
+
+        /// <summary>Marks a kept batch as being sent again: Pending, with a new start time (listings are matched from it).</summary>
+        public void RestartBatch(long batchId)
+        {
+            using var tx = Begin();
+            var batch = RequireBatch(batchId);
+            if (batch.State != BatchState.Deferred && batch.State != BatchState.Unknown && batch.State != BatchState.Pending)
+                throw new InvalidOperationException($"Batch {batchId} is {batch.State}; only a kept batch is sent again.");
+            using (var update = Command("UPDATE batch SET state = $state, started_utc = $started, completed_utc = NULL WHERE id = $id",
+                       ("$state", (int)BatchState.Pending), ("$started", Iso(Now())), ("$id", batchId)))
+                update.ExecuteNonQuery();
+            tx.Commit();
         }
 
         /// <summary>
         /// Records a batch's outcome. Accepted makes its records the counter's last accepted state, in the same
-        /// transaction; Failed and Deferred drop them (nothing was applied); Unknown keeps them, for a later resolution
-        /// to Accepted or Failed. A batch with a known outcome cannot change it.
+        /// transaction; Failed drops them (refused for good); Unknown and Deferred keep them with the batch, which is
+        /// kept to be settled later (reconciled, or sent again). A batch with a final outcome cannot change it.
         /// </summary>
         public void CompleteBatch(long batchId, string? uploadId, BatchState outcome, string? message)
         {
             if (outcome == BatchState.Pending) throw new ArgumentException("A batch is completed with Accepted, Failed, Unknown or Deferred, not Pending.", nameof(outcome));
             using var tx = Begin();
             var batch = RequireBatch(batchId);
-            if (batch.State != BatchState.Pending && batch.State != BatchState.Unknown)
+            if (batch.State == BatchState.Accepted || batch.State == BatchState.Failed)
                 throw new InvalidOperationException($"Batch {batchId} is already {batch.State}; its outcome cannot change to {outcome}.");
             using (var update = Command("UPDATE batch SET state = $state, completed_utc = $done, upload_id = coalesce($upload, upload_id), message = $message WHERE id = $id",
                        ("$state", (int)outcome), ("$done", Iso(Now())), ("$upload", uploadId), ("$message", message), ("$id", batchId)))
@@ -203,16 +228,32 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
                     ("$counter", batch.CounterId), ("$kind", (int)batch.Kind), ("$id", batchId));
                 accept.ExecuteNonQuery();
             }
-            if (outcome != BatchState.Unknown)
+            if (outcome == BatchState.Accepted || outcome == BatchState.Failed)
                 using (var drop = Command("DELETE FROM batch_record WHERE batch_id = $id", ("$id", batchId)))
                     drop.ExecuteNonQuery();
             tx.Commit();
         }
 
-        /// <summary>Batches begun and never completed (the process stopped, or is still uploading), oldest first.</summary>
+        /// <summary>
+        /// Batches not settled yet, oldest first: Pending (begun, no outcome: the process stopped, or is still uploading),
+        /// Unknown (may have been applied) and Deferred (not applied, to be sent again).
+        /// </summary>
         public IReadOnlyList<JournalBatch> PendingBatches(long counterId, JournalKind? kind = null) =>
-            QueryBatches("counter_id = $counter AND state = $pending AND ($kind IS NULL OR kind = $kind) ORDER BY id",
-                ("$counter", counterId), ("$pending", (int)BatchState.Pending), ("$kind", (int?)kind));
+            QueryBatches("counter_id = $counter AND state IN ($pending, $unknown, $deferred) AND ($kind IS NULL OR kind = $kind) ORDER BY id",
+                ("$counter", counterId), ("$pending", (int)BatchState.Pending), ("$unknown", (int)BatchState.Unknown), ("$deferred", (int)BatchState.Deferred),
+                ("$kind", (int?)kind));
+
+        /// <summary>The counter's batches of a kind begun at or after a time, in the order they were (last) begun.</summary>
+        public IReadOnlyList<JournalBatch> BatchesSentSince(long counterId, JournalKind kind, DateTime sinceUtc) =>
+            QueryBatches("counter_id = $counter AND kind = $kind AND started_utc >= $since ORDER BY started_utc, id",
+                ("$counter", counterId), ("$kind", (int)kind), ("$since", Iso(sinceUtc)));
+
+        /// <summary>Whether an upload id is already recorded for a batch (reconciliation never gives one upload to two batches).</summary>
+        public bool KnowsUpload(long counterId, string uploadId)
+        {
+            using var cmd = Command("SELECT count(*) FROM batch WHERE counter_id = $counter AND upload_id = $upload", ("$counter", counterId), ("$upload", uploadId));
+            return (long)cmd.ExecuteScalar()! > 0;
+        }
 
         /// <summary>Batches, newest first, for troubleshooting.</summary>
         public IReadOnlyList<JournalBatch> Batches(long? counterId = null, JournalKind? kind = null, DateTime? sinceUtc = null, int limit = 100)
@@ -229,7 +270,7 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
 
         private List<JournalBatch> QueryBatches(string where, params (string, object?)[] parameters)
         {
-            using var cmd = Command("SELECT id, counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc, completed_utc, upload_id, message FROM batch WHERE " + where, parameters);
+            using var cmd = Command("SELECT id, counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc, completed_utc, upload_id, message, request FROM batch WHERE " + where, parameters);
             using var r = cmd.ExecuteReader();
             var list = new List<JournalBatch>();
             while (r.Read())
@@ -248,6 +289,7 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
                     CompletedUtc = r.IsDBNull(10) ? null : ParseIso(r.GetString(10)),
                     UploadId = r.IsDBNull(11) ? null : r.GetString(11),
                     Message = r.IsDBNull(12) ? null : r.GetString(12),
+                    RequestJson = r.IsDBNull(13) ? null : r.GetString(13),
                 });
             return list;
         }
@@ -380,29 +422,87 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
         /// </summary>
         public bool TryReserveRequests(string tokenKey, int count, int dailyLimit, out int remaining)
         {
-            if (tokenKey.Length != 16 || !tokenKey.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
-                throw new ArgumentException("Quota is kept under UploadJournal.TokenKey(token), never the token itself.", nameof(tokenKey));
+            RequireTokenKey(tokenKey);
             if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), "Reserve at least one request.");
             var now = Now();
-            string day = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             using var tx = Begin(); // BEGIN IMMEDIATE: read and update under one write lock
-            using (var purge = Command("DELETE FROM quota WHERE day < $old", ("$old", now.AddDays(-7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))))
-                purge.ExecuteNonQuery();
-            long used;
-            using (var read = Command("SELECT used FROM quota WHERE token_key = $key AND day = $day", ("$key", tokenKey), ("$day", day)))
-                used = read.ExecuteScalar() is long u ? u : 0;
+            long used = UsedToday(tokenKey, now);
             if (used + count > dailyLimit)
             {
                 remaining = (int)Math.Max(0, dailyLimit - used);
-                tx.Rollback();
                 return false;
             }
-            using (var write = Command("INSERT INTO quota (token_key, day, used) VALUES ($key, $day, $n) ON CONFLICT (token_key, day) DO UPDATE SET used = used + $n",
-                       ("$key", tokenKey), ("$day", day), ("$n", count)))
-                write.ExecuteNonQuery();
+            AddToday(tokenKey, now, count);
             tx.Commit();
             remaining = (int)(dailyLimit - used - count);
             return true;
+        }
+
+        /// <summary>
+        /// Counts one request against the token's day (UTC) and the current second, atomically across processes, if
+        /// both have room: the day's count says whether the budget is spent, the second's keeps the request rate.
+        /// </summary>
+        public QuotaReservation ReserveRequest(string tokenKey, int dailyLimit, int perSecondLimit)
+        {
+            RequireTokenKey(tokenKey);
+            var now = Now();
+            long second = (long)Math.Floor((now - UnixEpoch).TotalSeconds);
+            using var tx = Begin();
+            long inSecond;
+            using (var read = Command("SELECT used FROM quota_second WHERE token_key = $key AND second = $second", ("$key", tokenKey), ("$second", second)))
+                inSecond = read.ExecuteScalar() is long u ? u : 0;
+            long today = UsedToday(tokenKey, now);
+            if (today + 1 > dailyLimit) return QuotaReservation.DaySpent;
+            if (inSecond + 1 > perSecondLimit) return QuotaReservation.SecondFull;
+            using (var purge = Command("DELETE FROM quota_second WHERE second < $old", ("$old", second - 60)))
+                purge.ExecuteNonQuery();
+            using (var write = Command("INSERT INTO quota_second (token_key, second, used) VALUES ($key, $second, 1) ON CONFLICT (token_key, second) DO UPDATE SET used = used + 1",
+                       ("$key", tokenKey), ("$second", second)))
+                write.ExecuteNonQuery();
+            AddToday(tokenKey, now, 1);
+            tx.Commit();
+            return QuotaReservation.Reserved;
+        }
+
+        /// <summary>Metrica said the token's daily quota is spent: today's count becomes the limit, for every process.</summary>
+        public void SpendDay(string tokenKey, int dailyLimit)
+        {
+            RequireTokenKey(tokenKey);
+            var now = Now();
+            using var tx = Begin();
+            long used = UsedToday(tokenKey, now);
+            if (used < dailyLimit) AddToday(tokenKey, now, dailyLimit - used);
+            tx.Commit();
+        }
+
+        /// <summary>Requests counted today (UTC) for the token.</summary>
+        public long RequestsToday(string tokenKey)
+        {
+            RequireTokenKey(tokenKey);
+            return UsedToday(tokenKey, Now());
+        }
+
+        private long UsedToday(string tokenKey, DateTime now)
+        {
+            using var read = Command("SELECT used FROM quota WHERE token_key = $key AND day = $day", ("$key", tokenKey), ("$day", Day(now)));
+            return read.ExecuteScalar() is long u ? u : 0;
+        }
+
+        private void AddToday(string tokenKey, DateTime now, long count)
+        {
+            using (var purge = Command("DELETE FROM quota WHERE day < $old", ("$old", Day(now.AddDays(-7)))))
+                purge.ExecuteNonQuery();
+            using var write = Command("INSERT INTO quota (token_key, day, used) VALUES ($key, $day, $n) ON CONFLICT (token_key, day) DO UPDATE SET used = used + $n",
+                ("$key", tokenKey), ("$day", Day(now)), ("$n", count));
+            write.ExecuteNonQuery();
+        }
+
+        private static string Day(DateTime utc) => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        private static void RequireTokenKey(string tokenKey)
+        {
+            if (tokenKey.Length != 16 || !tokenKey.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
+                throw new ArgumentException("Quota is kept under UploadJournal.TokenKey(token), never the token itself.", nameof(tokenKey));
         }
 
         // ---- plumbing ----

@@ -34,9 +34,13 @@ namespace MetricaCrm.Engine.Metrica
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
         private readonly Action<string> _log;
         private readonly RetryOptions _retry;
+        private readonly Journal.RequestBudget? _budget;
 
-        public MetricaClient(Uri? baseUri, MetricaToken token, RetryOptions? retry = null, Action<string>? log = null, HttpMessageHandler? handler = null, ProxySettings? proxy = null)
+        /// <param name="budget">The request budget every attempt passes through (quotas shared by the user's processes); null: none.</param>
+        public MetricaClient(Uri? baseUri, MetricaToken token, RetryOptions? retry = null, Action<string>? log = null, HttpMessageHandler? handler = null, ProxySettings? proxy = null,
+            Journal.RequestBudget? budget = null)
         {
+            _budget = budget;
             Proxy = proxy ?? ProxySettings.System;
             _baseUri = baseUri ?? DefaultBaseUri;
             _token = token;
@@ -108,6 +112,42 @@ namespace MetricaCrm.Engine.Metrica
             return goals;
         }
 
+        // ---- uploads of every kind ----
+
+        /// <summary>Sends a batch where its request says (the journal keeps the request, so a kept batch goes the same way).</summary>
+        public Task<MetricaUpload> SendUploadAsync(long counterId, Upload.UploadRequest request, Upload.BatchFile batch, CancellationToken ct) =>
+            request.Api == Upload.UploadApi.Cdp
+                ? UploadAsync(counterId, request.PathAndQuery, batch, request.ReplaySafe, ct)
+                : UploadOfflineAsync(counterId, request.KindName, request.PathAndQuery, batch, ct);
+
+        /// <summary>
+        /// The counter's uploads of the request's kind created at or after <paramref name="sinceUtc"/>, newest first: CDP
+        /// pages back through last_uploadings, the Management API lists the kind's uploads (up to 10,000, its maximum).
+        /// </summary>
+        public async Task<IReadOnlyList<MetricaUpload>> ListUploadsSinceAsync(long counterId, Upload.UploadRequest request, DateTimeOffset sinceUtc, CancellationToken ct)
+        {
+            if (request.Api == Upload.UploadApi.Management)
+                return (await ListOfflineUploadsAsync(counterId, request.KindName, request.ListPath!, 10_000, ct).ConfigureAwait(false))
+                    .Where(u => u.DateTime == null || u.DateTime >= sinceUtc).ToList();
+            var found = new List<MetricaUpload>();
+            DateTimeOffset? before = null;
+            for (int page = 0; page < 20; page++)
+            {
+                var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
+                found.AddRange(batch.Where(u => u.DateTime == null || u.DateTime >= sinceUtc));
+                var oldest = batch.Where(u => u.DateTime != null).Select(u => u.DateTime!.Value).DefaultIfEmpty().Min();
+                if (batch.Count < 1000 || oldest == default || oldest < sinceUtc) break;
+                before = NextPage(oldest);
+            }
+            return found.GroupBy(u => u.UploadId).Select(g => g.First()).ToList();
+        }
+
+        // datetime_offset has whole seconds: round the oldest time up, so uploads in that same second are listed again
+        // rather than skipped (callers match by id, so repeats are harmless). Which zone Metrica reads it in is
+        // unconfirmed; UTC is sent, as the datetime fields are UTC.
+        private static DateTimeOffset NextPage(DateTimeOffset oldest) =>
+            new DateTimeOffset(oldest.UtcDateTime.Ticks - oldest.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
+
         // ---- CDP API ----
 
         /// <summary>
@@ -115,7 +155,7 @@ namespace MetricaCrm.Engine.Metrica
         /// JSON as the request body. <paramref name="replaySafe"/> says whether a failure with an unknown outcome may be
         /// retried (the kind decides from the merge mode).
         /// </summary>
-        public async Task<MetricaUpload> UploadAsync(long counterId, string pathAndQuery, Upload.BatchFile batch, bool replaySafe, CancellationToken ct)
+        private async Task<MetricaUpload> UploadAsync(long counterId, string pathAndQuery, Upload.BatchFile batch, bool replaySafe, CancellationToken ct)
         {
             Func<HttpContent> body = batch.ContentType == "text/csv" ? () => FilePart(batch.Path) : () => JsonBody(batch.Path);
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/{pathAndQuery}", body, replaySafe,
@@ -127,7 +167,7 @@ namespace MetricaCrm.Engine.Metrica
         /// Sends an offline conversions or calls file to <c>/management/v1/counter/{id}/{pathAndQuery}</c> as a multipart
         /// part named "file". Re-sending the same events overwrites them with the same values, so it is replay-safe.
         /// </summary>
-        public async Task<MetricaUpload> UploadOfflineAsync(long counterId, string kind, string pathAndQuery, Upload.BatchFile batch, CancellationToken ct)
+        private async Task<MetricaUpload> UploadOfflineAsync(long counterId, string kind, string pathAndQuery, Upload.BatchFile batch, CancellationToken ct)
         {
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/management/v1/counter/{counterId}/{pathAndQuery}", () => FilePart(batch.Path), true,
                 $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct).ConfigureAwait(false);
@@ -179,12 +219,9 @@ namespace MetricaCrm.Engine.Metrica
                 var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
                 var hit = batch.FirstOrDefault(u => u.UploadId == uploadId);
                 if (hit != null || batch.Count < 1000) return hit;
-                // datetime_offset has whole seconds: round the oldest time up, so uploads in that same second are
-                // listed again rather than skipped (the id match makes repeats harmless; maxPages bounds the loop).
-                // Which zone Metrica reads it in is unconfirmed; UTC is sent, as the datetime fields are UTC.
                 var oldest = batch.Where(u => u.DateTime != null).Select(u => u.DateTime!.Value).DefaultIfEmpty().Min();
                 if (oldest == default) return null;
-                before = new DateTimeOffset(oldest.UtcDateTime.Ticks - oldest.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
+                before = NextPage(oldest);
             }
             return null;
         }
@@ -350,6 +387,8 @@ namespace MetricaCrm.Engine.Metrica
                     request.Headers.TryAddWithoutValidation("Authorization", _token.HeaderValue);
                     request.Headers.Accept.ParseAdd("application/json");
                     if (content != null) request.Content = content();
+                    // Held until the answer is read: a slot of the user's parallel requests, counted against the day.
+                    using var lease = _budget == null ? null : await _budget.EnterAsync(ctx.CancellationToken).ConfigureAwait(false);
                     _log($"{method} {uri.GetLeftPart(UriPartial.Path)} (attempt {ctx.Properties.GetValue(AttemptsKey, 0)})");
                     return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
                 }, context).ConfigureAwait(false);
@@ -376,6 +415,7 @@ namespace MetricaCrm.Engine.Metrica
                 if (!response.IsSuccessStatusCode)
                 {
                     var (type, message) = ParseError(body, response.ReasonPhrase);
+                    if (type == DailyUserQuota) _budget?.MarkDaySpent();
                     bool unknownOutcome = !replaySafe && (int)response.StatusCode >= 500;
                     throw new MetricaApiException(response.StatusCode, type, _token.Redact(message), operation, attempts, unknownOutcome);
                 }
@@ -427,6 +467,8 @@ namespace MetricaCrm.Engine.Metrica
                 int code = (int)r.StatusCode;
                 if (code == 429 || code == 420)
                 {
+                    // A daily quota is spent until 00:00 GMT: retrying within minutes only spends more requests.
+                    if (IsDailyQuota(r)) return false;
                     var wait = RetryAfter(r);
                     return wait == null || wait <= _retry.MaxRetryAfter; // a quota reset hours away is not waited for
                 }
@@ -436,6 +478,16 @@ namespace MetricaCrm.Engine.Metrica
             if (ex == null || context.CancellationToken.IsCancellationRequested) return false;
             if (NeverSent(ex)) return true;
             return replaySafe && (ex is HttpRequestException || ex is TimeoutRejectedException || ex is IOException || ex is OperationCanceledException);
+        }
+
+        private const string DailyUserQuota = "quota_requests_by_uid";
+
+        private static bool IsDailyQuota(HttpResponseMessage r)
+        {
+            // The body is already buffered (ResponseContentRead), so reading it here does not touch the network.
+            string body = r.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            var type = ParseError(body, null).type;
+            return type == DailyUserQuota || type == "quota_requests_by_counter_id";
         }
 
         /// <summary>True when the connection was never made, so the server cannot have seen the request.</summary>

@@ -25,7 +25,7 @@ namespace MetricaCrm.Engine.OfflineConversions
             _identifiers = goals == null ? null : new HashSet<string>(goals.SelectMany(g => g.Identifiers), StringComparer.Ordinal);
         }
 
-        public override string Name => "offline_conversions";
+        public override string Name => OfflinePaths.Conversions;
         public override Journal.JournalKind JournalKind => Journal.JournalKind.OfflineConversions;
         public override string RecordNoun => "conversion";
 
@@ -47,10 +47,6 @@ namespace MetricaCrm.Engine.OfflineConversions
         public override BatchWriter<CrmConversion> OpenWriter(string path, TimeZoneInfo counterZone, CrmConversion first) =>
             new OfflineCsvWriter<CrmConversion>(path + ".csv", OfflineColumns.Conversions, first);
 
-        public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
-            client.UploadOfflineAsync(counterId, Name, Query("offline_conversions/upload", "type=BASIC"), batch, ct);
-
-        public override Task<MetricaUpload?> FindAsync(MetricaClient client, long counterId, string uploadId, CancellationToken ct) =>
-            client.GetOfflineUploadAsync(counterId, Name, $"offline_conversions/uploading/{uploadId}", ct);
+        public override UploadRequest Request(MergeMode mode) => OfflineRequest(Query("offline_conversions/upload", "type=BASIC"));
     }
 }

@@ -105,6 +105,13 @@ namespace MetricaCrm.Engine.OfflineConversions
         public override string RecordId(TEvent record) => Identity(record);
 
 
+        /// <summary>An upload of this kind's Management API paths (see <see cref="OfflinePaths"/>).</summary>
+        protected UploadRequest OfflineRequest(string pathAndQuery) =>
+            new UploadRequest(UploadApi.Management, Name, pathAndQuery, replaySafe: true, OfflinePaths.ListPath(Name));
+
+        public override Task<MetricaUpload?> FindAsync(MetricaClient client, long counterId, string uploadId, CancellationToken ct) =>
+            client.GetOfflineUploadAsync(counterId, Name, OfflinePaths.UploadPath(Name, uploadId), ct);
+
         protected string Query(string path, string? extra = null)
         {
             var parts = new List<string>();

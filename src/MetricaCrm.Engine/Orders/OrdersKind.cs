@@ -74,7 +74,6 @@ namespace MetricaCrm.Engine.Orders
                 ? new OrderCsvWriter(path + ".csv", counterZone, first)
                 : new OrderJsonWriter(path + ".json", counterZone);
 
-        public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
-            client.UploadAsync(counterId, DetailedPath(Name, _format, mode), batch, IsReplaySafe(mode), ct);
+        public override UploadRequest Request(MergeMode mode) => new UploadRequest(UploadApi.Cdp, Name, DetailedPath(Name, _format, mode), IsReplaySafe(mode));
     }
 }

@@ -40,8 +40,7 @@ namespace MetricaCrm.Engine.SimpleOrders
 
         public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone, CrmOrder first) => new SimpleOrdersCsvWriter(path + ".csv", counterZone);
 
-        public override Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct) =>
-            client.UploadAsync(counterId, $"data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA",
-                batch, IsReplaySafe(mode), ct);
+        public override UploadRequest Request(MergeMode mode) =>
+            new UploadRequest(UploadApi.Cdp, Name, $"data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA", IsReplaySafe(mode));
     }
 }

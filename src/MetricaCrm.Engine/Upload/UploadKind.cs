@@ -37,8 +37,8 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Opens the file one batch is written to, shaped for its first record; date-times go out in the counter's zone.</summary>
         public abstract BatchWriter<TRecord> OpenWriter(string path, TimeZoneInfo counterZone, TRecord first);
 
-        /// <summary>Sends a completed batch file.</summary>
-        public abstract Task<MetricaUpload> UploadAsync(MetricaClient client, long counterId, BatchFile batch, MergeMode mode, CancellationToken ct);
+        /// <summary>Where a batch is sent, in this merge mode.</summary>
+        public abstract UploadRequest Request(MergeMode mode);
 
         /// <summary>
         /// Whether sending the same batch twice gives the same result, so that an upload whose outcome is unknown may be

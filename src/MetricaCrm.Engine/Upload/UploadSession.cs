@@ -9,8 +9,8 @@ using MetricaCrm.Engine.Metrica;
 
 namespace MetricaCrm.Engine.Upload
 {
-    /// <summary>What the caller of an upload session provides: confirmation, waiting, and where outcomes go.</summary>
-    public interface IUploadHost
+    /// <summary>What the caller of anything that sends batches provides: confirmation, waiting, and where outcomes go.</summary>
+    public interface IBatchHost
     {
         /// <summary>Asks whether a batch may be sent (a confirmation prompt, or -WhatIf saying no). Called on the caller's thread.</summary>
         bool Approve(string target, string action);
@@ -18,14 +18,20 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Waits for background work while the caller keeps serving its own messages; cancellation surfaces as an exception.</summary>
         T Await<T>(Task<T> task);
 
-        void Rejected(RowRejection rejection, object record);
         /// <summary>An upload Metrica answered with 200: accepted, or (validation FAILED) refused inside the 200.</summary>
         void Uploaded(MetricaUpload upload, BatchFile batch);
-        void UploadFailed(MetricaApiException error, BatchFile batch);
+        /// <summary>An upload that failed; <paramref name="outcome"/> says whether its batch is kept to be sent again.</summary>
+        void UploadFailed(MetricaApiException error, BatchFile batch, Journal.BatchState outcome);
         void Warning(string message);
+        void Progress(string status);
+    }
+
+    /// <summary>What the caller of an upload session provides beyond sending: where rejected and skipped records go.</summary>
+    public interface IUploadHost : IBatchHost
+    {
+        void Rejected(RowRejection rejection, object record);
         /// <summary>A valid record deliberately left out, and why.</summary>
         void Skipped(object record, string reason);
-        void Progress(string status);
     }
 
     public sealed class UploadSessionOptions
@@ -36,7 +42,10 @@ namespace MetricaCrm.Engine.Upload
         public long BatchSize { get; set; } = 250_000;
         /// <summary>Bytes per batch, kept below Metrica's 1 GB file limit with room for the last buffered record.</summary>
         public long MaxBatchBytes { get; set; } = MetricaFileLimitBytes - (16 << 20);
-        /// <summary>Where batch files are written; a fresh temporary folder when null. Removed on dispose.</summary>
+        /// <summary>
+        /// Where batch files are written, each send in a folder of its own: with a journal, the journal's batches folder
+        /// (a kept batch must outlive the process); else the temporary folder.
+        /// </summary>
         public string? Directory { get; set; }
         /// <summary>Remembers batches and accepted records; null: no memory (every record is sent).</summary>
         public Journal.UploadJournal? Journal { get; set; }
@@ -62,7 +71,8 @@ namespace MetricaCrm.Engine.Upload
         private readonly Func<MetricaClient> _client;
         private readonly Func<TimeZoneInfo> _counterZone;
         private readonly CancellationToken _cancellation;
-        private readonly string _directory;
+        private readonly string _directoryRoot;
+        private BatchFolder? _folder;
         // 64-bit hashes of the open batch's ids: constant size per row; a rare false "repeat" only cuts a batch early.
         private readonly HashSet<ulong> _batchIds = new HashSet<ulong>();
         private readonly List<MetricaUpload> _accepted = new List<MetricaUpload>();
@@ -71,8 +81,13 @@ namespace MetricaCrm.Engine.Upload
         private int _batchNumber;
         private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch)? _inFlight;
         private readonly List<Journal.JournalRecord> _batchRecords = new List<Journal.JournalRecord>();
-        /// <summary>Set after Metrica refused the token or the counter: every later batch would fail the same way.</summary>
-        private string? _refusal;
+        /// <summary>
+        /// Set when every later batch would fail the same way: Metrica refused the token or the counter, or the day's
+        /// request budget is spent. Later batches are not sent; with a journal they are kept to be sent later.
+        /// </summary>
+        private string? _stop;
+        private DateTime? _resumeAfterUtc;
+        private int _keptBatches;
 
         public UploadSession(UploadKind<TRecord> kind, UploadSessionOptions options, IUploadHost host, Func<MetricaClient> client,
             Func<TimeZoneInfo> counterZone, string summaryLabel, CancellationToken cancellation)
@@ -84,7 +99,7 @@ namespace MetricaCrm.Engine.Upload
             _client = client;
             _counterZone = counterZone;
             _cancellation = cancellation;
-            _directory = options.Directory ?? Path.Combine(Path.GetTempPath(), "MetricaCrm", Guid.NewGuid().ToString("N"));
+            _directoryRoot = options.Directory ?? Path.Combine(Path.GetTempPath(), "MetricaCrm");
             Summary = new UploadSummary(summaryLabel);
             _keepPrefix = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "_" + options.CounterId + "_";
         }
@@ -166,6 +181,9 @@ namespace MetricaCrm.Engine.Upload
             CompleteBatch();
             FinishInFlight();
             foreach (var warning in _kind.Warnings()) _host.Warning(warning);
+            if (_keptBatches > 0)
+                _host.Warning($"{Summary.Pending} {_kind.RecordNoun}(s) in {_keptBatches} upload(s) were not accepted yet and are kept in the upload journal ({_stop ?? "see the errors above"}); " +
+                    (_resumeAfterUtc is DateTime at ? $"resume them after {at:yyyy-MM-dd HH:mm} UTC." : "resume them once the cause is fixed."));
         }
 
         /// <summary>
@@ -188,8 +206,8 @@ namespace MetricaCrm.Engine.Upload
         private void OpenBatch(TRecord first)
         {
             _zone ??= _counterZone();
-            Directory.CreateDirectory(_directory);
-            string path = Path.Combine(_directory, $"{_kind.Name}_{++_batchNumber:D4}");
+            _folder ??= BatchFolder.Create(_directoryRoot);
+            string path = Path.Combine(_folder.Path, $"{_kind.Name}_{++_batchNumber:D4}");
             _writer = _kind.OpenWriter(path, _zone, first);
             _batchIds.Clear();
             _batchRecords.Clear();
@@ -211,31 +229,36 @@ namespace MetricaCrm.Engine.Upload
         private void Send(BatchFile batch, Journal.JournalRecord[] records)
         {
             FinishInFlight();
-            if (_refusal != null)
+            var request = _kind.Request(_options.MergeMode);
+            if (_stop == null)
             {
-                Summary.Failed += batch.Rows;
-                _host.Warning($"{batch.Rows} {_kind.RecordNoun}(s) of {batch.Name} were not uploaded: {_refusal}.");
-                Delete(batch);
-                return;
+                string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name}" +
+                    (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "");
+                if (!_host.Approve($"Metrica counter {_options.CounterId}", action))
+                {
+                    Summary.NotSent += batch.Rows;
+                    BatchFolder.Delete(batch.Path);
+                    return;
+                }
             }
-            string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name}" +
-                (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "");
-            if (!_host.Approve($"Metrica counter {_options.CounterId}", action))
-            {
-                Summary.NotSent += batch.Rows;
-                Delete(batch);
-                return;
-            }
-            _host.Progress($"Uploading {batch.Rows:N0} {_kind.RecordNoun}s ({Summary.Sent:N0} sent so far)");
-            var client = _client();
             long? journalBatch = null;
             if (_options.Journal is { } journal)
             {
                 // Recorded before the request: a process killed mid-upload leaves the batch Pending, never forgotten.
-                journalBatch = journal.BeginBatch(_options.CounterId, _kind.JournalKind, _options.MergeMode, batch.Path, Sha256(batch.Path), batch.Rows, _kind.IsReplaySafe(_options.MergeMode));
+                journalBatch = journal.BeginBatch(_options.CounterId, _kind.JournalKind, _options.MergeMode, batch.Path, BatchFolder.Sha256(batch.Path), batch.Rows,
+                    request.ReplaySafe, request.ToJson());
                 if (records.Length > 0) journal.AddSentRecords(journalBatch.Value, records);
             }
-            _inFlight = (Task.Run(() => _kind.UploadAsync(client, _options.CounterId, batch, _options.MergeMode, _cancellation)), batch, journalBatch);
+            if (_stop != null)
+            {
+                // Not sent: kept for later when there is a journal, else counted as failed.
+                if (journalBatch is long kept) _options.Journal!.CompleteBatch(kept, null, Journal.BatchState.Deferred, "not sent: " + _stop);
+                Settle(batch, journalBatch != null ? Journal.BatchState.Deferred : Journal.BatchState.Failed, null);
+                return;
+            }
+            _host.Progress($"Uploading {batch.Rows:N0} {_kind.RecordNoun}s ({Summary.Sent:N0} sent so far)");
+            var client = _client();
+            _inFlight = (Task.Run(() => client.SendUploadAsync(_options.CounterId, request, batch, _cancellation)), batch, journalBatch);
         }
 
         private void FinishInFlight()
@@ -243,41 +266,65 @@ namespace MetricaCrm.Engine.Upload
             if (_inFlight is not { } pending) return;
             _inFlight = null;
             var (task, batch, journalBatch) = pending;
-            string? uploadId = null;
+            var journal = _options.Journal;
             try
             {
                 var upload = _host.Await(task);
-                uploadId = upload.UploadId;
                 upload.RowsSent = batch.Rows;
                 upload.File = batch.Name;
                 upload.MergeMode = _kind.HasMergeMode ? _options.MergeMode.ToString().ToUpperInvariant() : null;
                 upload.Kind = _kind.Name;
-                if (journalBatch is long accepted)
-                    _options.Journal!.CompleteBatch(accepted, upload.UploadId, upload.Failed ? Journal.BatchState.Failed : Journal.BatchState.Accepted,
-                        upload.Failed ? "validation FAILED" : null);
-                if (upload.Failed) Summary.Failed += batch.Rows; // HTTP 200 is not success: validation FAILED
-                else
-                {
-                    Summary.Sent += batch.Rows;
-                    Summary.Uploads++;
-                    _accepted.Add(upload);
-                }
+                var outcome = upload.Failed ? Journal.BatchState.Failed : Journal.BatchState.Accepted; // HTTP 200 is not success: validation FAILED
+                if (journalBatch is long id) journal!.CompleteBatch(id, upload.UploadId, outcome, upload.Failed ? "validation FAILED" : null);
+                if (!upload.Failed) _accepted.Add(upload);
+                Settle(batch, outcome, upload.UploadId);
                 _host.Uploaded(upload, batch);
+            }
+            catch (Journal.DailyBudgetSpentException ex)
+            {
+                StopSending(ex.Message, ex.ResumeAtUtc);
+                if (journalBatch is long id) journal!.CompleteBatch(id, null, Journal.BatchState.Deferred, "not sent: " + ex.Message);
+                Settle(batch, journalBatch != null ? Journal.BatchState.Deferred : Journal.BatchState.Failed, null);
             }
             catch (MetricaApiException ex)
             {
-                Summary.Failed += batch.Rows;
-                if (journalBatch is long failed)
-                    _options.Journal!.CompleteBatch(failed, null, ex.MayHaveBeenApplied ? Journal.BatchState.Unknown : Journal.BatchState.Failed, ex.Message);
+                var outcome = BatchOutcome.Of(ex, keptForLater: journalBatch != null);
+                if (journalBatch is long id) journal!.CompleteBatch(id, null, outcome, ex.Message);
                 if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden)
-                    _refusal = $"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}";
-                _host.UploadFailed(ex, batch);
+                    StopSending($"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}", null);
+                else if (BatchOutcome.IsDailyQuota(ex))
+                    StopSending($"Metrica answered {ex.ErrorType}: the day's quota is spent", DateTime.UtcNow.Date.AddDays(1));
+                Settle(batch, outcome, null);
+                _host.UploadFailed(ex, batch, outcome);
             }
-            finally
+        }
+
+        private void StopSending(string reason, DateTime? resumeAfterUtc)
+        {
+            _stop ??= reason;
+            _resumeAfterUtc ??= resumeAfterUtc;
+        }
+
+        /// <summary>Counts a batch's records by its outcome and keeps, moves or deletes its file.</summary>
+        private void Settle(BatchFile batch, Journal.BatchState outcome, string? uploadId)
+        {
+            switch (outcome)
             {
-                if (_options.KeepDirectory != null) Keep(batch, uploadId);
-                else Delete(batch);
+                case Journal.BatchState.Accepted:
+                    Summary.Sent += batch.Rows;
+                    Summary.Uploads++;
+                    break;
+                case Journal.BatchState.Deferred:
+                case Journal.BatchState.Unknown:
+                    Summary.Pending += batch.Rows;
+                    _keptBatches++;
+                    return; // the file stays for the resume
+                default:
+                    Summary.Failed += batch.Rows;
+                    break;
             }
+            if (_options.KeepDirectory != null) Keep(batch, uploadId);
+            else BatchFolder.Delete(batch.Path);
         }
 
         /// <summary>
@@ -297,38 +344,29 @@ namespace MetricaCrm.Engine.Upload
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 _host.Warning($"{batch.Name} could not be kept in {_options.KeepDirectory}: {ex.Message}");
-                Delete(batch);
+                BatchFolder.Delete(batch.Path);
             }
         }
-
-        private static string Sha256(string path)
-        {
-            using var sha = System.Security.Cryptography.SHA256.Create();
-            using var stream = File.OpenRead(path);
-            var sb = new System.Text.StringBuilder(64);
-            foreach (byte b in sha.ComputeHash(stream)) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            return sb.ToString();
-        }
-
-        private static void Delete(BatchFile batch)
-        {
-            try { File.Delete(batch.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-
 
         public void Dispose()
         {
-            _writer?.Dispose();
-            _writer = null;
+            if (_writer != null)
+            {
+                // Stopped while writing: the batch was never begun, so its file is not kept.
+                _writer.Dispose();
+                BatchFolder.Delete(_writer.Path);
+                _writer = null;
+            }
             if (_inFlight is { } pending)
             {
-                // Stopped mid-upload: the upload was cancelled with the session's token; wait so the file can go.
+                // Stopped mid-upload: the upload was cancelled with the session's token. Its batch stays Pending in the
+                // journal with its file, for a resume to reconcile; without a journal the file goes.
                 try { pending.Task.Wait(TimeSpan.FromSeconds(30)); } catch (AggregateException) { }
+                if (pending.JournalBatch == null) BatchFolder.Delete(pending.Batch.Path);
                 _inFlight = null;
             }
-            try { if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            _folder?.Dispose();
+            _folder = null;
         }
     }
 }

@@ -5,7 +5,7 @@ namespace MetricaCrm.Engine.Upload
 {
     /// <summary>
     /// What happened to every record a send received. The counts always add up:
-    /// <c>Received = Sent + Unchanged + Rejected + Skipped + Failed + NotSent</c>.
+    /// <c>Received = Sent + Unchanged + Rejected + Skipped + Failed + Pending + NotSent</c>.
     /// </summary>
     public sealed class UploadSummary
     {
@@ -23,6 +23,8 @@ namespace MetricaCrm.Engine.Upload
         public long Rejected { get; internal set; }
         /// <summary>Records in uploads that failed: refused by Metrica, validation FAILED, or not sent after an earlier refusal.</summary>
         public long Failed { get; internal set; }
+        /// <summary>Records in uploads kept in the upload journal to be settled later (not sent for a quota, a passing failure, or an unknown outcome).</summary>
+        public long Pending { get; internal set; }
         /// <summary>Valid records left out on purpose by a rule the caller chose (a maximum age...); each was reported.</summary>
         public long Skipped { get; internal set; }
         /// <summary>Records deliberately not sent: the upload was declined at a confirmation prompt or -WhatIf was used.</summary>
@@ -30,7 +32,7 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
 
-        public bool Reconciles => Received == Sent + Unchanged + Rejected + Skipped + Failed + NotSent;
+        public bool Reconciles => Received == Sent + Unchanged + Rejected + Skipped + Failed + Pending + NotSent;
 
         public override string ToString()
         {
@@ -39,6 +41,7 @@ namespace MetricaCrm.Engine.Upload
             if (Unchanged > 0) sb.Append(", unchanged ").Append(N(Unchanged));
             if (Skipped > 0) sb.Append(", skipped ").Append(N(Skipped));
             if (Failed > 0) sb.Append(", failed uploads ").Append(N(Failed));
+            if (Pending > 0) sb.Append(", kept for resume ").Append(N(Pending));
             if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));
             return sb.ToString();
         }

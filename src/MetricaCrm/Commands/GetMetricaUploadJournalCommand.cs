@@ -39,17 +39,9 @@ namespace MetricaCrm.Commands.Commands
         [ValidateRange(1, 1_000_000)]
         public int Limit { get; set; } = 100;
 
-        /// <summary>-JournalPath, else $env:METRICA_JOURNAL, else the per-user default location.</summary>
-        internal static string ResolvePath(PSCmdlet cmdlet, string? given)
-        {
-            string? chosen = given;
-            if (string.IsNullOrEmpty(chosen)) chosen = Environment.GetEnvironmentVariable("METRICA_JOURNAL");
-            return cmdlet.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(chosen) ? UploadJournal.DefaultPath() : chosen);
-        }
-
         protected override void ProcessRecord()
         {
-            string path = ResolvePath(this, JournalPath);
+            string path = JournalLocation.Resolve(this, JournalPath, JournalLocation.ApiFromEnvironment());
             try
             {
                 using var journal = UploadJournal.Open(path);

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Metrica;
+using MetricaCrm.Engine.OfflineConversions;
 
 namespace MetricaCrm.Commands
 {
@@ -52,7 +53,7 @@ namespace MetricaCrm.Commands
             try
             {
                 string? kind = KindName;
-                if (kind == "offline_conversions" || kind == "calls") ReadOffline(kind);
+                if (kind == OfflinePaths.Conversions || kind == OfflinePaths.Calls) ReadOffline(kind);
                 else ReadCrm(kind);
             }
             catch (MetricaApiException ex)
@@ -63,15 +64,14 @@ namespace MetricaCrm.Commands
 
         private void ReadOffline(string kind)
         {
-            string single = kind == "calls" ? "calls_uploading" : "uploading", list = kind == "calls" ? "calls_uploadings" : "uploadings";
             if (UploadId == null || UploadId.Length == 0)
             {
-                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, $"offline_conversions/{list}", Limit, ct))) WriteObject(u);
+                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, OfflinePaths.ListPath(kind), Limit, ct))) WriteObject(u);
                 return;
             }
             foreach (var id in UploadId)
             {
-                var found = Call((client, ct) => client.GetOfflineUploadAsync(CounterId, kind, $"offline_conversions/{single}/{Uri.EscapeDataString(id)}", ct));
+                var found = Call((client, ct) => client.GetOfflineUploadAsync(CounterId, kind, OfflinePaths.UploadPath(kind, id), ct));
                 if (found != null) WriteObject(found);
                 else NotFound(id, $"Counter {CounterId} has no {kind} upload '{id}'.");
             }
@@ -82,7 +82,7 @@ namespace MetricaCrm.Commands
             if (UploadId == null || UploadId.Length == 0)
             {
                 var uploads = Call((client, ct) => client.GetLastUploadingsAsync(CounterId, Limit, null, ct));
-                foreach (var u in uploads.Where(u => kind == null || MatchesKind(u, kind))) WriteObject(u);
+                foreach (var u in uploads.Where(u => kind == null || Engine.Upload.UploadRequest.MayBeOfKind(kind, u))) WriteObject(u);
                 return;
             }
             foreach (var id in UploadId)
@@ -91,14 +91,6 @@ namespace MetricaCrm.Commands
                 if (found != null) WriteObject(found);
                 else NotFound(id, $"Counter {CounterId} lists no upload '{id}' in its last {MaxPages * 1000} uploads.");
             }
-        }
-
-        /// <summary>last_uploadings names the entity of each upload (CONTACT, ORDER, SIMPLE_ORDER); uploads that name none are kept.</summary>
-        private static bool MatchesKind(MetricaUpload upload, string kind)
-        {
-            if (string.IsNullOrEmpty(upload.EntityType)) return true;
-            string entity = kind == "simple_orders" ? "SIMPLE_ORDER" : kind == "contacts" ? "CONTACT" : "ORDER";
-            return string.Equals(upload.EntityType, entity, StringComparison.OrdinalIgnoreCase);
         }
 
         private void NotFound(string id, string message) =>

@@ -205,7 +205,7 @@ namespace MetricaCrm.Commands
 
         private ConnectionCheck JournalCheck()
         {
-            string path = GetMetricaUploadJournalCommand.ResolvePath(this, JournalPath);
+            string path = JournalLocation.Resolve(this, JournalPath, BaseUri());
             if (!File.Exists(path)) return Check("Upload journal", CheckVerdict.Pass, $"no journal yet at {path}");
             try
             {
@@ -214,7 +214,7 @@ namespace MetricaCrm.Commands
                 if (pending.Count == 0) return Check("Upload journal", CheckVerdict.Pass, $"no unfinished batches in {path}");
                 return Check("Upload journal", CheckVerdict.Warn,
                     $"{pending.Count} unfinished batch(es) ({string.Join(", ", pending.GroupBy(b => b.State).Select(g => $"{g.Count()} {g.Key}"))}, {pending.Sum(b => b.Rows)} rows) in {path}",
-                    $"Get-MetricaUploadJournal -CounterId {CounterId} -Pending, then Get-MetricaUploadStatus -CounterId {CounterId} before sending them again");
+                    $"Resume-MetricaUpload -CounterId {CounterId} (Get-MetricaUploadJournal -CounterId {CounterId} -Pending lists them)");
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException || ex is DbException)
             {

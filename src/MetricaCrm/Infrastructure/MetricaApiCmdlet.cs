@@ -137,10 +137,16 @@ namespace MetricaCrm.Commands.Infrastructure
                 ThrowTerminatingError(new ErrorRecord(ex, "MetricaProxyCredentialWithoutProxy", ErrorCategory.InvalidArgument, null));
                 throw;
             }
-            var client = new MetricaClient(BaseUri(), token, retry, PostVerbose, proxy: proxy);
+            _budget = OpenBudget(token);
+            var client = new MetricaClient(BaseUri(), token, retry, PostVerbose, proxy: proxy, budget: _budget);
             WriteVerbose($"Metrica API: {client.BaseUri} (token from {found.Source}; {proxy.Describe(client.BaseUri)})");
             return client;
         }
+
+        private Engine.Journal.RequestBudget? _budget;
+
+        /// <summary>The request budget this command's requests pass through; none unless a cmdlet keeps the journal.</summary>
+        private protected virtual Engine.Journal.RequestBudget? OpenBudget(MetricaToken token) => null;
 
         protected ErrorRecord ApiError(MetricaApiException ex, object? target)
         {
@@ -164,6 +170,8 @@ namespace MetricaCrm.Commands.Infrastructure
             DisposeResources();
             _client?.Dispose();
             _client = null;
+            _budget?.Dispose();
+            _budget = null;
         }
 
         /// <summary>What a derived cmdlet holds beyond the client (an upload session and its files).</summary>

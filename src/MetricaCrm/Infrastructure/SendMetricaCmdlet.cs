@@ -14,7 +14,7 @@ namespace MetricaCrm.Commands.Infrastructure
     /// What every Send cmdlet shares: parameters, confirmation, the upload session of the engine, errors, progress,
     /// -Wait and the summary. A Send cmdlet only names its upload kind and how a plain pipeline object becomes a record.
     /// </summary>
-    public abstract class SendMetricaCmdlet<TRecord> : MetricaApiCmdlet, IUploadHost where TRecord : class
+    public abstract class SendMetricaCmdlet<TRecord> : JournalCmdlet, IUploadHost where TRecord : class
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
@@ -47,10 +47,6 @@ namespace MetricaCrm.Commands.Infrastructure
         [Parameter]
         [ValidatePositiveTimeSpan]
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-        /// <summary>The upload journal; default: $env:METRICA_JOURNAL, else the per-user journal of the API address.</summary>
-        [Parameter]
-        public string? JournalPath { get; set; }
 
         /// <summary>Keeps no journal: every record is sent, nothing is remembered.</summary>
         [Parameter]
@@ -130,7 +126,13 @@ namespace MetricaCrm.Commands.Infrastructure
                     KeepDirectory = KeepUploadFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeepUploadFile),
                 };
                 // -WhatIf writes nothing, the journal included.
-                if (!NoJournal && !whatIf) options.Journal = _journal = OpenJournal();
+                if (UsesJournal)
+                {
+                    options.Journal = _journal = OpenJournal();
+                    // Batch files live beside the journal: a batch kept for a resume must outlive this process.
+                    options.Directory = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(_journal.Path)!, "batches");
+                    SettleKept(kind);
+                }
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
             }
@@ -141,23 +143,32 @@ namespace MetricaCrm.Commands.Infrastructure
             return _session!;
         }
 
+        protected override bool UsesJournal => !NoJournal && base.UsesJournal;
+
         /// <summary>
-        /// -JournalPath, else METRICA_JOURNAL, else the per-user journal. Another API address than Metrica's (the sandbox)
-        /// gets a journal of its own, so a rehearsal never marks records as accepted by the real Metrica.
+        /// Settles the batches of this counter and kind that earlier sends kept, before anything new is sent: a kept
+        /// batch holds older values, and sending it after newer ones would put the old values back. What cannot be
+        /// settled now stops this send, with what to do.
         /// </summary>
-        private MetricaCrm.Engine.Journal.UploadJournal OpenJournal()
+        private void SettleKept(UploadKind<TRecord> kind)
         {
-            string? chosen = JournalPath ?? Environment.GetEnvironmentVariable("METRICA_JOURNAL");
-            if (string.IsNullOrEmpty(chosen))
+            if (_journal!.PendingBatches(CounterId, kind.JournalKind).Count == 0) return;
+            WriteVerbose($"Settling the {kind.Name} batches earlier sends kept for counter {CounterId}.");
+            var resume = new BatchResume(_journal, this, () => Client, new ResumeOptions { CounterId = CounterId, Kind = kind.JournalKind }, StopToken);
+            resume.Run();
+            var left = _journal.PendingBatches(CounterId, kind.JournalKind);
+            if (left.Count == 0) return;
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                    $"{left.Count} earlier {kind.Name} upload(s) of counter {CounterId} ({System.Linq.Enumerable.Sum(left, b => b.Rows)} records) are not settled: " +
+                    string.Join("; ", System.Linq.Enumerable.Select(left, b => $"batch {b.Id} {b.State}: {b.Message}")) +
+                    ". Nothing new is sent before them, so that older values never overwrite newer ones."),
+                "MetricaUploadsPending", ErrorCategory.ResourceBusy, CounterId)
             {
-                chosen = MetricaCrm.Engine.Journal.UploadJournal.DefaultPath();
-                var api = BaseUri();
-                if (api != null && !string.Equals(api.Host, MetricaClient.DefaultBaseUri.Host, StringComparison.OrdinalIgnoreCase))
-                    chosen = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(chosen)!, $"journal-{api.Host}-{api.Port}.db");
-            }
-            string path = GetUnresolvedProviderPathFromPSPath(chosen);
-            WriteVerbose($"Upload journal: {path}");
-            return MetricaCrm.Engine.Journal.UploadJournal.Open(path);
+                ErrorDetails = new ErrorDetails($"Earlier uploads are pending. Settle them with Resume-MetricaUpload -CounterId {CounterId} (or give them up with -Discard), then send again.")
+                {
+                    RecommendedAction = $"Resume-MetricaUpload -CounterId {CounterId}",
+                },
+            });
         }
 
         private TimeZoneInfo CounterZone(bool whatIf)
@@ -242,14 +253,14 @@ namespace MetricaCrm.Commands.Infrastructure
 
         // ---- IUploadHost: called by the session on this (the pipeline) thread ----
 
-        bool IUploadHost.Approve(string target, string action) => ShouldProcess(target, action);
+        bool IBatchHost.Approve(string target, string action) => ShouldProcess(target, action);
 
-        T IUploadHost.Await<T>(Task<T> task) => Run(_ => task);
+        T IBatchHost.Await<T>(Task<T> task) => Run(_ => task);
 
         void IUploadHost.Rejected(RowRejection rejection, object record) =>
             WriteError(Hints.Attach(new ErrorRecord(new InvalidDataException(rejection.Message), rejection.Rule, ErrorCategory.InvalidData, record), rejection.Rule));
 
-        void IUploadHost.Uploaded(MetricaUpload upload, BatchFile batch)
+        void IBatchHost.Uploaded(MetricaUpload upload, BatchFile batch)
         {
             WriteVerbose($"Upload {upload.UploadId}: {upload.Status}, {upload.ElementsCount} elements for {batch.Rows} rows.");
             if (upload.Failed)
@@ -259,13 +270,13 @@ namespace MetricaCrm.Commands.Infrastructure
             if (!Wait || upload.Failed) WriteObject(upload);
         }
 
-        void IUploadHost.UploadFailed(MetricaApiException error, BatchFile batch) => WriteError(ApiError(error, CounterId));
+        void IBatchHost.UploadFailed(MetricaApiException error, BatchFile batch, MetricaCrm.Engine.Journal.BatchState outcome) => WriteError(ApiError(error, CounterId));
 
-        void IUploadHost.Warning(string message) => WriteWarning(message);
+        void IBatchHost.Warning(string message) => WriteWarning(message);
 
         void IUploadHost.Skipped(object record, string reason) => WriteVerbose($"Skipped {record}: {reason}.");
 
-        void IUploadHost.Progress(string status) => Progress(2, Activity, status);
+        void IBatchHost.Progress(string status) => Progress(2, Activity, status);
 
         /// <summary>Polls until Metrica reports the upload as final, with a growing interval up to the kind's maximum.</summary>
         private MetricaUpload WaitFor(MetricaUpload upload)

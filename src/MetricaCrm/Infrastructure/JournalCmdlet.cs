@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using MetricaCrm.Engine.Journal;
+using MetricaCrm.Engine.Metrica;
+
+namespace MetricaCrm.Commands.Infrastructure
+{
+    /// <summary>Where the upload journal is: one rule for every cmdlet that reads or writes it.</summary>
+    internal static class JournalLocation
+    {
+        /// <summary>
+        /// -JournalPath, else METRICA_JOURNAL, else the per-user journal. Another API address than Metrica's (the sandbox)
+        /// gets a journal of its own, so a rehearsal never marks records as accepted by the real Metrica.
+        /// </summary>
+        public static string Resolve(PSCmdlet cmdlet, string? given, Uri? api)
+        {
+            string? chosen = string.IsNullOrEmpty(given) ? Environment.GetEnvironmentVariable("METRICA_JOURNAL") : given;
+            if (string.IsNullOrEmpty(chosen))
+            {
+                chosen = UploadJournal.DefaultPath();
+                if (api != null && !string.Equals(api.Host, MetricaClient.DefaultBaseUri.Host, StringComparison.OrdinalIgnoreCase))
+                    chosen = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(chosen)!, $"journal-{api.Host}-{api.Port}.db");
+            }
+            return cmdlet.GetUnresolvedProviderPathFromPSPath(chosen);
+        }
+
+        /// <summary>The API address of METRICA_API_URI, for cmdlets that read the journal without a connection.</summary>
+        public static Uri? ApiFromEnvironment()
+        {
+            var fromEnv = Environment.GetEnvironmentVariable(MetricaApiCmdlet.ApiUriVariable);
+            return string.IsNullOrWhiteSpace(fromEnv) ? null : new Uri(fromEnv);
+        }
+    }
+
+    /// <summary>
+    /// A network cmdlet that keeps the upload journal and sends within the request budget every process of the user
+    /// shares (Metrica's quotas: requests in flight, per second, per day).
+    /// </summary>
+    public abstract class JournalCmdlet : MetricaApiCmdlet
+    {
+        /// <summary>The upload journal; default: $env:METRICA_JOURNAL, else the per-user journal of the API address.</summary>
+        [Parameter]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Requests per day this machine makes for the token (Metrica: 5,000 per user, reset at 00:00 GMT).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int DailyRequestLimit { get; set; } = new QuotaOptions().DailyRequests;
+
+        /// <summary>Requests in flight at once for the token across the machine's processes (Metrica: 3).</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int MaxParallelRequests { get; set; } = new QuotaOptions().ParallelRequests;
+
+        /// <summary>Requests per second across the machine's processes (Metrica: 30 per IP address).</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int MaxRequestsPerSecond { get; set; } = new QuotaOptions().RequestsPerSecond;
+
+        /// <summary>Whether this command keeps the journal (and so the shared budget); -WhatIf writes nothing.</summary>
+        protected virtual bool UsesJournal => !IsWhatIf();
+
+        protected string ResolveJournalPath() => JournalLocation.Resolve(this, JournalPath, BaseUri());
+
+        protected UploadJournal OpenJournal()
+        {
+            string path = ResolveJournalPath();
+            WriteVerbose($"Upload journal: {path}");
+            return UploadJournal.Open(path);
+        }
+
+        private protected override RequestBudget? OpenBudget(MetricaToken token)
+        {
+            if (!UsesJournal) return null;
+            return RequestBudget.Open(ResolveJournalPath(), token,
+                new QuotaOptions { DailyRequests = DailyRequestLimit, ParallelRequests = MaxParallelRequests, RequestsPerSecond = MaxRequestsPerSecond });
+        }
+    }
+}
