@@ -227,31 +227,33 @@ public sealed class JournalTests : IDisposable
         void Spend(UploadJournal j)
         {
             for (int i = 0; i < 150; i++)
-                if (j.TryReserveRequests(key, 1, 200, out _)) Interlocked.Increment(ref granted);
+                if (j.ReserveRequest(key, 200, 1000) == QuotaReservation.Reserved) Interlocked.Increment(ref granted);
         }
         Task.WaitAll(Task.Run(() => Spend(a)), Task.Run(() => Spend(b)));
         Assert.Equal(200, granted);
-        Assert.False(a.TryReserveRequests(key, 1, 200, out int remaining));
-        Assert.Equal(0, remaining);
+        Assert.Equal(QuotaReservation.DaySpent, a.ReserveRequest(key, 200, 1000));
+        Assert.Equal(200, b.RequestsToday(key));
     }
 
     [Fact]
-    public void Quota_resets_at_midnight_UTC()
+    public void Quota_resets_at_midnight_UTC_and_counts_each_second()
     {
         string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-1"));
         string other = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-2"));
         _clock.Now = new DateTimeOffset(2026, 3, 1, 23, 59, 58, TimeSpan.Zero);
         using var j = Open();
-        Assert.True(j.TryReserveRequests(key, 8, 10, out int remaining));
-        Assert.Equal(2, remaining);
-        Assert.False(j.TryReserveRequests(key, 3, 10, out remaining));
-        Assert.Equal(2, remaining);
-        Assert.True(j.TryReserveRequests(other, 10, 10, out remaining)); // each token has its own budget
+        for (int i = 0; i < 3; i++) Assert.Equal(QuotaReservation.Reserved, j.ReserveRequest(key, 10, 3));
+        Assert.Equal(QuotaReservation.SecondFull, j.ReserveRequest(key, 10, 3));
+        _clock.Now = _clock.Now.AddSeconds(1);
+        for (int i = 0; i < 3; i++) Assert.Equal(QuotaReservation.Reserved, j.ReserveRequest(key, 10, 3));
+        j.SpendDay(key, 10); // Metrica said the day is spent
+        Assert.Equal(QuotaReservation.DaySpent, j.ReserveRequest(key, 10, 3));
+        Assert.Equal(QuotaReservation.Reserved, j.ReserveRequest(other, 10, 3)); // each token has its own budget
         _clock.Now = new DateTimeOffset(2026, 3, 2, 2, 59, 59, TimeSpan.FromHours(3)); // 23:59:59 UTC, 02:59 in Moscow
-        Assert.False(j.TryReserveRequests(key, 3, 10, out _));
+        Assert.Equal(QuotaReservation.DaySpent, j.ReserveRequest(key, 10, 3));
         _clock.Now = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        Assert.True(j.TryReserveRequests(key, 3, 10, out remaining));
-        Assert.Equal(7, remaining);
+        Assert.Equal(QuotaReservation.Reserved, j.ReserveRequest(key, 10, 3));
+        Assert.Equal(1, j.RequestsToday(key));
     }
 
     [Fact]
@@ -262,8 +264,8 @@ public sealed class JournalTests : IDisposable
         Assert.Matches("^[0-9a-f]{16}$", key);
         using (var j = Open())
         {
-            Assert.True(j.TryReserveRequests(key, 5, 100, out _));
-            Assert.Throws<ArgumentException>(() => j.TryReserveRequests(token, 1, 100, out _));
+            Assert.Equal(QuotaReservation.Reserved, j.ReserveRequest(key, 100, 30));
+            Assert.Throws<ArgumentException>(() => j.ReserveRequest(token, 100, 30));
         }
         var bytes = Directory.GetFiles(Path.GetDirectoryName(DbPath)!).SelectMany(File.ReadAllBytes).ToArray();
         Assert.True(Contains(bytes, Encoding.ASCII.GetBytes(key)), "the quota key should be in the file: the test reads the right bytes");

@@ -417,28 +417,6 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
         }
 
         /// <summary>
-        /// Reserves <paramref name="count"/> requests of today's (UTC; Metrica's day ends at 00:00 GMT) budget for the
-        /// token if that many remain, atomically across processes. <paramref name="remaining"/> is what is left after.
-        /// </summary>
-        public bool TryReserveRequests(string tokenKey, int count, int dailyLimit, out int remaining)
-        {
-            RequireTokenKey(tokenKey);
-            if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), "Reserve at least one request.");
-            var now = Now();
-            using var tx = Begin(); // BEGIN IMMEDIATE: read and update under one write lock
-            long used = UsedToday(tokenKey, now);
-            if (used + count > dailyLimit)
-            {
-                remaining = (int)Math.Max(0, dailyLimit - used);
-                return false;
-            }
-            AddToday(tokenKey, now, count);
-            tx.Commit();
-            remaining = (int)(dailyLimit - used - count);
-            return true;
-        }
-
-        /// <summary>
         /// Counts one request against the token's day (UTC) and the current second, atomically across processes, if
         /// both have room: the day's count says whether the budget is spent, the second's keeps the request rate.
         /// </summary>
