@@ -110,11 +110,38 @@ public sealed class UploadTests : IDisposable
         }
     }
 
-    private UploadSession<CrmOrder> Session(UploadKind<CrmOrder> kind, Host host, Metrica metrica, int batchSize = 1000)
+    private UploadSession<CrmOrder> Session(UploadKind<CrmOrder> kind, Host host, Metrica metrica, int batchSize = 1000, MetricaCrm.Engine.Journal.UploadJournal? journal = null)
     {
         var client = new MetricaClient(new Uri("http://127.0.0.1:1"), MetricaToken.FromPlainText("t"), new RetryOptions { MaxRetries = 0 }, handler: metrica);
-        return new UploadSession<CrmOrder>(kind, new UploadSessionOptions { CounterId = 1, BatchSize = batchSize, Directory = Path.Combine(_dir, "batches") },
+        return new UploadSession<CrmOrder>(kind, new UploadSessionOptions { CounterId = 1, BatchSize = batchSize, Directory = Path.Combine(_dir, "batches"), Journal = journal },
             host, () => client, () => Moscow, "test", CancellationToken.None);
+    }
+
+    [Fact]
+    public void The_journal_carries_the_per_client_limit_across_runs_and_counts_orders_whose_contact_it_never_saw()
+    {
+        using var journal = MetricaCrm.Engine.Journal.UploadJournal.Open(Path.Combine(_dir, "journal.db"));
+        var earlier = journal.BeginBatch(1, MetricaCrm.Engine.Journal.JournalKind.Orders, MergeMode.Save, null, null, 99_999, true);
+        journal.AddSentRecords(earlier, Enumerable.Range(0, 99_999).Select(i => new MetricaCrm.Engine.Journal.JournalRecord("E-" + i, i, null, "K-1")));
+        journal.CompleteBatch(earlier, "u0", MetricaCrm.Engine.Journal.BatchState.Accepted, null);
+        var contact = journal.BeginBatch(1, MetricaCrm.Engine.Journal.JournalKind.Clients, MergeMode.Save, null, null, 1, true);
+        journal.AddSentRecords(contact, new[] { new MetricaCrm.Engine.Journal.JournalRecord("K-1", 1) });
+        journal.CompleteBatch(contact, "u1", MetricaCrm.Engine.Journal.BatchState.Accepted, null);
+
+        var host = new Host();
+        var kind = new OrdersKind(UploadFormat.Csv, counterStatuses: null, counterAttributes: null, new OrderWindows(maxAge: null));
+        using (var session = Session(kind, host, new Metrica(), journal: journal))
+        {
+            session.Add(Order("N-1"));                  // number 100,000 of K-1: sent
+            session.Add(Order("N-2"));                  // number 100,001: refused
+            session.Add(Order("N-3", client: "K-2"));   // K-2's contact was never accepted
+            session.Add(Order("N-4", client: "K-2"));
+            session.Complete();
+            Assert.Equal((4L, 3L, 1L), (session.Summary.Received, session.Summary.Sent, session.Summary.Rejected));
+        }
+        Assert.Equal(new[] { "rejected TooManyOrdersForClient" }, host.Events.Where(e => e.StartsWith("rejected")));
+        var warning = Assert.Single(host.Events, e => e.Contains("never saw accepted"));
+        Assert.StartsWith("warning 2 order(s) of 1 client(s) belong to contacts the upload journal never saw accepted for counter 1 (first: K-2)", warning);
     }
 
     [Fact]
@@ -186,14 +213,17 @@ public sealed class UploadTests : IDisposable
     }
 
     [Fact]
-    public void The_100001st_order_of_one_client_is_a_located_error()
+    public void The_100001st_order_of_one_client_is_a_located_error_counting_orders_accepted_before()
     {
-        var perClient = new OrdersPerClient();
-        for (int i = 0; i < OrdersPerClient.Limit; i++) Assert.Null(perClient.Count(Order("O-" + i)));
-        var fault = perClient.Count(Order("O-last"));
+        var perClient = new RecordsPerClient(100_000, client => client == "K-1" ? 99_998 : 0);
+        Assert.Null(perClient.Count("K-1", "O-1", "order", alreadyAccepted: false));
+        Assert.Null(perClient.Count("K-1", "O-2", "order", alreadyAccepted: false));
+        Assert.Null(perClient.Count("K-1", "O-old", "order", alreadyAccepted: true));   // an update adds nothing
+        var fault = perClient.Count("K-1", "O-last", "order", alreadyAccepted: false);
         Assert.Equal("TooManyOrdersForClient", fault?.Rule);
-        Assert.Contains("O-last", fault!.Expected);
-        Assert.Null(perClient.Count(Order("O-other", client: "K-2")));
+        Assert.Contains("O-last would be number 100,001", fault!.Expected);
+        Assert.Contains("99,998 accepted in earlier uploads", fault.Expected);
+        Assert.Null(perClient.Count("K-2", "O-other", "order", alreadyAccepted: false));
     }
 
     [Fact]

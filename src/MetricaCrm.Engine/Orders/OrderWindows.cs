@@ -44,22 +44,4 @@ namespace MetricaCrm.Engine.Orders
                 yield return $"{BeyondEdits} order(s) were created more than 111 days ago: Metrica no longer applies changes of status, amount or products to orders linked that long ago.";
         }
     }
-
-    /// <summary>Metrica keeps at most 100,000 orders per client: the order over the limit is refused here, with its location.</summary>
-    public sealed class OrdersPerClient
-    {
-        public const int Limit = 100_000;
-        private readonly Dictionary<string, int> _counts = new Dictionary<string, int>(StringComparer.Ordinal);
-
-        public Ingest.RowFault? Count(CrmOrder order)
-        {
-            if (order.ClientUniqId == null) return null;
-            _counts.TryGetValue(order.ClientUniqId, out int n);
-            if (n >= Limit)
-                return new Ingest.RowFault("TooManyOrdersForClient", "client_uniq_id", order.ClientUniqId,
-                    $"at most {Limit:N0} orders per client (Metrica's limit); order {order.Id} would be number {n + 1:N0} of this client");
-            _counts[order.ClientUniqId] = n + 1;
-            return null;
-        }
-    }
 }

@@ -22,7 +22,6 @@ namespace MetricaCrm.Engine.Orders
         private readonly UploadFormat _format;
         private readonly ISet<string>? _counterStatuses;
         private readonly AttributeCheck _attributes;
-        private readonly OrdersPerClient _perClient = new OrdersPerClient();
         private readonly HashSet<string> _currencies = new HashSet<string>(StringComparer.Ordinal);
 
         /// <param name="counterStatuses">The counter's status-schema ids and JS goal ids; null when not read (nothing is sent then).</param>
@@ -59,8 +58,14 @@ namespace MetricaCrm.Engine.Orders
                 if (!AttributeNames.IsValid(p.Name))
                     return new RowFault("InvalidProduct", "products", p.Name, "a product name of the catalogue: letters, digits, '_', '-' or ':' (1-255)");
             if (order.Currency != null) _currencies.Add(order.Currency);
-            return _perClient.Count(order);
+            return null;
         }
+
+        /// <summary>Metrica keeps at most 100,000 orders per client.</summary>
+        public override int? MaxRecordsPerClient => 100_000;
+
+        /// <summary>Detailed orders belong to a contact, which Metrica must have received first.</summary>
+        public override string? ContactOf(CrmOrder order) => order.ClientUniqId;
 
         public override IEnumerable<string> Warnings()
         {

@@ -56,6 +56,12 @@ namespace MetricaCrm.Engine.Upload
         /// </summary>
         public virtual Journal.JournalRecord? JournalRecordOf(TRecord record) => null;
 
+        /// <summary>Metrica's limit of records per client (see <see cref="RecordsPerClient"/>); null: none.</summary>
+        public virtual int? MaxRecordsPerClient => null;
+
+        /// <summary>The contact (client_uniq_id) a record belongs to, which Metrica must have received for the record to link; null: none.</summary>
+        public virtual string? ContactOf(TRecord record) => null;
+
         /// <summary>CDP uploads take a merge mode; offline conversions and calls do not.</summary>
         public virtual bool HasMergeMode => true;
 

@@ -153,6 +153,18 @@ namespace MetricaCrm.Engine.Upload
                 return;
             }
             string id = _kind.RecordId(record);
+            if (_kind.ContactOf(record) is string contact)
+            {
+                var perClientFault = PerClient(contact, id, remembered.WasAccepted);
+                if (perClientFault != null)
+                {
+                    var origin = _kind.Origin(record);
+                    Summary.Rejected++;
+                    _host.Rejected(new RowRejection(origin.Source, origin.Line, new[] { perClientFault }), record);
+                    return;
+                }
+                NoteContact(contact);
+            }
             ulong idHash = RecordHash.Of(id);
             if (_writer != null)
             {
@@ -181,6 +193,10 @@ namespace MetricaCrm.Engine.Upload
             CompleteBatch();
             FinishInFlight();
             foreach (var warning in _kind.Warnings()) _host.Warning(warning);
+            if (_withoutContact > 0)
+                _host.Warning($"{_withoutContact} {_kind.RecordNoun}(s) of {_contactsMissing.Count} client(s) belong to contacts the upload journal never saw accepted for counter {_options.CounterId} " +
+                    $"(first: {string.Join(", ", System.Linq.Enumerable.Take(_contactsMissing, 5))}): Metrica links {_kind.RecordNoun}s only after their contact is uploaded, so upload the contacts first " +
+                    "(unless they were uploaded without this journal).");
             if (_keptBatches > 0)
                 _host.Warning($"{Summary.Pending} {_kind.RecordNoun}(s) in {_keptBatches} upload(s) were not accepted yet and are kept in the upload journal ({_stop ?? "see the errors above"}); " +
                     (_resumeAfterUtc is DateTime at ? $"resume them after {at:yyyy-MM-dd HH:mm} UTC." : "resume them once the cause is fixed."));
@@ -190,18 +206,44 @@ namespace MetricaCrm.Engine.Upload
         /// What the journal knows of the record: Metrica already accepted exactly these values (unchanged), or an order
         /// id was accepted with another creation time, which Metrica never changes, so this row would never match.
         /// </summary>
-        private (Journal.JournalRecord? Record, bool Unchanged, RowFault? Fault) Remembered(TRecord record)
+        private (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) Remembered(TRecord record)
         {
             var journal = _options.Journal;
-            if (journal == null || _kind.JournalRecordOf(record) is not { } now) return (null, false, null);
+            if (journal == null || _kind.JournalRecordOf(record) is not { } now) return (null, false, false, null);
             var accepted = journal.LastAccepted(_options.CounterId, _kind.JournalKind, now.RecordId);
-            if (accepted == null) return (now, false, null);
+            if (accepted == null) return (now, false, false, null);
             if (now.CreatedUtc != null && accepted.CreatedUtc != null && Math.Abs((now.CreatedUtc.Value - accepted.CreatedUtc.Value).TotalSeconds) >= 1)
-                return (null, false, new RowFault("CreateDateChanged", "create_date_time", now.CreatedUtc.Value.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
+                return (null, true, false, new RowFault("CreateDateChanged", "create_date_time", now.CreatedUtc.Value.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
                     $"the creation time this {_kind.RecordNoun} was accepted with ({accepted.CreatedUtc.Value:yyyy-MM-dd HH:mm:ss} UTC): Metrica never changes it, so this row would never match. " +
                     "After a CRM migration, give the migrated records new ids (a prefix) instead"));
-            return (now, !_options.SendUnchanged && accepted.Fingerprint == now.Fingerprint, null);
+            return (now, true, !_options.SendUnchanged && accepted.Fingerprint == now.Fingerprint, null);
         }
+
+        /// <summary>Metrica's per-client limit, counted from what the journal says the client already has.</summary>
+        private RowFault? PerClient(string client, string id, bool wasAccepted)
+        {
+            if (_kind.MaxRecordsPerClient is not int limit) return null;
+            var journal = _options.Journal;
+            _perClient ??= new RecordsPerClient(limit, journal == null ? null : c => journal.CountAcceptedForClient(_options.CounterId, _kind.JournalKind, c));
+            return _perClient.Count(client, id, _kind.RecordNoun, wasAccepted);
+        }
+
+        /// <summary>Counts records whose contact the journal never saw accepted for the counter: Metrica will not link them.</summary>
+        private void NoteContact(string contact)
+        {
+            var journal = _options.Journal;
+            if (journal == null) return;
+            if (!_contactKnown.TryGetValue(contact, out bool known))
+                _contactKnown[contact] = known = journal.LastAccepted(_options.CounterId, Journal.JournalKind.Clients, contact) != null;
+            if (known) return;
+            _withoutContact++;
+            _contactsMissing.Add(contact);
+        }
+
+        private RecordsPerClient? _perClient;
+        private readonly Dictionary<string, bool> _contactKnown = new Dictionary<string, bool>(StringComparer.Ordinal);
+        private readonly HashSet<string> _contactsMissing = new HashSet<string>(StringComparer.Ordinal);
+        private long _withoutContact;
 
         private void OpenBatch(TRecord first)
         {
