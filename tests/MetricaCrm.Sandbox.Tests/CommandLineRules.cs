@@ -1,0 +1,25 @@
+namespace MetricaCrm.Sandbox.Tests;
+
+/// <summary>The sandbox's flags reach its options, and a bad flag is refused instead of being ignored.</summary>
+public sealed class CommandLineRules
+{
+    [Fact]
+    public void Counters_flag_limits_the_token_to_those_counters()
+    {
+        var options = SandboxCommandLine.Parse(["--counters", "4242, 12345", "--token", "t"])!;
+        Assert.Equal(new long[] { 4242, 12345 }, options.Counters);
+        Assert.Equal("t", options.Token);
+        Assert.Contains("--counters", SandboxCommandLine.Help);
+    }
+
+    [Fact]
+    public void Help_returns_no_options() => Assert.Null(SandboxCommandLine.Parse(["--urls", "http://127.0.0.1:1", "--help"]));
+
+    [Theory]
+    [InlineData("--counters", "4242,abc")]
+    [InlineData("--counters", "-1")]
+    [InlineData("--listing-delay", "soon")]
+    [InlineData("--unknown", "1")]
+    [InlineData("--token")]
+    public void Bad_arguments_are_refused(params string[] args) => Assert.Throws<ArgumentException>(() => SandboxCommandLine.Parse(args));
+}
