@@ -7,7 +7,9 @@ public static class SandboxCommandLine
 {
     public const string Help =
         "MetricaCrm sandbox: --urls http://127.0.0.1:PORT  --token VALUE (default: sandbox-token)  --listing-delay SECONDS  --processing-delay SECONDS\n" +
-        "  --counters 4242,12345   the only counters the token may use (others: 403 access_denied)";
+        "  --counters 4242,12345   the only counters the token may use (others: 403 access_denied)\n" +
+        "  --fault-rate 0.3        the chance of a random fault on each Metrica request (429, 5xx, no answer, dropped connections)\n" +
+        "  --fault-seed N          repeat the same random faults";
 
     /// <summary>The options <paramref name="args"/> ask for, or null for --help.</summary>
     /// <exception cref="ArgumentException">An unknown flag, a flag without its value, or a value out of range.</exception>
@@ -24,20 +26,22 @@ public static class SandboxCommandLine
             {
                 case "--urls": options.Url = value; break;
                 case "--token": options.Token = value; break;
-                case "--listing-delay": options.ListingDelay = TimeSpan.FromSeconds(Seconds(flag, value)); break;
-                case "--processing-delay": options.ProcessingDelay = TimeSpan.FromSeconds(Seconds(flag, value)); break;
+                case "--listing-delay": options.ListingDelay = TimeSpan.FromSeconds(Number(flag, value)); break;
+                case "--processing-delay": options.ProcessingDelay = TimeSpan.FromSeconds(Number(flag, value)); break;
                 case "--counters": options.Counters = value.Split(',', StringSplitOptions.TrimEntries).Select(c => Whole(flag, c)).ToArray(); break;
+                case "--fault-rate": options.FaultRate = Number(flag, value, max: 1); break;
+                case "--fault-seed": options.FaultSeed = (int)Whole(flag, value, max: int.MaxValue); break;
                 default: throw new ArgumentException($"Unknown argument '{flag}'.");
             }
         }
         return options;
     }
 
-    private static double Seconds(string flag, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0
-            ? n : throw new ArgumentException($"{flag} takes seconds (0 or more), not '{value}'.");
+    private static double Number(string flag, string value, double max = double.MaxValue) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && n <= max
+            ? n : throw new ArgumentException($"'{value}' is no number from 0 to {max} for {flag}.");
 
-    private static long Whole(string flag, string value) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? n : throw new ArgumentException($"{flag} takes whole numbers (0 or more), not '{value}'.");
+    private static long Whole(string flag, string value, long max = long.MaxValue) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= max
+            ? n : throw new ArgumentException($"'{value}' is no whole number from 0 to {max} for {flag}.");
 }

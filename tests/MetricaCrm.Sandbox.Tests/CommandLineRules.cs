@@ -13,12 +13,22 @@ public sealed class CommandLineRules
     }
 
     [Fact]
+    public void Fault_flags_set_the_random_faults()
+    {
+        var options = SandboxCommandLine.Parse(["--fault-rate", "0.3", "--fault-seed", "7"])!;
+        Assert.Equal((0.3, 7), (options.FaultRate, options.FaultSeed));
+        Assert.Contains("--fault-rate", SandboxCommandLine.Help);
+    }
+
+    [Fact]
     public void Help_returns_no_options() => Assert.Null(SandboxCommandLine.Parse(["--urls", "http://127.0.0.1:1", "--help"]));
 
     [Theory]
     [InlineData("--counters", "4242,abc")]
     [InlineData("--counters", "-1")]
     [InlineData("--listing-delay", "soon")]
+    [InlineData("--fault-rate", "1.5")]
+    [InlineData("--fault-seed", "2147483648")]
     [InlineData("--unknown", "1")]
     [InlineData("--token")]
     public void Bad_arguments_are_refused(params string[] args) => Assert.Throws<ArgumentException>(() => SandboxCommandLine.Parse(args));
