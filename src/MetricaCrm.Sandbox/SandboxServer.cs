@@ -64,7 +64,8 @@ public sealed class SandboxServer : IAsyncDisposable
 
     private static void Map(WebApplication app, SandboxState state, SandboxOptions options)
     {
-        // Authentication, fault injection and the request log wrap every Metrica endpoint.
+        string tokenKey = SandboxQuotas.KeyOf(options.Token);
+        // Authentication, quotas, fault injection and the request log wrap every Metrica endpoint.
         app.Use(async (ctx, next) =>
         {
             var path = ctx.Request.Path.Value ?? "";
@@ -76,13 +77,17 @@ public sealed class SandboxServer : IAsyncDisposable
             void Record(int status, FaultRule? fault = null) => state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path,
                 ctx.Request.QueryString.Value ?? "", scheme, valid, status, ctx.Request.ContentLength ?? 0,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, fault?.Kind));
+            long? counter = CounterOf(path);
             IResult? refusal = null;
             if (auth.Length == 0 || !scheme.Equals("OAuth", StringComparison.Ordinal) && !scheme.Equals("Bearer", StringComparison.Ordinal))
                 refusal = Error(401, "unauthorized", "Неавторизованный пользователь");
             else if (!valid)
                 refusal = Error(403, "invalid_token", "Invalid oauth_token");
-            else if (options.Counters != null && CounterOf(path) is long counter && Array.IndexOf(options.Counters, counter) < 0)
+            else if (options.Counters != null && counter != null && Array.IndexOf(options.Counters, counter.Value) < 0)
                 refusal = Error(403, "access_denied", "Access is denied");
+            // No Retry-After: Metrica documents none for its quotas.
+            else if (state.Quotas.TryAdmit(tokenKey, counter) is { } quota)
+                refusal = Error(429, quota.Type, quota.Message);
             if (refusal != null)
             {
                 await DrainAsync(ctx.Request);
@@ -91,43 +96,47 @@ public sealed class SandboxServer : IAsyncDisposable
                 return;
             }
 
-            var fault = state.NextFault(path);
-            switch (fault)
+            try
             {
-                case null:
-                    await next();
-                    break;
-                case { ValidationFailed: true }:
-                    ctx.Items["validation-failed"] = true;
-                    await next();
-                    break;
-                case { DropConnection: true } or { NoResponse: true }:
-                    await DrainAsync(ctx.Request);
-                    if (fault.NoResponse)
-                    {
-                        // Held until the client gives up (or the sandbox stops), like a Metrica that never answers.
-                        using var gone = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, app.Lifetime.ApplicationStopping);
-                        try { await Task.Delay(Timeout.Infinite, gone.Token); }
-                        catch (OperationCanceledException) { }
-                    }
-                    ctx.Abort();
-                    Record(0, fault);
-                    return;
-                case { DropAfterApplied: true }:
-                    // The endpoint stores the data and answers into a buffer that never reaches the client.
-                    ctx.Response.Body = new MemoryStream();
-                    await next();
-                    ctx.Abort();
-                    Record(0, fault);
-                    return;
-                default:
-                    if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
-                    await DrainAsync(ctx.Request);
-                    await Error(fault.Status, fault.ErrorType ?? fault.Status switch { 429 => "quota_requests_by_ip", 504 => "timeout", >= 500 => "backend_error", _ => "invalid_parameter" },
-                        fault.Message ?? (fault.Status == 429 ? "Превышена квота на количество запросов" : "Injected by the sandbox")).ExecuteAsync(ctx);
-                    break;
+                var fault = state.NextFault(path);
+                switch (fault)
+                {
+                    case null:
+                        await next();
+                        break;
+                    case { ValidationFailed: true }:
+                        ctx.Items["validation-failed"] = true;
+                        await next();
+                        break;
+                    case { DropConnection: true } or { NoResponse: true }:
+                        await DrainAsync(ctx.Request);
+                        if (fault.NoResponse)
+                        {
+                            // Held until the client gives up (or the sandbox stops), like a Metrica that never answers.
+                            using var gone = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, app.Lifetime.ApplicationStopping);
+                            try { await Task.Delay(Timeout.Infinite, gone.Token); }
+                            catch (OperationCanceledException) { }
+                        }
+                        ctx.Abort();
+                        Record(0, fault);
+                        return;
+                    case { DropAfterApplied: true }:
+                        // The endpoint stores the data and answers into a buffer that never reaches the client.
+                        ctx.Response.Body = new MemoryStream();
+                        await next();
+                        ctx.Abort();
+                        Record(0, fault);
+                        return;
+                    default:
+                        if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
+                        await DrainAsync(ctx.Request);
+                        await Error(fault.Status, fault.ErrorType ?? fault.Status switch { 429 => "quota_requests_by_ip", 504 => "timeout", >= 500 => "backend_error", _ => "invalid_parameter" },
+                            fault.Message ?? (fault.Status == 429 ? "Превышена квота на количество запросов" : "Injected by the sandbox")).ExecuteAsync(ctx);
+                        break;
+                }
+                Record(ctx.Response.StatusCode, fault);
             }
-            Record(ctx.Response.StatusCode, fault);
+            finally { state.Quotas.Release(tokenKey); }
         });
 
         app.MapGet("/management/v1/counter/{id:long}", (long id) =>
@@ -259,6 +268,15 @@ public sealed class SandboxServer : IAsyncDisposable
             else state.AddFault(body.Deserialize<FaultRule>(JsonSerializerOptions.Web)!);
             return Results.Ok();
         });
+        app.MapGet("/sandbox/quota", () => Results.Json(state.Quotas.Usage()));
+        app.MapPost("/sandbox/quota", (QuotaLimits limits) =>
+        {
+            if (limits.DailyLimit < 0 || limits.CounterLimit < 0 || limits.ParallelLimit < 0) return Results.BadRequest("Limits are 0 or more.");
+            state.Quotas.DailyLimit = limits.DailyLimit ?? state.Quotas.DailyLimit;
+            state.Quotas.CounterLimit = limits.CounterLimit ?? state.Quotas.CounterLimit;
+            state.Quotas.ParallelLimit = limits.ParallelLimit ?? state.Quotas.ParallelLimit;
+            return Results.Json(state.Quotas.Usage());
+        });
         app.MapPost("/sandbox/counters/{id:long}/goals/{goal}", (long id, string goal) =>
         {
             var c = state.Counter(id);
@@ -278,3 +296,6 @@ public sealed class SandboxServer : IAsyncDisposable
         uploading_source = "API",
     };
 }
+
+/// <summary>The body of POST /sandbox/quota; a limit left out stays as it is.</summary>
+public sealed record QuotaLimits(int? DailyLimit, int? CounterLimit, int? ParallelLimit);

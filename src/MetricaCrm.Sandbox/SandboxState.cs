@@ -145,6 +145,12 @@ public sealed class SandboxOptions
     public double FaultRate { get; set; }
     /// <summary>Seeds the random faults, so a run can be repeated; null: a new seed each start.</summary>
     public int? FaultSeed { get; set; }
+    /// <summary>Metrica's quotas per user (token), see <see cref="SandboxQuotas"/>: requests in flight at once (429 quota_parallel_requests).</summary>
+    public int MaxParallelRequests { get; set; } = 3;
+    /// <summary>Requests per UTC day (429 quota_requests_by_uid).</summary>
+    public int DailyRequestLimit { get; set; } = 5_000;
+    /// <summary>Requests per counter per UTC day (429 quota_requests_by_counter_id); the FAQ's "5000 requests per counter".</summary>
+    public int DailyCounterRequestLimit { get; set; } = 5_000;
 }
 
 public sealed class SandboxState
@@ -158,7 +164,10 @@ public sealed class SandboxState
         _options = options;
         Random = options.Seed is int seed ? new Random(seed) : new Random();
         SetRandomFaults(options.FaultRate, options.FaultSeed);
+        Quotas = new SandboxQuotas(options);
     }
+
+    public SandboxQuotas Quotas { get; }
 
     /// <summary>The sandbox's clock (<see cref="SandboxOptions.Clock"/>), so tests can step through time.</summary>
     public TimeProvider Clock => _options.Clock;

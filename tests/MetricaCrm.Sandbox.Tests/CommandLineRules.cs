@@ -21,6 +21,14 @@ public sealed class CommandLineRules
     }
 
     [Fact]
+    public void Quota_flags_set_the_limits()
+    {
+        var options = SandboxCommandLine.Parse(["--daily-quota", "100", "--counter-quota", "50", "--parallel", "1"])!;
+        Assert.Equal((100, 50, 1), (options.DailyRequestLimit, options.DailyCounterRequestLimit, options.MaxParallelRequests));
+        Assert.Contains("--counter-quota", SandboxCommandLine.Help);
+    }
+
+    [Fact]
     public void Help_returns_no_options() => Assert.Null(SandboxCommandLine.Parse(["--urls", "http://127.0.0.1:1", "--help"]));
 
     [Theory]
@@ -29,6 +37,7 @@ public sealed class CommandLineRules
     [InlineData("--listing-delay", "soon")]
     [InlineData("--fault-rate", "1.5")]
     [InlineData("--fault-seed", "2147483648")]
+    [InlineData("--parallel", "two")]
     [InlineData("--unknown", "1")]
     [InlineData("--token")]
     public void Bad_arguments_are_refused(params string[] args) => Assert.Throws<ArgumentException>(() => SandboxCommandLine.Parse(args));

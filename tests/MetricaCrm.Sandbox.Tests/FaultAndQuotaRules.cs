@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace MetricaCrm.Sandbox.Tests;
 
@@ -9,11 +10,14 @@ public sealed class FaultAndQuotaRules
     private const string Counter = "/management/v1/counter/5";
     private static string OrderCsv => $"id,create_date_time,emails\nA-1,{DateTime.Now.AddDays(-1):yyyy-MM-dd HH:mm:ss},a@b.ru\n";
 
+    /// <summary>An answer as the client saw it; status 0: none came.</summary>
+    private sealed record Answer(int Status, JsonElement Body, TimeSpan? RetryAfter);
+
     /// <summary>
     /// One request on a connection of its own (HttpClient silently repeats a request that failed on a reused connection),
-    /// given up after <paramref name="timeout"/>. Status 0: no answer came.
+    /// given up after <paramref name="timeout"/>.
     /// </summary>
-    private static async Task<int> SendOnceAsync(SandboxClient s, HttpMethod method, string path, HttpContent? content = null, TimeSpan? timeout = null)
+    private static async Task<Answer> SendOnceAsync(SandboxClient s, HttpMethod method, string path, HttpContent? content = null, TimeSpan? timeout = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.ConnectionClose = true;
@@ -21,10 +25,20 @@ public sealed class FaultAndQuotaRules
         try
         {
             using var response = await s.Http.SendAsync(request, cts.Token);
-            return (int)response.StatusCode;
+            string text = await response.Content.ReadAsStringAsync(cts.Token);
+            return new Answer((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response.Headers.RetryAfter?.Delta);
         }
-        catch (HttpRequestException) { return 0; }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested) { return 0; }
+        catch (HttpRequestException) { return new Answer(0, default, null); }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested) { return new Answer(0, default, null); }
+    }
+
+    private static Task<Answer> GetOnceAsync(SandboxClient s, string path, TimeSpan? timeout = null) => SendOnceAsync(s, HttpMethod.Get, path, timeout: timeout);
+
+    /// <summary>Metrica's 429 for a spent quota: the quota's error_type, and no Retry-After (Metrica documents none).</summary>
+    private static void AssertQuota(Answer answer, string errorType, string? messageContains = null)
+    {
+        SandboxClient.AssertError((answer.Status, answer.Body), 429, errorType, messageContains);
+        Assert.Null(answer.RetryAfter);
     }
 
     private static async Task<StoredOrder[]> StoredOrdersAsync(SandboxClient s) =>
@@ -48,10 +62,9 @@ public sealed class FaultAndQuotaRules
     {
         await using var s = await SandboxClient.StartAsync();
         s.State.AddFault(new FaultRule { PathContains = "counter/5", Status = status, RetryAfterSeconds = retryAfter });
-        using var response = await s.Http.GetAsync(Counter);
-        Assert.Equal(retryAfter, (int?)response.Headers.RetryAfter?.Delta?.TotalSeconds);
-        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        SandboxClient.AssertError(((int)response.StatusCode, body), status, errorType);
+        var answer = await GetOnceAsync(s, Counter);
+        Assert.Equal(retryAfter, (int?)answer.RetryAfter?.TotalSeconds);
+        SandboxClient.AssertError((answer.Status, answer.Body), status, errorType);
         Assert.Equal(retryAfter == null ? $"{status}" : $"{status}-retry-after", Assert.Single(s.State.Requests).Fault);
         Assert.Equal(200, (await s.GetAsync(Counter)).Status);
     }
@@ -61,7 +74,7 @@ public sealed class FaultAndQuotaRules
     {
         await using var s = await SandboxClient.StartAsync();
         s.State.AddFault(new FaultRule { PathContains = "simple_orders", DropConnection = true });
-        Assert.Equal(0, await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv)));
+        Assert.Equal(0, (await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv))).Status);
         Assert.Empty(await StoredOrdersAsync(s));
         var logged = Assert.Single(s.State.Requests);
         Assert.Equal((0, "drop-before-applied"), (logged.Status, logged.Fault));
@@ -72,7 +85,7 @@ public sealed class FaultAndQuotaRules
     {
         await using var s = await SandboxClient.StartAsync();
         s.State.AddFault(new FaultRule { PathContains = "simple_orders", DropAfterApplied = true });
-        Assert.Equal(0, await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv)));
+        Assert.Equal(0, (await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv))).Status);
         Assert.Equal("A-1", Assert.Single(await StoredOrdersAsync(s)).Id);
         Assert.Single((await s.GetAsync("/cdp/api/v1/counter/5/last_uploadings")).Body.GetProperty("uploadings").EnumerateArray());
         var logged = s.State.Requests.First();
@@ -85,7 +98,7 @@ public sealed class FaultAndQuotaRules
         await using var s = await SandboxClient.StartAsync();
         s.State.AddFault(new FaultRule { PathContains = "simple_orders", NoResponse = true });
         var started = DateTime.UtcNow;
-        Assert.Equal(0, await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv), TimeSpan.FromSeconds(1)));
+        Assert.Equal(0, (await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv), TimeSpan.FromSeconds(1))).Status);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1));
         var logged = Assert.Single(await RequestsAsync(s, 1));
         Assert.Equal((0, "no-response"), (logged.Status, logged.Fault));
@@ -100,7 +113,7 @@ public sealed class FaultAndQuotaRules
             await using var s = await SandboxClient.StartAsync(new SandboxOptions { FaultRate = 0.3, FaultSeed = 7 });
             for (int i = 0; i < 200; i++)
             {
-                await SendOnceAsync(s, HttpMethod.Get, Counter, timeout: TimeSpan.FromSeconds(1));
+                await GetOnceAsync(s, Counter, TimeSpan.FromSeconds(1));
                 await RequestsAsync(s, i + 1); // logged in the order they came, so two runs compare
             }
             return s.State.Requests.Select(r => r.Fault).ToArray();
@@ -122,7 +135,7 @@ public sealed class FaultAndQuotaRules
         Assert.Equal(200, (await s.PostAsync("/sandbox/faults", SandboxClient.Json("""{"pathContains":"counter/5","status":500}"""))).Status);
         Assert.Equal(200, (await s.PostAsync("/sandbox/faults", SandboxClient.Json("""{"rate":1,"seed":3}"""))).Status);
         Assert.Equal(500, (await s.GetAsync(Counter)).Status);
-        Assert.NotEqual(200, await SendOnceAsync(s, HttpMethod.Get, Counter, timeout: TimeSpan.FromSeconds(1)));
+        Assert.NotEqual(200, (await GetOnceAsync(s, Counter, TimeSpan.FromSeconds(1))).Status);
         Assert.Equal(400, (await s.PostAsync("/sandbox/faults", SandboxClient.Json("""{"rate":1.5}"""))).Status);
         Assert.Equal(200, (await s.PostAsync("/sandbox/faults", SandboxClient.Json("""{"rate":0}"""))).Status);
         Assert.Equal(200, (await s.GetAsync(Counter)).Status);
@@ -135,5 +148,67 @@ public sealed class FaultAndQuotaRules
         s.Http.DefaultRequestHeaders.Remove("Authorization");
         Assert.Equal(401, (await s.GetAsync(Counter)).Status);
         Assert.Null(Assert.Single(s.State.Requests).Fault);
+    }
+
+    [Fact]
+    public async Task Fourth_request_in_flight_at_once_is_429_quota_parallel_requests()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        // Three held requests fill the quota; a request refused by it takes no fault rule.
+        s.State.AddFault(new FaultRule { PathContains = "counter/5", NoResponse = true, Times = 3 });
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => GetOnceAsync(s, Counter, TimeSpan.FromSeconds(3))));
+        AssertQuota(Assert.Single(answers, a => a.Status != 0), "quota_parallel_requests", "параллельных");
+        await RequestsAsync(s, 4);
+        Assert.Equal(0, (await s.GetAsync("/sandbox/quota")).Body.GetProperty("tokens")[0].GetProperty("inFlight").GetInt32());
+        Assert.Equal(200, (await GetOnceAsync(s, Counter)).Status);
+    }
+
+    [Fact]
+    public async Task Daily_quota_per_token_is_429_quota_requests_by_uid_until_midnight_UTC()
+    {
+        var clock = new ManualClock { Now = new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.FromHours(3)) };
+        await using var s = await SandboxClient.StartAsync(new SandboxOptions { Clock = clock, DailyRequestLimit = 3 });
+        for (int i = 0; i < 3; i++) Assert.Equal(200, (await GetOnceAsync(s, $"/management/v1/counter/{i}")).Status);
+        AssertQuota(await GetOnceAsync(s, Counter), "quota_requests_by_uid", "Превышена квота на количество");
+        clock.Now = new DateTimeOffset(2026, 3, 2, 2, 59, 0, TimeSpan.FromHours(3)); // past midnight in Moscow, not in GMT
+        AssertQuota(await GetOnceAsync(s, Counter), "quota_requests_by_uid");
+        var usage = (await s.GetAsync("/sandbox/quota")).Body;
+        Assert.Equal(3, usage.GetProperty("tokens")[0].GetProperty("requestsToday").GetInt32()); // the refused ones did not count
+        clock.Now = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(200, (await GetOnceAsync(s, Counter)).Status);
+        Assert.Equal(1, (await s.GetAsync("/sandbox/quota")).Body.GetProperty("tokens")[0].GetProperty("requestsToday").GetInt32());
+    }
+
+    [Fact]
+    public async Task Daily_quota_per_counter_is_429_quota_requests_by_counter_id_for_that_counter_only()
+    {
+        var clock = new ManualClock { Now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero) };
+        await using var s = await SandboxClient.StartAsync(new SandboxOptions { Clock = clock, DailyCounterRequestLimit = 2 });
+        Assert.Equal(200, (await GetOnceAsync(s, Counter)).Status);
+        Assert.Equal(200, (await GetOnceAsync(s, "/cdp/api/v1/counter/5/last_uploadings")).Status);
+        AssertQuota(await SendOnceAsync(s, HttpMethod.Post, Orders, SandboxClient.CsvFile(OrderCsv)), "quota_requests_by_counter_id", "Превышена квота на количество запросов к счётчику");
+        Assert.Empty(await StoredOrdersAsync(s));
+        Assert.Equal(200, (await GetOnceAsync(s, "/management/v1/counter/6")).Status);
+        var counters = (await s.GetAsync("/sandbox/quota")).Body.GetProperty("counters").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("counterId").GetInt64(), c => c.GetProperty("requestsToday").GetInt32());
+        Assert.Equal(new Dictionary<long, int> { [5] = 2, [6] = 1 }, counters);
+        clock.Now = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(200, (await GetOnceAsync(s, Counter)).Status);
+    }
+
+    [Fact]
+    public async Task Quota_limits_change_at_run_time_and_usage_never_shows_the_token()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        var set = await s.PostAsync("/sandbox/quota", SandboxClient.Json("""{"dailyLimit":1,"parallelLimit":2}"""));
+        Assert.Equal((1, 5000, 2), (set.Body.GetProperty("dailyLimit").GetInt32(), set.Body.GetProperty("counterLimit").GetInt32(), set.Body.GetProperty("parallelLimit").GetInt32()));
+        Assert.Equal(200, (await GetOnceAsync(s, Counter)).Status);
+        AssertQuota(await GetOnceAsync(s, Counter), "quota_requests_by_uid");
+        Assert.Equal(400, (await s.PostAsync("/sandbox/quota", SandboxClient.Json("""{"counterLimit":-1}"""))).Status);
+        Assert.Equal(200, (await s.PostAsync("/sandbox/quota", SandboxClient.Json("""{"dailyLimit":2}"""))).Status);
+        Assert.Equal(200, (await GetOnceAsync(s, Counter)).Status);
+        string usage = await s.Http.GetStringAsync("/sandbox/quota");
+        Assert.DoesNotContain(SandboxOptions.DefaultToken, usage);
+        Assert.Contains(SandboxQuotas.KeyOf(SandboxOptions.DefaultToken), usage);
     }
 }
