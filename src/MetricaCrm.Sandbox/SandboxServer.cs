@@ -56,12 +56,16 @@ public sealed class SandboxServer : IAsyncDisposable
         return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
+    private static Task DrainAsync(HttpRequest request) =>
+        request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0 ? request.Body.CopyToAsync(Stream.Null) : Task.CompletedTask;
+
     internal static IResult Error(int status, string type, string message) =>
         Results.Json(new { errors = new[] { new { error_type = type, message } }, code = status, message }, statusCode: status);
 
     private static void Map(WebApplication app, SandboxState state, SandboxOptions options)
     {
-        // Authentication, fault injection and the request log wrap every Metrica endpoint.
+        string tokenKey = SandboxQuotas.KeyOf(options.Token);
+        // Authentication, quotas, fault injection and the request log wrap every Metrica endpoint.
         app.Use(async (ctx, next) =>
         {
             var path = ctx.Request.Path.Value ?? "";
@@ -70,42 +74,69 @@ public sealed class SandboxServer : IAsyncDisposable
             string auth = ctx.Request.Headers.Authorization.ToString();
             string scheme = auth.Split(' ', 2)[0];
             bool valid = auth == "OAuth " + options.Token;
-            // Status 0: the connection was dropped without an answer.
-            void Record(int status) => state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path,
+            void Record(int status, FaultRule? fault = null) => state.Requests.Enqueue(new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, path,
                 ctx.Request.QueryString.Value ?? "", scheme, valid, status, ctx.Request.ContentLength ?? 0,
-                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, fault?.Kind));
+            long? counter = CounterOf(path);
             IResult? refusal = null;
             if (auth.Length == 0 || !scheme.Equals("OAuth", StringComparison.Ordinal) && !scheme.Equals("Bearer", StringComparison.Ordinal))
                 refusal = Error(401, "unauthorized", "Неавторизованный пользователь");
             else if (!valid)
                 refusal = Error(403, "invalid_token", "Invalid oauth_token");
-            else if (options.Counters != null && CounterOf(path) is long counter && Array.IndexOf(options.Counters, counter) < 0)
+            else if (options.Counters != null && counter != null && Array.IndexOf(options.Counters, counter.Value) < 0)
                 refusal = Error(403, "access_denied", "Access is denied");
-            else if (state.TakeFault(path) is FaultRule fault)
-            {
-                if (fault.ValidationFailed) ctx.Items["validation-failed"] = true;
-                else if (fault.DropConnection)
-                {
-                    if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.TransferEncoding.Count > 0) await ctx.Request.Body.CopyToAsync(Stream.Null);
-                    Record(0);
-                    ctx.Abort();
-                    return;
-                }
-                else
-                {
-                    if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
-                    refusal = Error(fault.Status, fault.ErrorType ?? (fault.Status == 429 ? "quota_requests_by_ip" : fault.Status >= 500 ? "backend_error" : "invalid_parameter"),
-                        fault.Message ?? (fault.Status == 429 ? "Превышена квота на количество запросов" : "Injected by the sandbox"));
-                }
-            }
-
+            // No Retry-After: Metrica documents none for its quotas.
+            else if (state.Quotas.TryAdmit(tokenKey, counter) is { } quota)
+                refusal = Error(429, quota.Type, quota.Message);
             if (refusal != null)
             {
-                if (ctx.Request.ContentLength > 0) await ctx.Request.Body.CopyToAsync(Stream.Null);
+                await DrainAsync(ctx.Request);
                 await refusal.ExecuteAsync(ctx);
+                Record(ctx.Response.StatusCode);
+                return;
             }
-            else await next();
-            Record(ctx.Response.StatusCode);
+
+            try
+            {
+                var fault = state.NextFault(path);
+                switch (fault)
+                {
+                    case null:
+                        await next();
+                        break;
+                    case { ValidationFailed: true }:
+                        ctx.Items["validation-failed"] = true;
+                        await next();
+                        break;
+                    case { DropConnection: true } or { NoResponse: true }:
+                        await DrainAsync(ctx.Request);
+                        if (fault.NoResponse)
+                        {
+                            // Held until the client gives up (or the sandbox stops), like a Metrica that never answers.
+                            using var gone = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, app.Lifetime.ApplicationStopping);
+                            try { await Task.Delay(Timeout.Infinite, gone.Token); }
+                            catch (OperationCanceledException) { }
+                        }
+                        ctx.Abort();
+                        Record(0, fault);
+                        return;
+                    case { DropAfterApplied: true }:
+                        // The endpoint stores the data and answers into a buffer that never reaches the client.
+                        ctx.Response.Body = new MemoryStream();
+                        await next();
+                        ctx.Abort();
+                        Record(0, fault);
+                        return;
+                    default:
+                        if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
+                        await DrainAsync(ctx.Request);
+                        await Error(fault.Status, fault.ErrorType ?? fault.Status switch { 429 => "quota_requests_by_ip", 504 => "timeout", >= 500 => "backend_error", _ => "invalid_parameter" },
+                            fault.Message ?? (fault.Status == 429 ? "Превышена квота на количество запросов" : "Injected by the sandbox")).ExecuteAsync(ctx);
+                        break;
+                }
+                Record(ctx.Response.StatusCode, fault);
+            }
+            finally { state.Quotas.Release(tokenKey); }
         });
 
         app.MapGet("/management/v1/counter/{id:long}", (long id) =>
@@ -225,7 +256,27 @@ public sealed class SandboxServer : IAsyncDisposable
             lock (c.Gate) return Results.Json(c.Orders.Values.OrderBy(o => o.Id, StringComparer.Ordinal).ToArray());
         });
         app.MapGet("/sandbox/requests", () => Results.Json(state.Requests.ToArray()));
-        app.MapPost("/sandbox/faults", (FaultRule rule) => { state.AddFault(rule); return Results.Ok(); });
+        // Either one FaultRule, or {"rate":0.3,"seed":7} for random faults (rate 0 turns them off).
+        app.MapPost("/sandbox/faults", async (HttpRequest request) =>
+        {
+            var body = await JsonNode.ParseAsync(request.Body);
+            if (body is JsonObject o && o.ContainsKey("rate"))
+            {
+                try { state.SetRandomFaults(o["rate"]!.GetValue<double>(), o["seed"]?.GetValue<int>()); }
+                catch (ArgumentOutOfRangeException ex) { return Results.BadRequest(ex.Message); }
+            }
+            else state.AddFault(body.Deserialize<FaultRule>(JsonSerializerOptions.Web)!);
+            return Results.Ok();
+        });
+        app.MapGet("/sandbox/quota", () => Results.Json(state.Quotas.Usage()));
+        app.MapPost("/sandbox/quota", (QuotaLimits limits) =>
+        {
+            if (limits.DailyLimit < 0 || limits.CounterLimit < 0 || limits.ParallelLimit < 0) return Results.BadRequest("Limits are 0 or more.");
+            state.Quotas.DailyLimit = limits.DailyLimit ?? state.Quotas.DailyLimit;
+            state.Quotas.CounterLimit = limits.CounterLimit ?? state.Quotas.CounterLimit;
+            state.Quotas.ParallelLimit = limits.ParallelLimit ?? state.Quotas.ParallelLimit;
+            return Results.Json(state.Quotas.Usage());
+        });
         app.MapPost("/sandbox/counters/{id:long}/goals/{goal}", (long id, string goal) =>
         {
             var c = state.Counter(id);
@@ -245,3 +296,6 @@ public sealed class SandboxServer : IAsyncDisposable
         uploading_source = "API",
     };
 }
+
+/// <summary>The body of POST /sandbox/quota; a limit left out stays as it is.</summary>
+public sealed record QuotaLimits(int? DailyLimit, int? CounterLimit, int? ParallelLimit);

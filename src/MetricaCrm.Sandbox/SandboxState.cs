@@ -76,8 +76,12 @@ public sealed class CounterState
     public Cdp.CdpSchema Cdp { get; } = new();
 }
 
-/// <summary>A request as the sandbox saw it; the Authorization header is never kept, only whether it was valid.</summary>
-public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, string Query, string AuthScheme, bool TokenValid, int Status, long BodyBytes, double Milliseconds = 0);
+/// <summary>
+/// A request as the sandbox saw it; the Authorization header is never kept, only whether it was valid. Status 0: no answer
+/// reached the client. <see cref="Fault"/>: the <see cref="FaultRule.Kind"/> injected into it, if any.
+/// </summary>
+public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, string Query, string AuthScheme, bool TokenValid, int Status, long BodyBytes,
+    double Milliseconds = 0, string? Fault = null);
 
 /// <summary>A failure to inject: the next <see cref="Times"/> requests whose path contains <see cref="PathContains"/> get it.</summary>
 public sealed class FaultRule
@@ -90,8 +94,35 @@ public sealed class FaultRule
     public string? Message { get; set; }
     /// <summary>Answer 200 with api_validation_status FAILED instead of an HTTP error (uploads only).</summary>
     public bool ValidationFailed { get; set; }
-    /// <summary>Read the request, then drop the connection without an answer: the client cannot know whether it was applied.</summary>
+    /// <summary>Read the request, then drop the connection without an answer, before the request is applied.</summary>
     public bool DropConnection { get; set; }
+    /// <summary>
+    /// Apply the request, then drop the connection without an answer: the sandbox stored the data but the client cannot
+    /// know it, so a client that sends it again creates a duplicate.
+    /// </summary>
+    public bool DropAfterApplied { get; set; }
+    /// <summary>Read the request and never answer it, until the client gives up; it is not applied.</summary>
+    public bool NoResponse { get; set; }
+
+    /// <summary>What <see cref="RecordedRequest.Fault"/> calls it: e.g. 503, 429-retry-after, drop-after-applied.</summary>
+    public string Kind =>
+        NoResponse ? "no-response"
+        : DropAfterApplied ? "drop-after-applied"
+        : DropConnection ? "drop-before-applied"
+        : ValidationFailed ? "validation-failed"
+        : RetryAfterSeconds != null ? $"{Status}-retry-after"
+        : Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The faults a random draw picks from, with equal chances: the throttling, server errors and broken connections a
+    /// client of Metrica has to survive.
+    /// </summary>
+    internal static readonly FaultRule[] RandomKinds =
+    {
+        new() { Status = 429, RetryAfterSeconds = 1 }, new() { Status = 429 },
+        new() { Status = 500 }, new() { Status = 502 }, new() { Status = 503 }, new() { Status = 504 },
+        new() { NoResponse = true }, new() { DropConnection = true }, new() { DropAfterApplied = true },
+    };
 }
 
 public sealed class SandboxOptions
@@ -110,6 +141,16 @@ public sealed class SandboxOptions
     public int? Seed { get; set; }
     /// <summary>The counters the token's account may use; any other answers 403 access_denied. Null: every counter.</summary>
     public long[]? Counters { get; set; }
+    /// <summary>The chance (0 to 1) that a Metrica request with a valid token gets a random fault of <see cref="FaultRule.RandomKinds"/>.</summary>
+    public double FaultRate { get; set; }
+    /// <summary>Seeds the random faults, so a run can be repeated; null: a new seed each start.</summary>
+    public int? FaultSeed { get; set; }
+    /// <summary>Metrica's quotas per user (token), see <see cref="SandboxQuotas"/>: requests in flight at once (429 quota_parallel_requests).</summary>
+    public int MaxParallelRequests { get; set; } = 3;
+    /// <summary>Requests per UTC day (429 quota_requests_by_uid).</summary>
+    public int DailyRequestLimit { get; set; } = 5_000;
+    /// <summary>Requests per counter per UTC day (429 quota_requests_by_counter_id); the FAQ's "5000 requests per counter".</summary>
+    public int DailyCounterRequestLimit { get; set; } = 5_000;
 }
 
 public sealed class SandboxState
@@ -122,7 +163,11 @@ public sealed class SandboxState
     {
         _options = options;
         Random = options.Seed is int seed ? new Random(seed) : new Random();
+        SetRandomFaults(options.FaultRate, options.FaultSeed);
+        Quotas = new SandboxQuotas(options);
     }
+
+    public SandboxQuotas Quotas { get; }
 
     /// <summary>The sandbox's clock (<see cref="SandboxOptions.Clock"/>), so tests can step through time.</summary>
     public TimeProvider Clock => _options.Clock;
@@ -139,7 +184,30 @@ public sealed class SandboxState
         lock (Faults) Faults.Add(rule);
     }
 
-    public FaultRule? TakeFault(string path)
+    private readonly object _randomFaultGate = new();
+    private double _faultRate;
+    private Random _faultRandom = new();
+
+    /// <summary>From now on each Metrica request gets a random fault with chance <paramref name="rate"/> (0: none).</summary>
+    public void SetRandomFaults(double rate, int? seed)
+    {
+        if (!(rate >= 0 && rate <= 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "The fault rate is a chance from 0 to 1.");
+        lock (_randomFaultGate)
+        {
+            _faultRate = rate;
+            _faultRandom = seed is int s ? new Random(s) : new Random();
+        }
+    }
+
+    /// <summary>The explicit rule for <paramref name="path"/> if one is left, else a random fault at the fault rate, else null.</summary>
+    public FaultRule? NextFault(string path)
+    {
+        if (TakeFault(path) is FaultRule rule) return rule;
+        lock (_randomFaultGate)
+            return _faultRate > 0 && _faultRandom.NextDouble() < _faultRate ? FaultRule.RandomKinds[_faultRandom.Next(FaultRule.RandomKinds.Length)] : null;
+    }
+
+    private FaultRule? TakeFault(string path)
     {
         lock (Faults)
         {

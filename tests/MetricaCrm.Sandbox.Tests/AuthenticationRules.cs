@@ -19,4 +19,12 @@ public sealed class AuthenticationRules
         s.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "OAuth wrong");
         SandboxClient.AssertError(await s.GetAsync("/cdp/api/v1/counter/1/last_uploadings"), 403, "invalid_token", "Invalid oauth_token");
     }
+
+    [Fact]
+    public async Task Counter_outside_the_counters_option_is_403_access_denied()
+    {
+        await using var s = await SandboxClient.StartAsync(new SandboxOptions { Counters = [4242, 12345] });
+        Assert.Equal(200, (await s.GetAsync("/management/v1/counter/12345")).Status);
+        SandboxClient.AssertError(await s.GetAsync("/cdp/api/v1/counter/1/last_uploadings"), 403, "access_denied", "Access is denied");
+    }
 }
