@@ -114,7 +114,11 @@ public sealed class DetailedSendTests
         var refused = s.Run(Send(moved, "Update"));
         Assert.Equal("CreateDateChanged", Assert.Single(refused.ErrorIds));
         Assert.Contains("line 2", refused.Errors[0].Exception.Message);
+        Assert.Contains("Import-CrmOrder -OrderIdPrefix", refused.Errors[0].ErrorDetails.RecommendedAction);
         Assert.Equal(uploads, s.Requests("/data/orders").Count);
+        // The fix it points to: with a prefix the migrated order is a new one, with its own creation date.
+        Assert.Empty(s.Run(Send(moved, "Update", "-OrderIdPrefix 'm2-'")).Errors);
+        Assert.Equal(Stored(1), (await s.StoredOrdersAsync(Counter)).Single(o => o.Id == "m2-D-1").CreateDateTime);
         // ...and without the journal Metrica (the sandbox) keeps the date it has.
         Assert.Empty(s.Run(Send(moved, "Update", "") + " -NoJournal").Errors);
         Assert.Equal(Stored(2), (await s.StoredOrdersAsync(Counter)).Single(o => o.Id == "D-1").CreateDateTime);

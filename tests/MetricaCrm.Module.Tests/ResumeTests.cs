@@ -93,7 +93,7 @@ public sealed class ResumeTests
     {
         await using var s = await ModuleSession.StartAsync();
         s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 400, ErrorType = "invalid_uploading", Times = 1 });
-        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 503, Times = 6 });
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 503, Times = 12 }); // the send and its own settling at the end
         var file = s.WriteFile("orders.csv", Orders(4));
         var r = s.Run(Send(file, "-BatchSize 2"));
         var summary = Summary(r);

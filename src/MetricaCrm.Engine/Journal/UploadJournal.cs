@@ -39,6 +39,9 @@ namespace MetricaCrm.Engine.Journal
 
         public string Path { get; }
 
+        /// <summary>Where sends keep their batch files, beside the journal: a batch kept for a resume must outlive its process.</summary>
+        public string BatchesFolder => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "batches");
+
         /// <summary>%LOCALAPPDATA%\MetricaCrm\journal.db on Windows; $XDG_DATA_HOME/MetricaCrm/journal.db (or ~/.local/share/...) elsewhere.</summary>
         public static string DefaultPath() =>
             DefaultPath(RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable,
@@ -209,7 +212,8 @@ VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started, 
         /// transaction; Failed drops them (refused for good); Unknown and Deferred keep them with the batch, which is
         /// kept to be settled later (reconciled, or sent again). A batch with a final outcome cannot change it.
         /// </summary>
-        public void CompleteBatch(long batchId, string? uploadId, BatchState outcome, string? message)
+        /// <param name="completedUtc">When the attempt ended, if not now: a batch found in Metrica's listing later ended when its upload was made.</param>
+        public void CompleteBatch(long batchId, string? uploadId, BatchState outcome, string? message, DateTime? completedUtc = null)
         {
             if (outcome == BatchState.Pending) throw new ArgumentException("A batch is completed with Accepted, Failed, Unknown or Deferred, not Pending.", nameof(outcome));
             using var tx = Begin();
@@ -217,7 +221,7 @@ VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started, 
             if (batch.State == BatchState.Accepted || batch.State == BatchState.Failed)
                 throw new InvalidOperationException($"Batch {batchId} is already {batch.State}; its outcome cannot change to {outcome}.");
             using (var update = Command("UPDATE batch SET state = $state, completed_utc = $done, upload_id = coalesce($upload, upload_id), message = $message WHERE id = $id",
-                       ("$state", (int)outcome), ("$done", Iso(Now())), ("$upload", uploadId), ("$message", message), ("$id", batchId)))
+                       ("$state", (int)outcome), ("$done", Iso(completedUtc ?? Now())), ("$upload", uploadId), ("$message", message), ("$id", batchId)))
                 update.ExecuteNonQuery();
             if (outcome == BatchState.Accepted)
             {
@@ -234,6 +238,13 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
             tx.Commit();
         }
 
+        /// <summary>Says why a batch stays as it is, without changing its state or times.</summary>
+        public void NoteBatch(long batchId, string message)
+        {
+            using var update = Command("UPDATE batch SET message = $message WHERE id = $id", ("$message", message), ("$id", batchId));
+            update.ExecuteNonQuery();
+        }
+
         /// <summary>
         /// Batches not settled yet, oldest first: Pending (begun, no outcome: the process stopped, or is still uploading),
         /// Unknown (may have been applied) and Deferred (not applied, to be sent again).
@@ -242,6 +253,17 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
             QueryBatches("counter_id = $counter AND state IN ($pending, $unknown, $deferred) AND ($kind IS NULL OR kind = $kind) ORDER BY id",
                 ("$counter", counterId), ("$pending", (int)BatchState.Pending), ("$unknown", (int)BatchState.Unknown), ("$deferred", (int)BatchState.Deferred),
                 ("$kind", (int?)kind));
+
+        /// <summary>The files of every unsettled batch, of every counter: what a cleanup of batch folders must keep.</summary>
+        public ISet<string> UnsettledFiles()
+        {
+            using var cmd = Command("SELECT file_path FROM batch WHERE file_path IS NOT NULL AND state IN ($pending, $unknown, $deferred)",
+                ("$pending", (int)BatchState.Pending), ("$unknown", (int)BatchState.Unknown), ("$deferred", (int)BatchState.Deferred));
+            using var r = cmd.ExecuteReader();
+            var files = new HashSet<string>(StringComparer.Ordinal);
+            while (r.Read()) files.Add(r.GetString(0));
+            return files;
+        }
 
         /// <summary>The counter's batches of a kind begun at or after a time, in the order they were (last) begun.</summary>
         public IReadOnlyList<JournalBatch> BatchesSentSince(long counterId, JournalKind kind, DateTime sinceUtc) =>

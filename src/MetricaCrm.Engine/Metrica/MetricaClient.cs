@@ -29,6 +29,12 @@ namespace MetricaCrm.Engine.Metrica
         private static readonly ResiliencePropertyKey<int> AttemptsKey = new ResiliencePropertyKey<int>("MetricaCrm.Attempts");
 
         private readonly HttpClient _http;
+        /// <summary>
+        /// For requests that must not be repeated: each on a new connection, closed after it. HttpClient silently sends a
+        /// request again when a reused pooled connection fails before any answer (POSTs included), which for an APPEND
+        /// whose first copy was applied would add its values twice; on a connection of its own it is never retried.
+        /// </summary>
+        private readonly HttpClient _httpOnce;
         private readonly MetricaToken _token;
         private readonly Uri _baseUri;
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -47,7 +53,9 @@ namespace MetricaCrm.Engine.Metrica
             _log = log ?? (_ => { });
             _retry = retry ?? new RetryOptions();
             _ownsHttp = handler != null;
-            _http = handler != null ? NewHttpClient(handler) : SharedHttp.GetOrAdd(_baseUri.GetLeftPart(UriPartial.Authority) + "|" + Proxy.Key, _ => NewHttpClient(Proxy.CreateHandler()));
+            string key = _baseUri.GetLeftPart(UriPartial.Authority) + "|" + Proxy.Key;
+            _http = handler != null ? NewHttpClient(handler) : SharedHttp.GetOrAdd(key, _ => NewHttpClient(Proxy.CreateHandler()));
+            _httpOnce = handler != null ? _http : SharedHttp.GetOrAdd(key + "|once", _ => NewHttpClient(Proxy.CreateHandler()));
             _pipeline = BuildPipeline(_retry);
         }
 
@@ -390,7 +398,8 @@ namespace MetricaCrm.Engine.Metrica
                     // Held until the answer is read: a slot of the user's parallel requests, counted against the day.
                     using var lease = _budget == null ? null : await _budget.EnterAsync(ctx.CancellationToken).ConfigureAwait(false);
                     _log($"{method} {uri.GetLeftPart(UriPartial.Path)} (attempt {ctx.Properties.GetValue(AttemptsKey, 0)})");
-                    return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                    if (!replaySafe) request.Headers.ConnectionClose = true;
+                    return await (replaySafe ? _http : _httpOnce).SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
                 }, context).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

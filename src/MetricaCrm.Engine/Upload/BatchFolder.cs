@@ -14,7 +14,7 @@ namespace MetricaCrm.Engine.Upload
     /// </summary>
     public sealed class BatchFolder : IDisposable
     {
-        private const string LockName = "owner.lock";
+        public const string LockName = "owner.lock";
         private FileStream? _lock;
 
         private BatchFolder(string path, FileStream ownerLock)
@@ -28,9 +28,13 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>A new folder under <paramref name="root"/> (the journal's batches folder, or the temporary folder).</summary>
         public static BatchFolder Create(string root)
         {
-            string path = System.IO.Path.Combine(root, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            Directory.CreateDirectory(path);
-            return TryClaim(path) ?? throw new IOException($"The new batch folder {path} is locked by another process.");
+            // A cleanup in another process may hold a new, still empty folder for an instant: then take another name.
+            for (int attempt = 0; ; attempt++)
+            {
+                string path = System.IO.Path.Combine(root, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+                if (TryClaim(path) is { } folder) return folder;
+                if (attempt == 2) throw new IOException($"No batch folder could be made under {root}: each new one was locked by another process.");
+            }
         }
 
         /// <summary>Takes the folder of a kept batch if no running process owns it; null while its owner runs.</summary>

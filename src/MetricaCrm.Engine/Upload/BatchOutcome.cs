@@ -21,6 +21,13 @@ namespace MetricaCrm.Engine.Upload
             return status == 0 || status == 401 || status == 403 || status == 420 || status == 429 || status >= 500 ? BatchState.Deferred : BatchState.Failed;
         }
 
+        /// <summary>
+        /// A 400 about the request's parameters rather than the file (a missing new_goal_name, say): every later upload
+        /// of the send would be refused the same way.
+        /// </summary>
+        public static bool IsRequestRefused(MetricaApiException ex) =>
+            ex.StatusCode == HttpStatusCode.BadRequest && (ex.ErrorType == "missing_parameter" || ex.ErrorType == "invalid_parameter");
+
         /// <summary>Metrica's answer that a daily quota (the user's or the counter's) is spent until 00:00 GMT.</summary>
         public static bool IsDailyQuota(MetricaApiException ex) =>
             ex.ErrorType == "quota_requests_by_uid" || ex.ErrorType == "quota_requests_by_counter_id";

@@ -51,6 +51,8 @@ namespace MetricaCrm.Engine.Upload
         public Journal.UploadJournal? Journal { get; set; }
         /// <summary>Sends records even when the journal says Metrica already has exactly these values.</summary>
         public bool SendUnchanged { get; set; }
+        /// <summary>See <see cref="ResumeOptions.ListingGrace"/>: used when the send settles what it kept, at its end.</summary>
+        public TimeSpan ListingGrace { get; set; } = new ResumeOptions().ListingGrace;
         /// <summary>Where uploaded batch files are moved for audit instead of being deleted; null: deleted.</summary>
         public string? KeepDirectory { get; set; }
 
@@ -86,8 +88,11 @@ namespace MetricaCrm.Engine.Upload
         /// request budget is spent. Later batches are not sent; with a journal they are kept to be sent later.
         /// </summary>
         private string? _stop;
+        /// <summary>Whether batches not sent after the stop are kept for a resume (a quota, access) or failed (a request Metrica refuses as such).</summary>
+        private bool _stopKeeps;
         private DateTime? _resumeAfterUtc;
         private int _keptBatches;
+        private readonly List<(long Id, long Rows)> _keptIds = new List<(long, long)>();
 
         public UploadSession(UploadKind<TRecord> kind, UploadSessionOptions options, IUploadHost host, Func<MetricaClient> client,
             Func<TimeZoneInfo> counterZone, string summaryLabel, CancellationToken cancellation)
@@ -192,6 +197,7 @@ namespace MetricaCrm.Engine.Upload
         {
             CompleteBatch();
             FinishInFlight();
+            SettleKept();
             foreach (var warning in _kind.Warnings()) _host.Warning(warning);
             if (_withoutContact > 0)
                 _host.Warning($"{_withoutContact} {_kind.RecordNoun}(s) of {_contactsMissing.Count} client(s) belong to contacts the upload journal never saw accepted for counter {_options.CounterId} " +
@@ -294,8 +300,9 @@ namespace MetricaCrm.Engine.Upload
             if (_stop != null)
             {
                 // Not sent: kept for later when there is a journal, else counted as failed.
-                if (journalBatch is long kept) _options.Journal!.CompleteBatch(kept, null, Journal.BatchState.Deferred, "not sent: " + _stop);
-                Settle(batch, journalBatch != null ? Journal.BatchState.Deferred : Journal.BatchState.Failed, null);
+                var notSent = journalBatch != null && _stopKeeps ? Journal.BatchState.Deferred : Journal.BatchState.Failed;
+                if (journalBatch is long kept) _options.Journal!.CompleteBatch(kept, null, notSent, "not sent: " + _stop);
+                Settle(batch, notSent, null, journalBatch);
                 return;
             }
             _host.Progress($"Uploading {batch.Rows:N0} {_kind.RecordNoun}s ({Summary.Sent:N0} sent so far)");
@@ -324,31 +331,56 @@ namespace MetricaCrm.Engine.Upload
             }
             catch (Journal.DailyBudgetSpentException ex)
             {
-                StopSending(ex.Message, ex.ResumeAtUtc);
+                StopSending(ex.Message, ex.ResumeAtUtc, keep: true);
                 if (journalBatch is long id) journal!.CompleteBatch(id, null, Journal.BatchState.Deferred, "not sent: " + ex.Message);
-                Settle(batch, journalBatch != null ? Journal.BatchState.Deferred : Journal.BatchState.Failed, null);
+                Settle(batch, journalBatch != null ? Journal.BatchState.Deferred : Journal.BatchState.Failed, null, journalBatch);
             }
             catch (MetricaApiException ex)
             {
                 var outcome = BatchOutcome.Of(ex, keptForLater: journalBatch != null);
                 if (journalBatch is long id) journal!.CompleteBatch(id, null, outcome, ex.Message);
                 if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden)
-                    StopSending($"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}", null);
+                    StopSending($"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}", null, keep: true);
                 else if (BatchOutcome.IsDailyQuota(ex))
-                    StopSending($"Metrica answered {ex.ErrorType}: the day's quota is spent", DateTime.UtcNow.Date.AddDays(1));
-                Settle(batch, outcome, null);
+                    StopSending($"Metrica answered {ex.ErrorType}: the day's quota is spent", DateTime.UtcNow.Date.AddDays(1), keep: true);
+                else if (BatchOutcome.IsRequestRefused(ex))
+                    StopSending($"Metrica refused the upload request itself ({ex.ErrorType}), as it would every later one", null, keep: false);
+                Settle(batch, outcome, null, journalBatch);
                 _host.UploadFailed(ex, batch, outcome);
             }
         }
 
-        private void StopSending(string reason, DateTime? resumeAfterUtc)
+        /// <summary>
+        /// Before the send ends, settles the batches it kept for a passing reason (an answer lost, a server error): it
+        /// looks them up and sends again what Metrica lacks, a few rounds, so a send that met passing failures usually
+        /// ends with nothing kept. Not after a stop: what stopped it (a spent quota, a refused token) still holds.
+        /// </summary>
+        private void SettleKept()
         {
-            _stop ??= reason;
-            _resumeAfterUtc ??= resumeAfterUtc;
+            if (_options.Journal is not { } journal || _keptIds.Count == 0 || _stop != null) return;
+            var resume = new BatchResume(journal, _host, _client, new ResumeOptions
+            {
+                CounterId = _options.CounterId, Kind = _kind.JournalKind, ListingGrace = _options.ListingGrace, OwnFolder = _folder?.Path,
+                BatchIds = new HashSet<long>(System.Linq.Enumerable.Select(_keptIds, k => k.Id)),
+            }, _cancellation);
+            foreach (var batch in resume.Run())
+            {
+                if (batch.State == Journal.BatchState.Accepted) { Summary.Pending -= batch.Rows; Summary.Sent += batch.Rows; Summary.Uploads++; _keptBatches--; }
+                else if (batch.State == Journal.BatchState.Failed) { Summary.Pending -= batch.Rows; Summary.Failed += batch.Rows; _keptBatches--; }
+            }
+            foreach (var upload in resume.Accepted) _accepted.Add(upload);
+        }
+
+        private void StopSending(string reason, DateTime? resumeAfterUtc, bool keep)
+        {
+            if (_stop != null) return;
+            _stop = reason;
+            _stopKeeps = keep;
+            _resumeAfterUtc = resumeAfterUtc;
         }
 
         /// <summary>Counts a batch's records by its outcome and keeps, moves or deletes its file.</summary>
-        private void Settle(BatchFile batch, Journal.BatchState outcome, string? uploadId)
+        private void Settle(BatchFile batch, Journal.BatchState outcome, string? uploadId, long? journalBatch = null)
         {
             switch (outcome)
             {
@@ -358,8 +390,10 @@ namespace MetricaCrm.Engine.Upload
                     break;
                 case Journal.BatchState.Deferred:
                 case Journal.BatchState.Unknown:
+                    if (_options.Journal == null) goto default;
                     Summary.Pending += batch.Rows;
                     _keptBatches++;
+                    if (journalBatch is long kept) _keptIds.Add((kept, batch.Rows));
                     return; // the file stays for the resume
                 default:
                     Summary.Failed += batch.Rows;

@@ -40,6 +40,11 @@ namespace MetricaCrm.Commands
         [Parameter]
         public string? ItemsPath { get; set; }
 
+        /// <summary>Put before every order id: after a CRM migration, the migrated orders become new orders for Metrica.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OrderIdPrefix { get; set; }
+
         private OrderLineIndex? _lines;
 
         protected override RecordNormalizer<CrmOrder> CreateNormalizer(NormalizerOptions options, IReadOnlyList<string> attributes) => new OrderNormalizer(options, attributes);
@@ -69,7 +74,8 @@ namespace MetricaCrm.Commands
 
         protected override void BeforeEmit(CrmOrder record)
         {
-            if (_lines != null) Summary.OrderLinesJoined += _lines.Join(record);
+            if (_lines != null) Summary.OrderLinesJoined += _lines.Join(record); // by the CRM's own id, before any prefix
+            if (OrderIdPrefix != null) record.Id = OrderIdPrefix + record.Id;
         }
 
         protected override void Finish()

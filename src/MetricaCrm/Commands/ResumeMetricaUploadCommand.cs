@@ -68,6 +68,7 @@ namespace MetricaCrm.Commands
                     CounterId = _counter.Value, Kind = Kind, BatchIds = _batchIds.Count > 0 ? _batchIds : null, ListingGrace = ListingGrace, Discard = Discard,
                 }, StopToken);
                 var batches = resume.Run();
+                BatchResume.RemoveLeftovers(journal, journal.BatchesFolder);
                 if (batches.Count == 0) WriteVerbose($"The journal keeps no unsettled batches of counter {_counter}.");
                 foreach (var batch in batches) WriteObject(batch);
             }

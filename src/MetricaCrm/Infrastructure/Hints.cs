@@ -16,6 +16,7 @@ namespace MetricaCrm.Commands.Infrastructure
             ["StatusNotAGoal"] = "use Send-MetricaOrder for custom status ids, or create the JS goal in the counter",
             ["InvalidEncoding"] = "name the file's encoding with -Encoding",
             ["FutureDateTime"] = "check -TimeZone",
+            ["CreateDateChanged"] = "after a CRM migration, give the migrated orders new ids with Import-CrmOrder -OrderIdPrefix",
             ["AmbiguousColumn"] = "choose the column with -ColumnMap @{ field = 'header' }",
             ["MissingColumn"] = "map the column with -ColumnMap @{ field = 'header' }",
             ["UnsupportedEncoding"] = "save the file as UTF-8, or name its encoding with -Encoding",

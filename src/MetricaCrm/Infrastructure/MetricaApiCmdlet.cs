@@ -57,6 +57,11 @@ namespace MetricaCrm.Commands.Infrastructure
         [ValidatePositiveTimeSpan]
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+        /// <summary>How long one attempt of a request may take, an upload included, before it counts as failed.</summary>
+        [Parameter]
+        [ValidatePositiveTimeSpan]
+        public TimeSpan RequestTimeout { get; set; } = new RetryOptions().AttemptTimeout;
+
         // Captured when PowerShell creates the command, on the pipeline thread: the counter id getter also runs on workers.
         private readonly Runspace? _runspace = Runspace.DefaultRunspace;
         private long _counterId;
@@ -129,7 +134,8 @@ namespace MetricaCrm.Commands.Infrastructure
             catch (MetricaCredentialException ex) { ThrowTerminatingError(ex.ErrorRecord); }
             if (found == null) ThrowTerminatingError(CredentialChain.Missing());
             var token = MetricaToken.FromSecureString(found!.Token);
-            var retry = new RetryOptions { MaxRetries = MaxRetryCount, BaseDelay = RetryDelay };
+            var retry = new RetryOptions { MaxRetries = MaxRetryCount, BaseDelay = RetryDelay, AttemptTimeout = RequestTimeout };
+            if (retry.TotalTimeout < RequestTimeout + RequestTimeout) retry.TotalTimeout = RequestTimeout + RequestTimeout; // a long attempt still gets a retry
             ProxySettings proxy;
             try { proxy = GetProxySettings(); }
             catch (PSArgumentException ex)

@@ -56,6 +56,11 @@ namespace MetricaCrm.Commands.Infrastructure
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>How long after it began an unlisted APPEND batch of unknown outcome counts as not applied, when earlier batches are settled.</summary>
+        [Parameter]
+        [ValidatePositiveTimeSpan]
+        public TimeSpan ListingGrace { get; set; } = new ResumeOptions().ListingGrace;
+
         /// <summary>Also write the UploadSummary to the output at the end, for scripts that branch on the counts.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -122,16 +127,16 @@ namespace MetricaCrm.Commands.Infrastructure
                 var kind = CreateKind(whatIf);
                 var options = new UploadSessionOptions
                 {
-                    CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize, SendUnchanged = Force,
+                    CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize, SendUnchanged = Force, ListingGrace = ListingGrace,
                     KeepDirectory = KeepUploadFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeepUploadFile),
                 };
                 // -WhatIf writes nothing, the journal included.
                 if (UsesJournal)
                 {
                     options.Journal = _journal = OpenJournal();
-                    // Batch files live beside the journal: a batch kept for a resume must outlive this process.
-                    options.Directory = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(_journal.Path)!, "batches");
+                    options.Directory = _journal.BatchesFolder;
                     SettleKept(kind);
+                    BatchResume.RemoveLeftovers(_journal, options.Directory);
                 }
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
@@ -154,7 +159,7 @@ namespace MetricaCrm.Commands.Infrastructure
         {
             if (_journal!.PendingBatches(CounterId, kind.JournalKind).Count == 0) return;
             WriteVerbose($"Settling the {kind.Name} batches earlier sends kept for counter {CounterId}.");
-            var resume = new BatchResume(_journal, this, () => Client, new ResumeOptions { CounterId = CounterId, Kind = kind.JournalKind }, StopToken);
+            var resume = new BatchResume(_journal, this, () => Client, new ResumeOptions { CounterId = CounterId, Kind = kind.JournalKind, ListingGrace = ListingGrace }, StopToken);
             resume.Run();
             var left = _journal.PendingBatches(CounterId, kind.JournalKind);
             if (left.Count == 0) return;
