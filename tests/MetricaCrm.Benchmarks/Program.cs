@@ -13,6 +13,8 @@ using System.Text;
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario journal   # the upload journal alone
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario orders        # detailed orders (data/orders/csv)
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario conversions   # offline conversions
+// Profiling one measurement: write its file with --child generate --rows N [--encoding windows-1251], then
+//   dotnet-trace collect --profile dotnet-sampled-thread-time --format speedscope -- dotnet bin/Release/net10.0/MetricaCrm.Benchmarks.dll --child import-utf8 --rows N --file <file>
 // Each measurement runs in a child process so that its peak working set is its own; allocations are all threads'
 // (GC.GetTotalAllocatedBytes) during the measured pipeline. The data's shape: OrderData.cs.
 var opts = args.Select((a, i) => (a, i)).ToDictionary(x => x.a, x => x.i);
@@ -24,6 +26,9 @@ if (Arg("--child") is string scenario)
         "journal" => JournalBench.Run(long.Parse(Arg("--rows")!)),
         "csvhelper" => RawCsvBench.Run(long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--encoding")!),
         "load" => Bench.RunLoad(),
+        // For profiling a child by hand: writes the orders file it reads (--encoding utf-8 or windows-1251).
+        "generate" => Console.Out.WriteLineAsync(OrderData.Generate(long.Parse(Arg("--rows")!),
+            Arg("--encoding") == "windows-1251" ? EncodingWindows1251() : new UTF8Encoding(false), "orders-kept-" + (Arg("--encoding") ?? "utf-8"))).ContinueWith(_ => 0).Result,
         _ => Bench.RunChild(scenario, long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--api"), opts.ContainsKey("--no-journal")),
     };
 
