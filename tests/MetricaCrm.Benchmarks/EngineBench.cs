@@ -24,17 +24,16 @@ static class EngineBench
     [MethodImpl(MethodImplOptions.NoInlining)] // engine types are resolved only once the context is installed
     private static int Measure(long rows, string file)
     {
-        long allocated = GC.GetTotalAllocatedBytes(true);
-        var sw = Stopwatch.StartNew();
-        var options = new NormalizerOptions(new PhoneNormalizer("RU"), new CrmDateTimeParser(CrmDateTimeParser.ResolveZone("Europe/Moscow")));
-        long emitted = 0, rejected = 0;
-        using (var reader = new CsvRecordFile<CrmOrder>(file, new OrderNormalizer(options)))
-            foreach (var item in reader.Read(CancellationToken.None))
-                if (item.Record != null) emitted++; else rejected++;
-        sw.Stop();
-        allocated = GC.GetTotalAllocatedBytes(true) - allocated;
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-        Console.WriteLine(new Bench.Result("engine", rows, sw.Elapsed.TotalSeconds, peak, (double)allocated / rows, $"emitted {emitted}, rejected {rejected}").ToLine());
+        var result = Bench.Result.Measure("engine", rows, () =>
+        {
+            var options = new NormalizerOptions(new PhoneNormalizer("RU"), new CrmDateTimeParser(CrmDateTimeParser.ResolveZone("Europe/Moscow")));
+            long emitted = 0, rejected = 0;
+            using (var reader = new CsvRecordFile<CrmOrder>(file, new OrderNormalizer(options)))
+                foreach (var item in reader.Read(CancellationToken.None))
+                    if (item.Record != null) emitted++; else rejected++;
+            return $"emitted {emitted}, rejected {rejected}";
+        });
+        Console.WriteLine(result.ToLine());
         return 0;
     }
 }

@@ -97,28 +97,49 @@ static class Bench
     public static readonly string[] ImportGroup = { "import-utf8", "import-1251", "engine", "convert", "write", "csvhelper", "script", "load" };
     public const long ScriptRows = 200_000;
 
-    public const string TableHeader = "scenario           rows  seconds     rows/s  peak MB  alloc B/row  note";
+    public const string TableHeader = "scenario           rows  seconds     rows/s  cpu s  peak MB  alloc B/row  note";
 
     /// <summary>One child's measurement.</summary>
-    public sealed record Result(string Scenario, long Rows, double Seconds, double PeakMb, double BytesPerRow, string Note)
+    public sealed record Result(string Scenario, long Rows, double Seconds, double PeakMb, double BytesPerRow, string Note, double CpuSeconds = 0)
     {
         public double RowsPerSecond => Rows / Seconds;
         public double MicrosecondsPerRow => Seconds * 1e6 / Rows;
+        /// <summary>Processor time of the whole process (all threads) per row: steadier than wall time on a shared machine.</summary>
+        public double CpuMicrosecondsPerRow => CpuSeconds * 1e6 / Rows;
 
         /// <summary>The line a child prints for its parent.</summary>
         public string ToLine() => string.Join("|", "RESULT", Scenario, Rows.ToString(CultureInfo.InvariantCulture), Seconds.ToString("R", CultureInfo.InvariantCulture),
-            PeakMb.ToString("R", CultureInfo.InvariantCulture), BytesPerRow.ToString("R", CultureInfo.InvariantCulture), Note);
+            PeakMb.ToString("R", CultureInfo.InvariantCulture), BytesPerRow.ToString("R", CultureInfo.InvariantCulture),
+            CpuSeconds.ToString("R", CultureInfo.InvariantCulture), Note);
 
         public static Result? Parse(string line)
         {
             var p = line.Split('|');
-            if (p.Length < 7 || p[0] != "RESULT") return null;
+            if (p.Length < 8 || p[0] != "RESULT") return null;
             return new Result(p[1], long.Parse(p[2], CultureInfo.InvariantCulture), double.Parse(p[3], CultureInfo.InvariantCulture),
-                double.Parse(p[4], CultureInfo.InvariantCulture), double.Parse(p[5], CultureInfo.InvariantCulture), string.Join("|", p.Skip(6)));
+                double.Parse(p[4], CultureInfo.InvariantCulture), double.Parse(p[5], CultureInfo.InvariantCulture), string.Join("|", p.Skip(7)),
+                double.Parse(p[6], CultureInfo.InvariantCulture));
         }
 
         public override string ToString() =>
-            $"{Scenario,-12} {Rows,10:N0} {Seconds,8:F2} {RowsPerSecond,10:N0} {PeakMb,8:F0} {BytesPerRow,12:N0}  {Note}";
+            $"{Scenario,-12} {Rows,10:N0} {Seconds,8:F2} {RowsPerSecond,10:N0} {CpuSeconds,8:F2} {PeakMb,8:F0} {BytesPerRow,12:N0}  {Note}";
+
+        /// <summary>Measures an action: wall and processor time, and bytes allocated by every thread meanwhile.</summary>
+        public static Result Measure(string scenario, long rows, Func<string> run)
+        {
+            var process = Process.GetCurrentProcess();
+            long allocated = GC.GetTotalAllocatedBytes(true);
+            var cpu = process.TotalProcessorTime;
+            int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+            var sw = Stopwatch.StartNew();
+            string note = run();
+            note += $"; GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s";
+            sw.Stop();
+            allocated = GC.GetTotalAllocatedBytes(true) - allocated;
+            process.Refresh();
+            return new Result(scenario, rows, sw.Elapsed.TotalSeconds, process.PeakWorkingSet64 / (1024.0 * 1024.0), (double)allocated / rows, note,
+                (process.TotalProcessorTime - cpu).TotalSeconds);
+        }
     }
 
     /// <summary>Starts the child process of one measurement (the same program with --child) and collects its lines.</summary>
@@ -179,13 +200,13 @@ static class Bench
         if (stages.Any(s => results.ContainsKey(s.Item2)))
         {
             Console.WriteLine();
-            Console.WriteLine($"{"stage",-62} {"µs/row",8} {"B/row",8}");
+            Console.WriteLine($"{"stage",-62} {"µs/row",8} {"cpu µs",8} {"B/row",8}");
             foreach (var (label, scenario, minus) in stages)
             {
                 if (!results.TryGetValue(scenario, out var r)) continue;
                 Result? m = null;
                 if (minus != null && !results.TryGetValue(minus, out m)) continue;
-                Console.WriteLine($"{label,-62} {r.MicrosecondsPerRow - (m?.MicrosecondsPerRow ?? 0),8:F2} {r.BytesPerRow - (m?.BytesPerRow ?? 0),8:N0}");
+                Console.WriteLine($"{label,-62} {r.MicrosecondsPerRow - (m?.MicrosecondsPerRow ?? 0),8:F2} {r.CpuMicrosecondsPerRow - (m?.CpuMicrosecondsPerRow ?? 0),8:F2} {r.BytesPerRow - (m?.BytesPerRow ?? 0),8:N0}");
             }
         }
         if (results.TryGetValue("import-utf8", out var import))
@@ -259,20 +280,18 @@ static class Bench
             _ => throw new ArgumentException(scenario),
         };
         ps.AddScript(noJournal ? script.Replace("-Token $token", "-Token $token -NoJournal") : script);
-        long allocated = GC.GetTotalAllocatedBytes(true);
-        var sw = Stopwatch.StartNew();
-        ps.Invoke();
-        sw.Stop();
-        allocated = GC.GetTotalAllocatedBytes(true) - allocated;
+        var result = Result.Measure(scenario, rows, () =>
+        {
+            ps.Invoke();
+            return ps.Streams.Information.Select(i => i.MessageData).FirstOrDefault(m => m?.GetType().Name == "ImportSummary")?.ToString() ?? "";
+        });
         // -ErrorAction SilentlyContinue sets HadErrors for the rejected rows without writing them: only errors written count.
         if (ps.Streams.Error.Count > 0)
         {
             Console.WriteLine($"{scenario}: errors: {string.Join("; ", ps.Streams.Error.Take(3).Select(e => e.ToString()))}");
             return 1;
         }
-        var summary = ps.Streams.Information.Select(i => i.MessageData).FirstOrDefault(m => m?.GetType().Name == "ImportSummary");
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-        Console.WriteLine(new Result(scenario, rows, sw.Elapsed.TotalSeconds, peak, (double)allocated / rows, summary?.ToString() ?? "").ToLine());
+        Console.WriteLine(result.ToLine());
         foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(journal) + "*")) File.Delete(f);
         return 0;
     }

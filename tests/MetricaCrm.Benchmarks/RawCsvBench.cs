@@ -12,26 +12,25 @@ static class RawCsvBench
         var output = Path.Combine(Path.GetTempPath(), $"metricacrm-bench-raw-{Guid.NewGuid():N}.csv");
         try
         {
-            long allocated = GC.GetTotalAllocatedBytes(true);
-            var sw = Stopwatch.StartNew();
-            long read = 0;
-            using (var reader = CsvReader.FromFile(file, CsvReaderOptions.Default with { Encoding = System.Text.Encoding.GetEncoding(encoding), DetectSeparatorHint = true }))
-            using (var stream = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var writer = CsvWriter.Create(stream, CsvWriterOptions.Default with { NewLine = "\n", WriteByteOrderMark = false }, leaveOpen: true))
+            var result = Bench.Result.Measure("csvhelper", rows, () =>
             {
-                writer.WriteHeader(reader.Headers.ToArray());
-                while (reader.Read())
+                long read = 0;
+                using (var reader = CsvReader.FromFile(file, CsvReaderOptions.Default with { Encoding = System.Text.Encoding.GetEncoding(encoding), DetectSeparatorHint = true }))
+                using (var stream = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var writer = CsvWriter.Create(stream, CsvWriterOptions.Default with { NewLine = "\n", WriteByteOrderMark = false }, leaveOpen: true))
                 {
-                    for (int i = 0; i < reader.FieldCount; i++) writer.WriteField(reader.GetString(i));
-                    writer.EndRecord();
-                    read++;
+                    writer.WriteHeader(reader.Headers.ToArray());
+                    while (reader.Read())
+                    {
+                        for (int i = 0; i < reader.FieldCount; i++) writer.WriteField(reader.GetString(i));
+                        writer.EndRecord();
+                        read++;
+                    }
+                    writer.Flush();
                 }
-                writer.Flush();
-            }
-            sw.Stop();
-            allocated = GC.GetTotalAllocatedBytes(true) - allocated;
-            var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-            Console.WriteLine(new Bench.Result("csvhelper", rows, sw.Elapsed.TotalSeconds, peak, (double)allocated / rows, $"{read} records read and written").ToLine());
+                return $"{read} records read and written";
+            });
+            Console.WriteLine(result.ToLine());
             return 0;
         }
         finally { File.Delete(output); }
