@@ -131,9 +131,11 @@ static class Bench
             long allocated = GC.GetTotalAllocatedBytes(true);
             var cpu = process.TotalProcessorTime;
             int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+            var pause = GC.GetTotalPauseDuration();
             var sw = Stopwatch.StartNew();
             string note = run();
-            note += $"; GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s";
+            note = (note.Length > 0 ? note + "; " : "") + $"GCs gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, " +
+                $"paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s";
             sw.Stop();
             allocated = GC.GetTotalAllocatedBytes(true) - allocated;
             process.Refresh();
