@@ -7,7 +7,7 @@ using System.Text;
 /// 20 days; the CRM's own client id ("К-123", so "ID клиента" binds as client_uniq_id); a Metrica ClientID on half the
 /// rows; phones in human formats (8 (999) 123-45-67, +7 999 123 45 67, ...), two in one cell on a tenth; mixed-case
 /// e-mails with spaces around on four rows of five; CRM status words; amounts "1 234,50" (and plain "990" on a third);
-/// "RUB" or "руб."; goals "callback:150,lead" on a fifth; about 3% bad rows (a wrong date, phone, e-mail or amount).
+/// "RUB" or "руб."; goals "callback_request:150,order_confirmed" on a fifth; about 3% bad rows (a wrong date, phone, e-mail or amount).
 /// </summary>
 static class OrderData
 {
@@ -59,7 +59,7 @@ static class OrderData
             else sb.Append(Grouped(rubles)).Append(',').Append(kopecks.ToString("D2", CultureInfo.InvariantCulture));
             sb.Append(';');
             sb.Append(i % 10 == 7 ? "руб." : "RUB").Append(';');
-            if (i % 5 == 1) sb.Append("callback:150,lead");
+            if (i % 5 == 1) sb.Append("callback_request:150,order_confirmed"); // the sandbox counter's JS goals
             sb.Append('\n');
             w.Write(sb);
         }
