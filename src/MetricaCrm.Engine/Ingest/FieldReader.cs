@@ -12,12 +12,15 @@ namespace MetricaCrm.Engine.Ingest
         public NormalizerOptions(PhoneNormalizer phones, CrmDateTimeParser dates, bool hashIdentifiers = false, bool explain = false)
         {
             Phones = phones;
+            NormalizePhone = phones.Normalize;
             Dates = dates;
             HashIdentifiers = hashIdentifiers;
             Explain = explain;
         }
 
         public PhoneNormalizer Phones { get; }
+        /// <summary><see cref="Phones"/>' Normalize as a delegate made once, not once per row.</summary>
+        internal Func<string, Normalized<string>> NormalizePhone { get; }
         public CrmDateTimeParser Dates { get; }
         /// <summary>Replace raw phones and e-mails by their MD5 so no personal data leaves the machine.</summary>
         public bool HashIdentifiers { get; }
@@ -41,6 +44,8 @@ namespace MetricaCrm.Engine.Ingest
             _values = values;
             _options = options;
         }
+
+        private static readonly char[] ListSeparators = { ',', ';' };
 
         private List<RowFault>? _faults;
         /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
@@ -111,7 +116,7 @@ namespace MetricaCrm.Engine.Ingest
             var list = into ?? new List<Orders.OrderProduct>();
             var raw = Raw(name);
             if (raw == null) return list;
-            foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in raw.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries))
             {
                 var item = part.Trim();
                 int colon = item.LastIndexOf(':');
@@ -228,7 +233,7 @@ namespace MetricaCrm.Engine.Ingest
             return raw == null ? null : Take(name, raw, CurrencyCodes.Normalize(raw), v => v);
         }
 
-        public string[] Phones(FieldSpec name) => Identifiers(name, _options.Phones.Normalize, ref _phoneHashes);
+        public string[] Phones(FieldSpec name) => Identifiers(name, _options.NormalizePhone, ref _phoneHashes);
 
         public string[] Emails(FieldSpec name) => Identifiers(name, EmailNormalizer.Normalize, ref _emailHashes);
 
@@ -311,7 +316,7 @@ namespace MetricaCrm.Engine.Ingest
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
             var result = new List<string>();
-            foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in raw.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries))
             {
                 var item = part.Trim();
                 int colon = item.IndexOf(':');
