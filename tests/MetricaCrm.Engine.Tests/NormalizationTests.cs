@@ -95,6 +95,33 @@ public sealed class NormalizationTests
     [InlineData("1.2.3,4,5", "InvalidAmount")]
     public void Bad_money_is_rejected(string raw, string rule) => Assert.Equal(rule, MoneyParser.Parse(raw).Rule);
 
+    /// <summary>The "1 234,50" fast path gives what the general rules give: the same value, scale and note.</summary>
+    [Fact]
+    public void Grouped_amounts_read_as_the_general_rules_read_them()
+    {
+        var rnd = new Random(77);
+        for (int i = 0; i < 2000; i++)
+        {
+            string digits = rnd.Next(0, 10_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var sb = new System.Text.StringBuilder();
+            for (int d = 0; d < digits.Length; d++)
+            {
+                if (d > 0 && (digits.Length - d) % 3 == 0 && rnd.Next(2) == 0) sb.Append(rnd.Next(3) switch { 0 => ' ', 1 => '\u00A0', _ => '\u202F' });
+                sb.Append(digits[d]);
+            }
+            int decimals = rnd.Next(0, 3);
+            string fraction = decimals == 0 ? "" : rnd.Next(0, decimals == 1 ? 10 : 100).ToString("D" + decimals, System.Globalization.CultureInfo.InvariantCulture);
+            string raw = (rnd.Next(4) == 0 ? " " : "") + sb + (decimals > 0 ? (rnd.Next(2) == 0 ? "," : ".") + fraction : "") + (rnd.Next(4) == 0 ? " " : "");
+            var expected = decimal.Parse(digits + (decimals > 0 ? "." + fraction : ""), System.Globalization.CultureInfo.InvariantCulture);
+            var read = MoneyParser.Parse(raw);
+            Assert.True(read.Ok, raw);
+            Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), read.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            string canonical = digits + (decimals > 0 ? "." + fraction : "");
+            Assert.Equal(canonical == raw ? null : "amount read as " + expected.ToString(System.Globalization.CultureInfo.InvariantCulture), read.Note);
+            Assert.Null(MoneyParser.Parse(raw, withNote: false).Note);
+        }
+    }
+
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private static CrmDateTimeParser Moscow => new(CrmDateTimeParser.ResolveZone("Europe/Moscow"), () => Now);
 

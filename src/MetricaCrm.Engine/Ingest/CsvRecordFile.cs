@@ -40,6 +40,9 @@ namespace MetricaCrm.Engine.Ingest
                 TrackLineNumbers = true,
                 Encoding = Encoding,
                 SkipEmptyLines = true,
+                // Statuses, currencies and the like repeat: one string each instead of one per row (columns of unique
+                // values switch pooling off by themselves).
+                PoolStrings = true,
                 OnMalformedRecord = record => _malformed[record.RecordNumber] = record,
             };
             _reader = CsvReader.FromFile(path, readerOptions);
@@ -81,6 +84,8 @@ namespace MetricaCrm.Engine.Ingest
                 for (int i = 0; i < Math.Min(columns, _reader.FieldCount); i++) values[binding.Headers[i]] = _reader.GetString(i);
                 return values;
             };
+            // One array for every row: the normaliser reads it during Normalize and keeps none of it.
+            var values = new string?[sourceIndex.Count];
             while (ReadNext())
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -92,7 +97,6 @@ namespace MetricaCrm.Engine.Ingest
                     yield return new ImportItem<T>(null, new RowRejection(Path, line, new[] { broken }, raw()), null);
                     continue;
                 }
-                var values = new string?[sourceIndex.Count];
                 for (int f = 0; f < values.Length; f++)
                 {
                     int i = sourceIndex[f];

@@ -12,12 +12,15 @@ namespace MetricaCrm.Engine.Ingest
         public NormalizerOptions(PhoneNormalizer phones, CrmDateTimeParser dates, bool hashIdentifiers = false, bool explain = false)
         {
             Phones = phones;
+            NormalizePhone = phones.Normalize;
             Dates = dates;
             HashIdentifiers = hashIdentifiers;
             Explain = explain;
         }
 
         public PhoneNormalizer Phones { get; }
+        /// <summary><see cref="Phones"/>' Normalize as a delegate made once, not once per row.</summary>
+        internal Func<string, Normalized<string>> NormalizePhone { get; }
         public CrmDateTimeParser Dates { get; }
         /// <summary>Replace raw phones and e-mails by their MD5 so no personal data leaves the machine.</summary>
         public bool HashIdentifiers { get; }
@@ -41,6 +44,8 @@ namespace MetricaCrm.Engine.Ingest
             _values = values;
             _options = options;
         }
+
+        private static readonly char[] ListSeparators = { ',', ';' };
 
         private List<RowFault>? _faults;
         /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
@@ -105,12 +110,13 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         /// <summary>Products as name:quantity pairs (Product A:1,Product B:2), names of the product catalogue.</summary>
-        public List<Orders.OrderProduct> Products(FieldSpec name)
+        /// <param name="into">The list to add to (the record's own); null: a new one.</param>
+        public List<Orders.OrderProduct> Products(FieldSpec name, List<Orders.OrderProduct>? into = null)
         {
-            var list = new List<Orders.OrderProduct>();
+            var list = into ?? new List<Orders.OrderProduct>();
             var raw = Raw(name);
             if (raw == null) return list;
-            foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in raw.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries))
             {
                 var item = part.Trim();
                 int colon = item.LastIndexOf(':');
@@ -132,9 +138,10 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         /// <summary>The custom attributes the schema carries (fields from <see cref="RecordSchema.AttributeStart"/> on), non-empty ones.</summary>
-        public Dictionary<string, string> Attributes()
+        /// <param name="into">The dictionary to add to (the record's own); null: a new one.</param>
+        public Dictionary<string, string> Attributes(Dictionary<string, string>? into = null)
         {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            var result = into ?? new Dictionary<string, string>(StringComparer.Ordinal);
             var fields = _binding.Schema.Fields;
             for (int f = _binding.Schema.AttributeStart; f < fields.Count; f++)
             {
@@ -217,7 +224,7 @@ namespace MetricaCrm.Engine.Ingest
         {
             var raw = Raw(name);
             if (raw == null) return null;
-            return TakeValue(name, raw, MoneyParser.Parse(raw), v => v.ToString(CultureInfo.InvariantCulture));
+            return TakeValue(name, raw, MoneyParser.Parse(raw, _options.Explain), v => v.ToString(CultureInfo.InvariantCulture));
         }
 
         public string? Currency(FieldSpec name)
@@ -226,7 +233,7 @@ namespace MetricaCrm.Engine.Ingest
             return raw == null ? null : Take(name, raw, CurrencyCodes.Normalize(raw), v => v);
         }
 
-        public string[] Phones(FieldSpec name) => Identifiers(name, _options.Phones.Normalize, ref _phoneHashes);
+        public string[] Phones(FieldSpec name) => Identifiers(name, _options.NormalizePhone, ref _phoneHashes);
 
         public string[] Emails(FieldSpec name) => Identifiers(name, EmailNormalizer.Normalize, ref _emailHashes);
 
@@ -235,44 +242,73 @@ namespace MetricaCrm.Engine.Ingest
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
-            var result = new List<string>(1);
+            var single = MultiValue.Single(raw);
+            if (single != null) return One(single.Length == 0 ? null : Identifier(name, single, normalize, ref hashes));
+            var result = new List<string>(2);
             foreach (var part in MultiValue.Split(raw))
             {
-                if (IdentifierHash.IsMd5Hex(part)) { (hashes ??= new List<string>()).Add(part.ToLowerInvariant()); continue; }
-                var v = Take(name, part, normalize(part), x => x);
+                var v = Identifier(name, part, normalize, ref hashes);
                 if (v != null && !result.Contains(v)) result.Add(v);
             }
             return result.ToArray();
         }
 
+        /// <summary>One value of a phones or e-mails cell: normalised, or null when it was a hash (kept aside) or faulty.</summary>
+        private string? Identifier(FieldSpec name, string part, Func<string, Normalized<string>> normalize, ref List<string>? hashes)
+        {
+            if (IdentifierHash.IsMd5Hex(part)) { (hashes ??= new List<string>()).Add(part.ToLowerInvariant()); return null; }
+            return Take(name, part, normalize(part), x => x);
+        }
+
+        /// <summary>A cell of one value (the usual case) without a list and its copy.</summary>
+        private static string[] One(string? value) => value == null ? Array.Empty<string>() : new[] { value };
+
         public string[] ClientIds(FieldSpec name)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
-            var result = new List<string>(1);
+            var single = MultiValue.Single(raw);
+            if (single != null) return One(single.Length == 0 ? null : ClientId(name, single));
+            var result = new List<string>(2);
             foreach (var part in MultiValue.Split(raw))
             {
-                string p = part.EndsWith(".0", StringComparison.Ordinal) ? part.Substring(0, part.Length - 2) : part;
-                if (p.IndexOf('E') > 0 || p.IndexOf('e') > 0)
-                    Fault(name, "InvalidClientId", part, "a ClientID as whole digits; this one was turned into scientific notation (by Excel?) and lost digits");
-                else if (p.Length == 0 || p.Length > 20 || !ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == 0)
-                    Fault(name, "InvalidClientId", part, "a Metrica ClientID: a positive whole number");
-                else if (!result.Contains(p)) result.Add(p);
+                var p = ClientId(name, part);
+                if (p != null && !result.Contains(p)) result.Add(p);
             }
             return result.ToArray();
+        }
+
+        private string? ClientId(FieldSpec name, string part)
+        {
+            string p = part.EndsWith(".0", StringComparison.Ordinal) ? part.Substring(0, part.Length - 2) : part;
+            if (p.IndexOf('E') > 0 || p.IndexOf('e') > 0)
+                Fault(name, "InvalidClientId", part, "a ClientID as whole digits; this one was turned into scientific notation (by Excel?) and lost digits");
+            else if (p.Length == 0 || p.Length > 20 || !ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == 0)
+                Fault(name, "InvalidClientId", part, "a Metrica ClientID: a positive whole number");
+            else return p;
+            return null;
         }
 
         public string[] Md5List(FieldSpec name)
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
-            var result = new List<string>(1);
+            var single = MultiValue.Single(raw);
+            if (single != null) return One(single.Length == 0 ? null : Md5(name, single));
+            var result = new List<string>(2);
             foreach (var part in MultiValue.Split(raw))
             {
-                if (IdentifierHash.IsMd5Hex(part)) result.Add(part.ToLowerInvariant());
-                else Fault(name, "InvalidHash", part, "an MD5 hash: 32 hexadecimal digits");
+                var v = Md5(name, part);
+                if (v != null) result.Add(v);
             }
             return result.ToArray();
+        }
+
+        private string? Md5(FieldSpec name, string part)
+        {
+            if (IdentifierHash.IsMd5Hex(part)) return part.ToLowerInvariant();
+            Fault(name, "InvalidHash", part, "an MD5 hash: 32 hexadecimal digits");
+            return null;
         }
 
         public string[] Goals(FieldSpec name)
@@ -280,7 +316,7 @@ namespace MetricaCrm.Engine.Ingest
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
             var result = new List<string>();
-            foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in raw.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries))
             {
                 var item = part.Trim();
                 int colon = item.IndexOf(':');

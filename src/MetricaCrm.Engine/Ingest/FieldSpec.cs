@@ -113,10 +113,22 @@ namespace MetricaCrm.Engine.Ingest
 
         public int IndexOf(FieldSpec field)
         {
-            for (int i = 0; i < Fields.Count; i++)
-                if (Fields[i].Is(field)) return i;
-            return -1;
+            // Asked for every field of every row: a lookup by the shared definition (what Is compares), the first wins.
+            var index = _index;
+            if (index == null)
+            {
+                index = new Dictionary<FieldSpec, int>();
+                for (int i = 0; i < Fields.Count; i++)
+                {
+                    var key = Fields[i].Base ?? Fields[i];
+                    if (!index.ContainsKey(key)) index[key] = i;
+                }
+                _index = index;
+            }
+            return index.TryGetValue(field.Base ?? field, out int found) ? found : -1;
         }
+
+        private Dictionary<FieldSpec, int>? _index;
 
         /// <summary>Finds a field by its Metrica name, a synonym, or a .NET-style property name (ClientUniqId).</summary>
         public int Resolve(string nameOrSynonym)

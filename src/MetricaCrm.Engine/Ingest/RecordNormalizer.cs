@@ -69,11 +69,12 @@ namespace MetricaCrm.Engine.Ingest
                 Cost = r.Money(CrmFields.Cost),
                 Goals = r.Goals(CrmFields.Goals),
                 Currency = r.Currency(CrmFields.Currency),
-                Products = r.Products(CrmFields.Products),
-                Attributes = r.Attributes(),
                 SourceFile = source,
                 SourceLine = line,
             };
+            // Into the record's own (empty) list and dictionary, in this order: faults are reported in field order.
+            r.Products(CrmFields.Products, order.Products);
+            r.Attributes(order.Attributes);
             var ids = r.ContactIdentifiers();
             (order.Emails, order.Phones, order.EmailsMd5, order.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
             // Simplified orders match on these; detailed orders match through their contact (client_uniq_id).
@@ -101,10 +102,10 @@ namespace MetricaCrm.Engine.Ingest
                 ClientIds = r.ClientIds(CrmFields.ClientIds),
                 CompanyUniqId = r.Identifier(CrmFields.CompanyUniqId),
                 UserComment = r.Text(CrmFields.UserComment),
-                Attributes = r.Attributes(),
                 SourceFile = source,
                 SourceLine = line,
             };
+            r.Attributes(client.Attributes);
             var ids = r.ContactIdentifiers();
             (client.Emails, client.Phones, client.EmailsMd5, client.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
             return client;

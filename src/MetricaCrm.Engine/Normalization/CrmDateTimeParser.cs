@@ -92,7 +92,7 @@ namespace MetricaCrm.Engine.Normalization
             }
 
             if (value < Epoch) return Normalized<DateTimeOffset>.Fail("DateBefore1970", "a date-time from 1970 on (Metrica does not accept earlier dates)");
-            if (value > _now()) return Normalized<DateTimeOffset>.Fail("FutureDateTime", $"a date-time that has passed (now is {_now().ToOffset(Zone.GetUtcOffset(_now())):yyyy-MM-dd HH:mm:ss} in {Zone.Id}, the zone the input is read in)");
+            if (value.UtcTicks > _latestNowTicks && value > LatestNow()) return Normalized<DateTimeOffset>.Fail("FutureDateTime", $"a date-time that has passed (now is {_now().ToOffset(Zone.GetUtcOffset(_now())):yyyy-MM-dd HH:mm:ss} in {Zone.Id}, the zone the input is read in)");
             return Normalized<DateTimeOffset>.Success(value, note);
         }
 
@@ -107,6 +107,19 @@ namespace MetricaCrm.Engine.Normalization
             if (day.Year < 1970) return Normalized<DateTime>.Fail("DateBefore1970", "a date from 1970 on (Metrica does not accept earlier dates)");
             if (day > InZoneNow().Date) return Normalized<DateTime>.Fail("FutureDateTime", "a date that has passed");
             return Normalized<DateTime>.Success(day);
+        }
+
+        /// <summary>
+        /// The latest "now" read, in UTC ticks: a value not after it has passed for certain, so the clock is read again
+        /// only for a value after it (clock reads were a visible cost per row). A long, so a torn read cannot happen.
+        /// </summary>
+        private long _latestNowTicks = long.MinValue;
+
+        private DateTimeOffset LatestNow()
+        {
+            var now = _now();
+            _latestNowTicks = now.UtcTicks;
+            return now;
         }
 
         private DateTime InZoneNow() => TimeZoneInfo.ConvertTime(_now(), Zone).DateTime;

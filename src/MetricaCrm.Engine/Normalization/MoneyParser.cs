@@ -11,10 +11,15 @@ namespace MetricaCrm.Engine.Normalization
     {
         public const string Accepted = "an amount such as 1234.5, 1 234,50, 1,234.50 or 1234,5 ₽";
 
-        public static Normalized<decimal> Parse(string raw)
+        public static Normalized<decimal> Parse(string raw) => Parse(raw, withNote: true);
+
+        /// <param name="withNote">Whether to say how the value was read (only -Explain shows it; building it costs a string per value).</param>
+        public static Normalized<decimal> Parse(string raw, bool withNote)
         {
             if (IsPlain(raw) && decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
                 return Normalized<decimal>.Success(plain); // 1234 or 1234.56: nothing to interpret
+            if (TryGrouped(raw, out var grouped))
+                return Normalized<decimal>.Success(grouped, withNote ? "amount read as " + grouped.ToString(CultureInfo.InvariantCulture) : null);
             var sb = new StringBuilder(raw.Length);
             foreach (char c in raw)
             {
@@ -49,8 +54,46 @@ namespace MetricaCrm.Engine.Normalization
             if (!decimal.TryParse(canonical, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
                 return Normalized<decimal>.Fail("InvalidAmount", Accepted);
             if (value < 0) return Normalized<decimal>.Fail("NegativeAmount", "an amount of zero or more");
-            string? note = canonical == raw ? null : "amount read as " + value.ToString(CultureInfo.InvariantCulture);
+            string? note = canonical == raw || !withNote ? null : "amount read as " + value.ToString(CultureInfo.InvariantCulture);
             return Normalized<decimal>.Success(value, note);
+        }
+
+        /// <summary>
+        /// The usual Russian shape, 1 234,50 (or 1234,5, or 1 234.50): digits with spaces anywhere between them, then
+        /// optionally one ',' or '.' and one or two digits, read without building strings. What the general rules
+        /// make of it (spaces dropped, the lone separator a decimal point), nothing else; every other shape is theirs.
+        /// </summary>
+        private static bool TryGrouped(string s, out decimal value)
+        {
+            value = 0;
+            long units = 0;
+            int digits = 0, i = 0, scale = 0;
+            for (; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (c >= '0' && c <= '9')
+                {
+                    if (++digits > 18) return false;
+                    units = units * 10 + (c - '0');
+                }
+                else if (c == ' ' || c == '\u00A0' || c == '\u202F') continue;
+                else if ((c == ',' || c == '.') && digits > 0) break;
+                else return false;
+            }
+            if (digits == 0) return false;
+            if (i < s.Length)
+            {
+                for (i++; i < s.Length && s[i] >= '0' && s[i] <= '9'; i++)
+                {
+                    if (++scale > 2) return false;
+                    units = units * 10 + (s[i] - '0');
+                }
+                if (scale == 0) return false;
+                for (; i < s.Length; i++)
+                    if (s[i] != ' ' && s[i] != '\u00A0' && s[i] != '\u202F') return false;
+            }
+            value = new decimal((int)(units & 0xFFFFFFFF), (int)(units >> 32), 0, false, (byte)scale);
+            return true;
         }
 
         /// <summary>Digits with at most one '.', which is not followed by exactly three digits (1.234 stays ambiguous).</summary>

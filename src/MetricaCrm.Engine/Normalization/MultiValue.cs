@@ -8,6 +8,9 @@ namespace MetricaCrm.Engine.Normalization
     {
         private static readonly char[] Separators = { ',', ';', '|', '\n', '\r' };
 
+        /// <summary>The trimmed value of a cell without separators (empty when blank); null when it holds several.</summary>
+        public static string? Single(string cell) => cell.IndexOfAny(Separators) < 0 ? cell.Trim() : null;
+
         public static List<string> Split(string cell)
         {
             if (cell.IndexOfAny(Separators) < 0)

@@ -24,9 +24,33 @@ namespace MetricaCrm.Engine.Normalization
         public Normalized<string> Normalize(string raw)
         {
             string text = raw.Trim();
-            var fast = TryFastPath(text);
-            if (fast != null) return Finish(fast, text, hasExtension: false);
-            return ParseWithLibrary(text);
+            var digits = _digits ??= new char[MaxFastLength + 1];
+            if (!FastDigits(text, digits, out int countryCode, out int ccLength, out int n)) return ParseWithLibrary(text);
+            // The common case, a Russian mobile, needs neither a PhoneNumber nor the library's pattern matching.
+            if (countryCode == 7 && ccLength == 1 && n == 11 && digits[1] == '9' && RussianMobilesAreNineAndNineDigits)
+            {
+                string e164 = new string(digits, 0, n);
+                return Normalized<string>.Success(e164, e164 == text ? null : "phone normalised");
+            }
+            return Finish(Build(digits, countryCode, ccLength, n), text, hasExtension: false);
+        }
+
+        private const int MaxFastLength = 32;
+        /// <summary>The fast path's digits; one buffer per thread (a normaliser may serve a reading thread and the pipeline's).</summary>
+        [ThreadStatic] private static char[]? _digits;
+
+        /// <summary>
+        /// Whether every Russian number of ten digits starting with 9 is valid (a mobile, "9\d{9}" in libphonenumber's
+        /// metadata) and +7 belongs to Russia first: then IsValidNumber need not run its patterns for them. Decided
+        /// from the metadata the library ships, so a metadata change turns the shortcut off rather than changing answers.
+        /// </summary>
+        private static readonly bool RussianMobilesAreNineAndNineDigits = CheckRussianMobiles();
+
+        private static bool CheckRussianMobiles()
+        {
+            var ru = Util.GetMetadataForRegion("RU");
+            return ru != null && Util.GetRegionCodeForCountryCode(7) == "RU" && ru.Mobile?.NationalNumberPattern == "9\\d{9}"
+                && Util.IsValidNumber(Build("79000000000".ToCharArray(), 7, 1, 11)) && Util.IsValidNumber(Build("79999999999".ToCharArray(), 7, 1, 11));
         }
 
         /// <summary>The library's full parse: what every shape goes through unless the fast path can take it.</summary>
@@ -66,9 +90,18 @@ namespace MetricaCrm.Engine.Normalization
         /// </summary>
         internal PhoneNumber? TryFastPath(string text)
         {
-            if (text.Length == 0 || text.Length > 32) return null;
-            var digits = new char[text.Length];
-            int n = 0;
+            var digits = new char[MaxFastLength + 1];
+            return FastDigits(text, digits, out int countryCode, out int ccLength, out int n) ? Build(digits, countryCode, ccLength, n) : null;
+        }
+
+        /// <summary>
+        /// The digits of a fast-path shape into <paramref name="digits"/>, as country code and national number (a
+        /// Russian "8 ..." or ten-digit number is rewritten to start with 7): false for every other shape.
+        /// </summary>
+        private bool FastDigits(string text, char[] digits, out int countryCode, out int ccLength, out int n)
+        {
+            countryCode = ccLength = n = 0;
+            if (text.Length == 0 || text.Length > MaxFastLength) return false;
             bool plus = false;
             for (int i = 0; i < text.Length; i++)
             {
@@ -76,27 +109,35 @@ namespace MetricaCrm.Engine.Normalization
                 if (c >= '0' && c <= '9') digits[n++] = c;
                 else if (c == '+' && n == 0 && !plus) plus = true;
                 else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '\u00A0') continue;
-                else return null;
+                else return false;
             }
-            if (n < 8 || n > 15) return null;
-            int ccLength;
-            int countryCode;
+            if (n < 8 || n > 15) return false;
             if (plus)
             {
-                countryCode = 0;
                 for (ccLength = 1; ccLength <= 3; ccLength++)
                 {
                     countryCode = countryCode * 10 + (digits[ccLength - 1] - '0');
                     // Country calling codes are prefix-free: the first known one is the one ("ZZ" = unknown).
                     if (Util.GetRegionCodeForCountryCode(countryCode) != "ZZ") break;
                 }
-                if (ccLength > 3 || digits[ccLength] == '0') return null; // leading zeros in the national number: let the library decide
+                if (ccLength > 3 || digits[ccLength] == '0') return false; // leading zeros in the national number: let the library decide
             }
             // Russia: trunk prefix 8, but "8 10" is the international prefix (810), which only the library reads right.
-            else if (_defaultRegion == "RU" && n == 11 && digits[0] == '8' && digits[1] >= '2') { countryCode = 7; ccLength = 1; }
-            else if (_defaultRegion == "RU" && n == 10 && digits[0] >= '2' && digits[0] != '8') { countryCode = 7; ccLength = 0; }
-            else return null;
-            if (n - ccLength < 4 || n - ccLength > 14) return null;
+            else if (_defaultRegion == "RU" && n == 11 && digits[0] == '8' && digits[1] >= '2') { countryCode = 7; ccLength = 1; digits[0] = '7'; }
+            else if (_defaultRegion == "RU" && n == 10 && digits[0] >= '2' && digits[0] != '8')
+            {
+                for (int i = n; i > 0; i--) digits[i] = digits[i - 1];
+                digits[0] = '7';
+                n++;
+                countryCode = 7;
+                ccLength = 1;
+            }
+            else return false;
+            return n - ccLength >= 4 && n - ccLength <= 14;
+        }
+
+        private static PhoneNumber Build(char[] digits, int countryCode, int ccLength, int n)
+        {
             ulong national = 0;
             for (int i = ccLength; i < n; i++) national = national * 10 + (ulong)(digits[i] - '0');
             return new PhoneNumber.Builder().SetCountryCode(countryCode).SetNationalNumber(national).Build();

@@ -27,18 +27,28 @@ namespace MetricaCrm.Engine.Statuses
             if (_map.TryGetValue(key, out var existing) && existing != value)
                 throw new ArgumentException($"The map gives '{crmStatus}' twice, as {existing} and as {value} (keys match ignoring case, spaces and ё/е).");
             _map[key] = value;
+            _bySpelling.Clear();
         }
 
         public void IncludeCommonStatuses()
         {
             foreach (var pair in CommonStatuses.Table) _common[Key(pair.Key)] = pair.Value;
+            _bySpelling.Clear();
         }
 
         public bool TryMap(string? crmStatus, out string metricaStatus)
         {
+            // A CRM writes the same few status words on every row: each spelling is keyed (lower-cased, ё folded) once.
+            if (crmStatus != null && _bySpelling.TryGetValue(crmStatus, out metricaStatus!)) return true;
             var key = Key(crmStatus ?? "");
-            return _map.TryGetValue(key, out metricaStatus!) || _common.TryGetValue(key, out metricaStatus!);
+            if (!_map.TryGetValue(key, out metricaStatus!) && !_common.TryGetValue(key, out metricaStatus!)) return false;
+            if (crmStatus != null && _bySpelling.Count < MaxSpellings) _bySpelling[crmStatus] = metricaStatus;
+            return true;
         }
+
+        /// <summary>Mapped statuses by their exact text, as met (bounded; emptied when the map changes).</summary>
+        private readonly Dictionary<string, string> _bySpelling = new Dictionary<string, string>(StringComparer.Ordinal);
+        private const int MaxSpellings = 4096;
 
         /// <summary>The goal ids the map sends (values that are not status types), for checking against the counter's goals.</summary>
         public IEnumerable<string> GoalIds => _map.Values.Where(v => !StatusTypes.IsSendable(v)).Distinct();

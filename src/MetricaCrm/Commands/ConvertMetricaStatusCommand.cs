@@ -139,6 +139,8 @@ namespace MetricaCrm.Commands
 
         protected override void ProcessRecord()
         {
+            // An order from Import-CrmOrder (the usual input) without the enumerator Items makes per object.
+            if (InputObject?.BaseObject is CrmOrder) { Process(InputObject); return; }
             foreach (var item in Items(InputObject)) Process(item);
         }
 
