@@ -291,6 +291,19 @@ public sealed class SendPipelineTests
     }
 
     [Fact]
+    public async Task A_refused_line_of_an_uploaded_file_is_named_by_its_source_file_line_and_order()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new FaultRule { PathContains = "simple_orders", Status = 400, ErrorType = "invalid_uploading",
+            Message = "Неверный формат данных, ошибка в строке номер 3: некорректное значение" });
+        // The first row is rejected before sending, so the file's line 3 is the source's line 4.
+        var file = s.WriteFile("orders.csv", Orders($"A-1,{RecentDay} 10:07:00,,,,,paid,,,,", $"A-2,{RecentDay} 10:07:00,,,a@b.ru,,paid,,,,", $"A-3,{RecentDay} 10:08:00,,,c@d.ru,,paid,,,,"));
+        var r = s.Run(Pipeline(file));
+        var refused = Assert.Single(r.Errors, e => e.FullyQualifiedErrorId.StartsWith("MetricaInvalidUploading"));
+        Assert.Contains($"Line 3 of simple_orders_0001.csv (its header is line 1) is record A-3 from {file}, line 4", refused.Exception.Message);
+    }
+
+    [Fact]
     public async Task Append_upload_with_unknown_outcome_is_not_repeated()
     {
         await using var s = await ModuleSession.StartAsync();

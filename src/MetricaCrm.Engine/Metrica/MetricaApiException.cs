@@ -17,6 +17,10 @@ namespace MetricaCrm.Engine.Metrica
             MayHaveBeenApplied = mayHaveBeenApplied;
         }
 
+        /// <summary>The same refusal with more said about it (where in the source the refused row came from).</summary>
+        public MetricaApiException WithDetail(string detail) =>
+            new MetricaApiException(StatusCode, ErrorType, ApiMessage + ". " + detail.TrimEnd('.'), Operation, Attempts, MayHaveBeenApplied, InnerException);
+
         public HttpStatusCode? StatusCode { get; }
         /// <summary>Metrica's errors[0].error_type (invalid_token, access_denied, invalid_uploading...).</summary>
         public string? ErrorType { get; }

@@ -163,5 +163,23 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>text/csv (sent as a multipart part named "file") or application/json (sent as the body).</summary>
         public string ContentType { get; }
         public string Name => System.IO.Path.GetFileName(Path);
+
+        /// <summary>Where each row of the file came from, in file order; null when not known (a batch sent again by a resume).</summary>
+        public (RecordOrigin Origin, string RecordId)[]? RowSources { get; set; }
+
+        /// <summary>
+        /// The source of the row Metrica names in "ошибка в строке номер N". Whether N counts the header line is
+        /// unconfirmed; the sandbox counts it (the header is line 1), so row N - 1 of the data is taken, and the text says
+        /// which reading it used.
+        /// </summary>
+        public string? DescribeLine(string apiMessage)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(apiMessage, @"строке номер\s+(\d+)");
+            if (RowSources == null || ContentType != "text/csv" || !match.Success || !long.TryParse(match.Groups[1].Value, out long line)) return null;
+            long index = line - 2;
+            if (index < 0 || index >= RowSources.Length) return line == 1 ? $"Line 1 of {Name} is its header." : null;
+            var (origin, id) = RowSources[index];
+            return $"Line {line} of {Name} (its header is line 1) is record {id} from {origin.Source}, line {origin.Line}.";
+        }
     }
 }

@@ -83,6 +83,7 @@ namespace MetricaCrm.Engine.Upload
         private int _batchNumber;
         private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch)? _inFlight;
         private readonly List<Journal.JournalRecord> _batchRecords = new List<Journal.JournalRecord>();
+        private readonly List<(RecordOrigin, string)> _batchRows = new List<(RecordOrigin, string)>();
         /// <summary>
         /// Set when every later batch would fail the same way: Metrica refused the token or the counter, or the day's
         /// request budget is spent. Later batches are not sent; with a journal they are kept to be sent later.
@@ -188,6 +189,7 @@ namespace MetricaCrm.Engine.Upload
             _batchIds.Add(idHash);
             _writer!.Write(record);
             if (remembered.Record is { } journalRecord) _batchRecords.Add(journalRecord);
+            _batchRows.Add((_kind.Origin(record), id));
             if (Summary.Received % 10_000 == 0)
                 _host.Progress($"{Summary.Received:N0} {_kind.RecordNoun}s received, {Summary.Sent:N0} uploaded");
         }
@@ -259,6 +261,7 @@ namespace MetricaCrm.Engine.Upload
             _writer = _kind.OpenWriter(path, _zone, first);
             _batchIds.Clear();
             _batchRecords.Clear();
+            _batchRows.Clear();
         }
 
         private void CompleteBatch()
@@ -269,7 +272,7 @@ namespace MetricaCrm.Engine.Upload
             writer.Complete();
             writer.Dispose();
             if (writer.Rows == 0) return;
-            var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json");
+            var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json") { RowSources = _batchRows.ToArray() };
             Send(batch, _batchRecords.ToArray());
         }
 
@@ -335,8 +338,9 @@ namespace MetricaCrm.Engine.Upload
                 if (journalBatch is long id) journal!.CompleteBatch(id, null, Journal.BatchState.Deferred, "not sent: " + ex.Message);
                 Settle(batch, journalBatch != null ? Journal.BatchState.Deferred : Journal.BatchState.Failed, null, journalBatch);
             }
-            catch (MetricaApiException ex)
+            catch (MetricaApiException refused)
             {
+                var ex = batch.DescribeLine(refused.ApiMessage) is string row ? refused.WithDetail(row) : refused;
                 var outcome = BatchOutcome.Of(ex, keptForLater: journalBatch != null);
                 if (journalBatch is long id) journal!.CompleteBatch(id, null, outcome, ex.Message);
                 if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden)
