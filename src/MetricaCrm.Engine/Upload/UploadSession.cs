@@ -145,7 +145,36 @@ namespace MetricaCrm.Engine.Upload
                 _host.Skipped(record, skip);
                 return;
             }
-            var remembered = Remembered(record);
+            if (_options.Journal == null || _kind.JournalRecordOf(record) is not { } now)
+            {
+                if (_lookups.Count > 0) FlushLookups(); // keeps input order
+                Place(record, (null, false, false, null));
+                return;
+            }
+            _lookups.Add((record, now));
+            if (_lookups.Count == LookupBlock) FlushLookups();
+        }
+
+        /// <summary>
+        /// Records waiting for their journal lookup: looking up a block of ids in one statement costs a fraction of one
+        /// statement per record (the journal benchmark measures both), and the records then go on in input order.
+        /// </summary>
+        private readonly List<(TRecord Record, Journal.JournalRecord Now)> _lookups = new List<(TRecord, Journal.JournalRecord)>();
+        private const int LookupBlock = 500;
+
+        private void FlushLookups()
+        {
+            if (_lookups.Count == 0) return;
+            var accepted = _options.Journal!.LastAccepted(_options.CounterId, _kind.JournalKind, System.Linq.Enumerable.Select(_lookups, l => l.Now.RecordId));
+            var block = _lookups.ToArray();
+            _lookups.Clear();
+            foreach (var (record, now) in block)
+                Place(record, Remembered(now, accepted.TryGetValue(now.RecordId, out var a) ? a : null));
+        }
+
+        /// <summary>A checked record, with what the journal knows of it: refused, unchanged, or written into the open batch.</summary>
+        private void Place(TRecord record, (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) remembered)
+        {
             if (remembered.Fault != null)
             {
                 var origin = _kind.Origin(record);
@@ -197,6 +226,7 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Sends the last batch and waits for every upload.</summary>
         public void Complete()
         {
+            FlushLookups();
             CompleteBatch();
             FinishInFlight();
             SettleKept();
@@ -214,11 +244,8 @@ namespace MetricaCrm.Engine.Upload
         /// What the journal knows of the record: Metrica already accepted exactly these values (unchanged), or an order
         /// id was accepted with another creation time, which Metrica never changes, so this row would never match.
         /// </summary>
-        private (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) Remembered(TRecord record)
+        private (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) Remembered(Journal.JournalRecord now, Journal.AcceptedRecord? accepted)
         {
-            var journal = _options.Journal;
-            if (journal == null || _kind.JournalRecordOf(record) is not { } now) return (null, false, false, null);
-            var accepted = journal.LastAccepted(_options.CounterId, _kind.JournalKind, now.RecordId);
             if (accepted == null) return (now, false, false, null);
             if (now.CreatedUtc != null && accepted.CreatedUtc != null && Math.Abs((now.CreatedUtc.Value - accepted.CreatedUtc.Value).TotalSeconds) >= 1)
                 return (null, true, false, new RowFault("CreateDateChanged", "create_date_time", now.CreatedUtc.Value.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
