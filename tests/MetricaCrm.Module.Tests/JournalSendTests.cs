@@ -57,6 +57,10 @@ public sealed class JournalSendTests
         Assert.Equal(7, batches.Output.Count);
         Assert.All(batches.Output, b => Assert.Equal("Accepted", b.Properties["State"].Value.ToString()));
         Assert.All(batches.Output, b => Assert.False(string.IsNullOrEmpty((string)b.Properties["UploadId"].Value)));
+        // And what it holds of one record: accepted last by the forced run, with its creation time.
+        var record = Assert.Single(s.Run("Get-MetricaUploadJournal -CounterId 7 -Kind SimpleOrders -RecordId O-5000").Output);
+        Assert.Equal("Accepted", record.Properties["State"].Value.ToString());
+        Assert.Equal(s.Counter(7).Orders["O-5000"].UploadId, (string)record.Properties["UploadId"].Value);
         var bytes = File.ReadAllBytes(Path.Combine(s.WorkDir, "journal.db"));
         Assert.Equal(-1, IndexOf(bytes, System.Text.Encoding.UTF8.GetBytes(MetricaCrm.Sandbox.SandboxOptions.DefaultToken)));
     }

@@ -59,6 +59,22 @@ Describe 'MetricaCrm module' {
     }
 }
 
+Describe 'Upload journal' {
+    It 'keeps a batch the server refused, and Resume-MetricaUpload sends it once the server is back' {
+        $journal = Join-Path $TestDrive 'journal.db'
+        $fault = @{ pathContains = 'simple_orders'; status = 503; times = 12 } | ConvertTo-Json
+        Invoke-RestMethod "$($api)sandbox/faults" -Method Post -Body $fault -ContentType 'application/json'
+        $summary = Import-CrmOrder $orders -ErrorAction SilentlyContinue |
+            Convert-MetricaStatus -Map @{ paid = 'PAID'; new = 'IN_PROGRESS' } |
+            Send-MetricaConversion -CounterId 3 -ApiBaseUri $api -Token $token -JournalPath $journal -RetryDelay '00:00:00.01' -PassThru -ErrorAction SilentlyContinue |
+            Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
+        $summary.Pending | Should -Be 1
+        (Get-MetricaUploadJournal -CounterId 3 -Pending -JournalPath $journal).State | Should -Be 'Deferred'
+        $resumed = Resume-MetricaUpload -CounterId 3 -ApiBaseUri $api -Token $token -JournalPath $journal
+        $resumed.State | Should -Be 'Accepted'
+    }
+}
+
 Describe 'Dependency isolation' {
     It 'works in a fresh process where another Polly.Core was loaded first' {
         # Restored by the xUnit module tests (PackageDownload). On Windows PowerShell 5.1 a copy with the same

@@ -59,6 +59,9 @@ namespace MetricaCrm.Engine.Journal
         public DateTime? CreatedUtc { get; }
         public string? ClientId { get; }
 
+        [ThreadStatic] private static SHA256? _sha;
+        [ThreadStatic] private static byte[]? _buffer;
+
         /// <summary>
         /// The first 8 bytes of SHA-256 of the record's values as sent, the same in every process and on every platform
         /// (string.GetHashCode is not). 64 bits suffice: a fingerprint is only ever compared with the same record's
@@ -67,8 +70,12 @@ namespace MetricaCrm.Engine.Journal
         /// </summary>
         public static long FingerprintOf(string canonicalValues)
         {
-            using var sha = SHA256.Create();
-            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(canonicalValues));
+            // One hasher and buffer per thread: this runs for every record a send journals.
+            var sha = _sha ??= SHA256.Create();
+            int size = Encoding.UTF8.GetMaxByteCount(canonicalValues.Length);
+            if (_buffer == null || _buffer.Length < size) _buffer = new byte[Math.Max(size, 1024)];
+            int length = Encoding.UTF8.GetBytes(canonicalValues, 0, canonicalValues.Length, _buffer, 0);
+            byte[] hash = sha.ComputeHash(_buffer, 0, length);
             long value = 0;
             for (int i = 7; i >= 0; i--) value = (value << 8) | hash[i]; // little-endian, whatever the machine's order
             return value;
@@ -84,5 +91,23 @@ namespace MetricaCrm.Engine.Journal
         public string? ClientId { get; internal set; }
         /// <summary>The batch whose acceptance recorded this state.</summary>
         public long BatchId { get; internal set; }
+    }
+
+    /// <summary>What the journal knows of one record: the state Metrica last accepted, or a kept batch that holds it.</summary>
+    public sealed class JournalRecordEntry
+    {
+        public long CounterId { get; internal set; }
+        public JournalKind Kind { get; internal set; }
+        public string RecordId { get; internal set; } = "";
+        /// <summary>Accepted for the last accepted state; Pending, Unknown or Deferred for a kept batch that holds the record.</summary>
+        public BatchState State { get; internal set; }
+        public long BatchId { get; internal set; }
+        public string? UploadId { get; internal set; }
+        /// <summary>When its batch was sent (accepted: when Metrica accepted it).</summary>
+        public DateTime? AtUtc { get; internal set; }
+        public DateTime? CreatedUtc { get; internal set; }
+        public string? ClientId { get; internal set; }
+        /// <summary>The fingerprint of the values sent, as 16 hex digits.</summary>
+        public string Fingerprint { get; internal set; } = "";
     }
 }

@@ -409,6 +409,33 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
             }
         }
 
+        /// <summary>A record's last accepted state and the kept batches that hold it, for troubleshooting.</summary>
+        public IReadOnlyList<JournalRecordEntry> RecordHistory(long counterId, JournalKind kind, string recordId)
+        {
+            using var cmd = Command(@"
+SELECT 1, b.state, a.batch_id, b.upload_id, coalesce(b.completed_utc, b.started_utc), a.created_utc, a.client_id, a.fingerprint
+FROM accepted a JOIN batch b ON b.id = a.batch_id WHERE a.counter_id = $counter AND a.kind = $kind AND a.record_id = $id
+UNION ALL
+SELECT 2, b.state, r.batch_id, b.upload_id, b.started_utc, r.created_utc, r.client_id, r.fingerprint
+FROM batch_record r JOIN batch b ON b.id = r.batch_id WHERE b.counter_id = $counter AND b.kind = $kind AND r.record_id = $id
+ORDER BY 1, 3", ("$counter", counterId), ("$kind", (int)kind), ("$id", recordId));
+            using var r = cmd.ExecuteReader();
+            var entries = new List<JournalRecordEntry>();
+            while (r.Read())
+                entries.Add(new JournalRecordEntry
+                {
+                    CounterId = counterId, Kind = kind, RecordId = recordId,
+                    State = r.GetInt32(0) == 1 ? BatchState.Accepted : (BatchState)r.GetInt32(1),
+                    BatchId = r.GetInt64(2),
+                    UploadId = r.IsDBNull(3) ? null : r.GetString(3),
+                    AtUtc = ParseIso(r.GetString(4)),
+                    CreatedUtc = r.IsDBNull(5) ? null : FromUnixSeconds(r.GetInt64(5)),
+                    ClientId = r.IsDBNull(6) ? null : r.GetString(6),
+                    Fingerprint = r.GetInt64(7).ToString("x16", CultureInfo.InvariantCulture),
+                });
+            return entries;
+        }
+
         private static AcceptedRecord ReadAccepted(SqliteDataReader r) => new AcceptedRecord
         {
             RecordId = r.GetString(0),

@@ -9,11 +9,12 @@ namespace MetricaCrm.Commands.Commands
 {
     /// <summary>Lists the upload journal's batches, newest first, or the ones never completed with -Pending. Local only: no network.</summary>
     [Cmdlet(VerbsCommon.Get, "MetricaUploadJournal", DefaultParameterSetName = AllSet)]
-    [OutputType(typeof(JournalBatch))]
+    [OutputType(typeof(JournalBatch), typeof(JournalRecordEntry))]
     public sealed class GetMetricaUploadJournalCommand : MetricaCmdlet
     {
         private const string AllSet = "All";
         private const string PendingSet = "Pending";
+        private const string RecordSet = "Record";
 
         /// <summary>The journal file; default: $env:METRICA_JOURNAL, else the per-user default location.</summary>
         [Parameter]
@@ -22,11 +23,19 @@ namespace MetricaCrm.Commands.Commands
 
         [Parameter(ParameterSetName = AllSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = PendingSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RecordSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, long.MaxValue)]
         public long? CounterId { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = AllSet)]
+        [Parameter(ParameterSetName = PendingSet)]
+        [Parameter(ParameterSetName = RecordSet, Mandatory = true)]
         public JournalKind? Kind { get; set; }
+
+        /// <summary>Record ids (order ids, contact ids) whose accepted state and kept batches are shown.</summary>
+        [Parameter(ParameterSetName = RecordSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? RecordId { get; set; }
 
         [Parameter(ParameterSetName = PendingSet, Mandatory = true)]
         public SwitchParameter Pending { get; set; }
@@ -45,6 +54,16 @@ namespace MetricaCrm.Commands.Commands
             try
             {
                 using var journal = UploadJournal.Open(path);
+                if (RecordId != null)
+                {
+                    foreach (var id in RecordId)
+                    {
+                        var history = journal.RecordHistory(CounterId!.Value, Kind!.Value, id);
+                        if (history.Count == 0) WriteVerbose($"The journal has nothing of {Kind} record '{id}' for counter {CounterId}: it was never accepted nor kept.");
+                        foreach (var entry in history) WriteObject(entry);
+                    }
+                    return;
+                }
                 var batches = Pending.IsPresent
                     ? journal.PendingBatches(CounterId!.Value, Kind)
                     : journal.Batches(CounterId, Kind, Since?.ToUniversalTime(), Limit);
