@@ -172,7 +172,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 ElementsCount = parsed.Rows.Count,
                 VisibleAt = now + state.ListingDelay,
                 EntityType = "SIMPLE_ORDER",
-                FileText = System.Text.Encoding.UTF8.GetString(read.Body),
+                FileText = StoredUpload.KeptText(read.Body),
             };
             if (ctx.Items.ContainsKey("validation-failed")) upload.ApiValidationStatus = "FAILED";
             lock (counter.Gate)

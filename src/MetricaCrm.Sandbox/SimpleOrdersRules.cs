@@ -130,8 +130,8 @@ public static class SimpleOrdersRules
     {
         string id = row["id"];
         if (id.Length == 0) id = "(no id) " + Guid.NewGuid().ToString("N"); // Metrica attaches id-less orders to a session and may duplicate them
-        var existing = counter.Orders.TryGetValue(id, out var e) ? e : null;
-        var order = mode == "SAVE" || existing == null ? new StoredOrder { Id = id } : existing;
+        var existing = counter.Orders.Existing(id);
+        var order = mode == "SAVE" || existing == null ? counter.Orders.Fresh(id, "simple") : existing;
         // The creation date never changes once stored (Metrica ignores a new one; unconfirmed whether it rejects instead).
         order.CreateDateTime = existing?.CreateDateTime ?? row["create_date_time"];
         order.Linked = existing?.Linked ?? CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt);
@@ -156,7 +156,7 @@ public static class SimpleOrdersRules
         if (Has("revenue")) order.Revenue = Money(row["revenue"]);
         if (Has("cost")) order.Cost = Money(row["cost"]);
         if (Has("currency")) order.Currency = NullIfEmpty(row["currency"]);
-        counter.Orders[id] = order;
+        counter.Orders.Save(order);
     }
 
     /// <summary>Metrica links orders to visits only when they were created within 21 days of their upload (counter time).</summary>
