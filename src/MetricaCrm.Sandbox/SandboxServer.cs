@@ -180,9 +180,9 @@ public sealed class SandboxServer : IAsyncDisposable
                 Cdp.CdpUploads.List(counter, upload);
                 if (upload.ApiValidationStatus == "PASSED")
                 {
-                    List<Dictionary<string, string>> ordered;
-                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, r => r["id"], state.Random).ToList();
-                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, parsed.PresentColumns, read.Mode, upload.UploadingId, now);
+                    List<string?[]> ordered;
+                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, SimpleOrdersRules.IdOf, state.Random).ToList();
+                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, read.Mode, upload.UploadingId, now);
                 }
             }
             return Results.Json(new { uploading = UploadJson(upload) });
