@@ -9,17 +9,41 @@ public static class CellRules
     public static bool Money(string value) => decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Digits with country code, comma-separated; 7 to 15 digits each.</summary>
-    public static bool Phones(string value) => value.Split(',').All(p => p.Length is >= 7 and <= 15 && p.All(char.IsAsciiDigit));
+    public static bool Phones(string value) => Each(value, 0, static (p, _) => p.Length is >= 7 and <= 15 && !p.ContainsAnyExceptInRange('0', '9'));
 
     /// <summary>Lower-case, with '@', no spaces, comma-separated.</summary>
-    public static bool Emails(string value) => value.Split(',').All(e => e.Contains('@') && e == e.ToLowerInvariant() && !e.Contains(' '));
+    public static bool Emails(string value) => Each(value, 0, static (e, _) => e.Contains('@') && !e.Contains(' ') && IsLowerInvariant(e));
 
     /// <summary>32 lower-case hex digits each, comma-separated.</summary>
-    public static bool Md5(string value) => value.Split(',').All(h => h.Length == 32 && h.All(Uri.IsHexDigit) && h == h.ToLowerInvariant());
+    public static bool Md5(string value) => Each(value, 0, static (h, _) => h.Length == 32 && !h.ContainsAnyExcept("0123456789abcdef"));
 
     /// <summary>Whole numbers, comma-separated, each 1 to <paramref name="maxDigits"/> digits.</summary>
-    public static bool ClientIds(string value, int maxDigits) => value.Split(',').All(x => x.Length > 0 && x.Length <= maxDigits && x.All(char.IsAsciiDigit));
+    public static bool ClientIds(string value, int maxDigits) =>
+        Each(value, maxDigits, static (x, max) => x.Length > 0 && x.Length <= max && !x.ContainsAnyExceptInRange('0', '9'));
 
     /// <summary>Three upper-case Latin letters (ISO 4217).</summary>
     public static bool Currency(string value) => value.Length == 3 && value.All(char.IsAsciiLetterUpper);
+
+    private delegate bool ItemRule(ReadOnlySpan<char> item, int limit);
+
+    /// <summary>Whether every comma-separated item (empty ones included) keeps the rule; without splitting into strings.</summary>
+    private static bool Each(string value, int limit, ItemRule rule)
+    {
+        var rest = value.AsSpan();
+        while (true)
+        {
+            int comma = rest.IndexOf(',');
+            if (!rule(comma < 0 ? rest : rest[..comma], limit)) return false;
+            if (comma < 0) return true;
+            rest = rest[(comma + 1)..];
+        }
+    }
+
+    /// <summary>The item equals its ToLowerInvariant(): a check without a copy for ASCII, the string comparison otherwise.</summary>
+    private static bool IsLowerInvariant(ReadOnlySpan<char> item)
+    {
+        if (!item.ContainsAnyExceptInRange('\0', '\x7F')) return !item.ContainsAnyInRange('A', 'Z');
+        var s = item.ToString();
+        return s == s.ToLowerInvariant();
+    }
 }

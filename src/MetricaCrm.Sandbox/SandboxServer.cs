@@ -172,7 +172,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 ElementsCount = parsed.Rows.Count,
                 VisibleAt = now + state.ListingDelay,
                 EntityType = "SIMPLE_ORDER",
-                FileText = System.Text.Encoding.UTF8.GetString(read.Body),
+                FileText = StoredUpload.KeptText(read.Body),
             };
             if (ctx.Items.ContainsKey("validation-failed")) upload.ApiValidationStatus = "FAILED";
             lock (counter.Gate)
@@ -180,9 +180,9 @@ public sealed class SandboxServer : IAsyncDisposable
                 Cdp.CdpUploads.List(counter, upload);
                 if (upload.ApiValidationStatus == "PASSED")
                 {
-                    List<Dictionary<string, string>> ordered;
-                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, r => r["id"], state.Random).ToList();
-                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, parsed.PresentColumns, read.Mode, upload.UploadingId, now);
+                    List<string?[]> ordered;
+                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, SimpleOrdersRules.IdOf, state.Random).ToList();
+                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, read.Mode, upload.UploadingId, now);
                 }
             }
             return Results.Json(new { uploading = UploadJson(upload) });

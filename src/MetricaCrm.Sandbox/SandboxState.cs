@@ -28,6 +28,25 @@ public sealed class StoredOrder
     public Dictionary<string, string> Attributes { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Whether Metrica would link it to visits: created within 21 days before the upload that first stored it.</summary>
     public bool Linked { get; set; }
+
+    /// <summary>Back to a blank order (as <c>new StoredOrder { Id = id, Kind = kind }</c>), keeping the collections' storage.</summary>
+    internal void Reset(string id, string kind)
+    {
+        Id = id;
+        Kind = kind;
+        CreateDateTime = UploadId = "";
+        ClientUniqId = OrderStatus = Currency = ClientType = UpdateDateTime = FinishDateTime = null;
+        Revenue = Cost = null;
+        Linked = false;
+        ClientIds.Clear();
+        Emails.Clear();
+        Phones.Clear();
+        EmailsMd5.Clear();
+        PhonesMd5.Clear();
+        Goals.Clear();
+        Products.Clear();
+        Attributes.Clear();
+    }
 }
 
 public sealed class StoredUpload
@@ -45,7 +64,14 @@ public sealed class StoredUpload
     public string Format { get; set; } = "CSV";
     /// <summary>When last_uploadings starts to list it (the sandbox can model a processing delay).</summary>
     public DateTimeOffset VisibleAt { get; set; }
+    /// <summary>The file as uploaded, if it was smaller than <see cref="MaxKeptFileBytes"/>; empty otherwise.</summary>
     public string FileText { get; set; } = "";
+
+    /// <summary>Files this big and bigger are not kept: a million rows' texts would outweigh their stored orders.</summary>
+    public const int MaxKeptFileBytes = 1_000_000;
+
+    /// <summary>What <see cref="FileText"/> keeps of a file.</summary>
+    public static string KeptText(byte[] file) => file.Length < MaxKeptFileBytes ? System.Text.Encoding.UTF8.GetString(file) : "";
 }
 
 public sealed class StoredStatus
@@ -67,7 +93,7 @@ public sealed class CounterState
     public long Id { get; }
     public string TimeZoneName { get; set; } = "Europe/Moscow";
     public object Gate { get; } = new();
-    public Dictionary<string, StoredOrder> Orders { get; } = new(StringComparer.Ordinal);
+    public OrderStore Orders { get; } = new();
     public List<StoredUpload> Uploads { get; } = new();
     public Dictionary<string, StoredStatus> Statuses { get; } = new(StringComparer.Ordinal);
     /// <summary>Identifiers of the counter's JS-event goals.</summary>

@@ -13,6 +13,7 @@ using System.Text;
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario journal   # the upload journal alone
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario orders        # detailed orders (data/orders/csv)
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario conversions   # offline conversions
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 5000000 --scenario sandbox-store # the sandbox alone: µs per row, memory holding the orders
 // Profiling one measurement: write its file with --child generate --rows N [--encoding windows-1251], then
 //   dotnet-trace collect --profile dotnet-sampled-thread-time --format speedscope -- dotnet bin/Release/net10.0/MetricaCrm.Benchmarks.dll --child import-utf8 --rows N --file <file>
 // Each measurement runs in a child process so that its peak working set is its own; allocations are all threads'
@@ -24,6 +25,7 @@ if (Arg("--child") is string scenario)
     return scenario switch
     {
         "journal" => JournalBench.Run(long.Parse(Arg("--rows")!)),
+        "sandbox-store" => SandboxStoreBench.Run(long.Parse(Arg("--rows")!)),
         "csvhelper" => RawCsvBench.Run(long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--encoding")!),
         "load" => Bench.RunLoad(),
         // For profiling a child by hand: writes the orders file it reads (--encoding utf-8 or windows-1251).
@@ -51,7 +53,7 @@ foreach (var size in sizes)
         foreach (var s in scenarios)
         {
             if (s == "load") { Bench.RunParent(s, 0, "", results); continue; }
-            string shape = s switch { "conversions" => "conversions", "journal" => "", "import-1251" => "orders-1251", "script" => "orders-script", _ => "orders" };
+            string shape = s switch { "conversions" => "conversions", "journal" or "sandbox-store" => "", "import-1251" => "orders-1251", "script" => "orders-script", _ => "orders" };
             if (shape.Length > 0 && !files.ContainsKey(shape))
                 files[shape] = shape switch
                 {

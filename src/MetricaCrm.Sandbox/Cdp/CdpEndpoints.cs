@@ -120,7 +120,7 @@ public static class CdpEndpoints
         {
             UploadingId = Guid.NewGuid().ToString("N"), DateTime = now, MergeMode = read.Mode, ElementsCount = rows.Count,
             VisibleAt = now + state.ListingDelay, EntityType = entity, Format = csv ? "CSV" : "JSON",
-            FileText = System.Text.Encoding.UTF8.GetString(read.Body),
+            FileText = StoredUpload.KeptText(read.Body),
         };
         lock (counter.Gate)
         {
@@ -141,7 +141,7 @@ public static class CdpEndpoints
     /// <summary>At most 100,000 orders per client across the counter's store (the refusal's wording is ours).</summary>
     private static string? TooManyOrders(CounterState counter, List<CdpRows.Row> rows)
     {
-        var counts = counter.Orders.Values.Where(o => o.ClientUniqId != null).GroupBy(o => o.ClientUniqId!).ToDictionary(g => g.Key, g => g.Count());
+        var counts = counter.Orders.ClientUniqIds().Where(c => c != null).GroupBy(c => c!).ToDictionary(g => g.Key, g => g.Count());
         foreach (var row in rows)
         {
             if (counter.Orders.ContainsKey(row.Fields["id"])) continue;
@@ -187,8 +187,8 @@ public static class CdpMerge
     public static void Order(CounterState counter, Dictionary<string, string> row, string mode, string uploadId, DateTimeOffset uploadedAt)
     {
         string id = row["id"];
-        counter.Orders.TryGetValue(id, out var existing);
-        var order = mode == "SAVE" || existing == null ? new StoredOrder { Id = id, Kind = "detailed" } : existing;
+        var existing = counter.Orders.Existing(id);
+        var order = mode == "SAVE" || existing == null ? counter.Orders.Fresh(id, "detailed") : existing;
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in row)
             if (CdpRows.OrderFields.Contains(name)) fields[name] = value;
@@ -220,7 +220,7 @@ public static class CdpMerge
             }
         }
         order.UploadId = uploadId;
-        counter.Orders[id] = order;
+        counter.Orders.Save(order);
     }
 
     private static void Set(IDictionary<string, string> target, string name, string value, string mode)

@@ -33,9 +33,9 @@ public static class CdpUploads
             if (file == null) return (null, SandboxServer.Error(400, "invalid_uploading", "Не найден параметр запроса."));
             // The wording is ours: Metrica documents the 1 GB limit, not its refusal.
             if (file.Length > MaxFileBytes) return (null, SandboxServer.Error(400, "invalid_uploading", "Размер файла превышает 1 ГБ"));
-            using var ms = new MemoryStream();
+            bytes = new byte[file.Length];
+            using var ms = new MemoryStream(bytes);
             await file.CopyToAsync(ms);
-            bytes = ms.ToArray();
         }
         else
         {
@@ -71,6 +71,15 @@ public static class CdpUploads
     /// Rows with distinct ids keep the file's order.
     /// </summary>
     public static IEnumerable<T> ApplyOrder<T>(IReadOnlyList<T> rows, Func<T, string> id, Random random)
+    {
+        // Most files repeat no id: then grouping every row is wasted (and the random draws are the same, none).
+        var seen = new HashSet<string>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
+            if (!seen.Add(id(row))) return Shuffled(rows, id, random);
+        return rows;
+    }
+
+    private static IEnumerable<T> Shuffled<T>(IReadOnlyList<T> rows, Func<T, string> id, Random random)
     {
         var byId = rows.GroupBy(id).Where(g => g.Count() > 1).ToDictionary(g => g.Key, g => new Queue<T>(g.OrderBy(_ => random.Next())));
         foreach (var row in rows)

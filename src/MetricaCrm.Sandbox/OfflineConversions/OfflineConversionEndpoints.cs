@@ -135,7 +135,7 @@ public static partial class OfflineConversionEndpoints
                 CreateTime = now,
                 Comment = comment,
                 Type = type,
-                FileText = System.Text.Encoding.UTF8.GetString(bytes),
+                FileText = StoredUpload.KeptText(bytes),
                 // Echoed when sent; otherwise named after the file's first identifier column (a PurchaseId-only file has none).
                 ClientIdType = clientIdType ?? parsed.IdentifierColumns.Select(c => c switch
                 {

@@ -58,7 +58,7 @@ public sealed class OfflineUpload
     public string? Comment { get; init; }
     public string Type { get; init; } = "BASIC";
     public string? ClientIdType { get; init; }
-    /// <summary>The file as received, for tests that check what a client sent.</summary>
+    /// <summary>The file as received, for tests that check what a client sent; empty from <see cref="StoredUpload.MaxKeptFileBytes"/> up.</summary>
     [JsonIgnore] public string FileText { get; init; } = "";
     public int SourceQuantity { get; init; }
     public int LineQuantity { get; init; }
