@@ -3,12 +3,13 @@ namespace MetricaCrm.Module.Tests;
 /// <summary>Issue 8: the Send cmdlets remember what Metrica accepted, so a daily run sends only what changed.</summary>
 public sealed class JournalSendTests
 {
-    private const string Map = "@{ new = 'IN_PROGRESS'; paid = 'PAID' }";
+    internal const string Map = "@{ new = 'IN_PROGRESS'; paid = 'PAID' }";
 
     /// <summary>One creation time for every file of a test: a changed one would be refused (CreateDateChanged).</summary>
     private static readonly string Day = DateTime.Now.AddDays(-2).ToString("yyyy-MM-dd HH:mm:ss");
 
-    private static string Orders(int count, Func<int, string> status)
+    /// <summary>Orders O-1..O-count, each with an e-mail, of one creation time, for the journal's tests.</summary>
+    internal static string Orders(int count, Func<int, string> status)
     {
         var day = Day;
         var sb = new System.Text.StringBuilder("id,create_date_time,emails,order_status,revenue\n");

@@ -5,18 +5,10 @@ namespace MetricaCrm.Module.Tests;
 /// <summary>Issue 8: what Metrica did not accept is kept, file and all, and a resume settles it without sending anything twice.</summary>
 public sealed class ResumeTests
 {
-    private const string Map = "@{ new = 'IN_PROGRESS'; paid = 'PAID' }";
-    private static readonly string Day = DateTime.Now.AddDays(-2).ToString("yyyy-MM-dd HH:mm:ss");
-
-    private static string Orders(int count)
-    {
-        var sb = new System.Text.StringBuilder("id,create_date_time,emails,order_status,revenue\n");
-        for (int i = 1; i <= count; i++) sb.Append($"O-{i},{Day},u{i}@example.ru,paid,{i}\n");
-        return sb.ToString();
-    }
+    private static string Orders(int count) => JournalSendTests.Orders(count, _ => "paid");
 
     private static string Send(string file, string extra = "") =>
-        $"Import-CrmOrder '{file}' -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map {Map} | " +
+        $"Import-CrmOrder '{file}' -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map {JournalSendTests.Map} | " +
         $"Send-MetricaConversion -CounterId 7 {ModuleSession.Api} -PassThru {extra}";
 
     private static PSObject Summary(RunResult r) => r.Output.Last(o => o.TypeNames[0].EndsWith(".UploadSummary"));

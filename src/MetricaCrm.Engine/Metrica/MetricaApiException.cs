@@ -30,6 +30,16 @@ namespace MetricaCrm.Engine.Metrica
         /// <summary>True when the request failed in a way that does not tell whether Metrica applied it.</summary>
         public bool MayHaveBeenApplied { get; }
 
+        /// <summary>Metrica refused the token (401) or its access to the counter (403): every later request would be refused too.</summary>
+        public bool IsAccessRefused => StatusCode == HttpStatusCode.Unauthorized || StatusCode == HttpStatusCode.Forbidden;
+
+        /// <summary>Metrica's answer that a daily quota (the user's or the counter's) is spent until 00:00 GMT.</summary>
+        public bool IsDailyQuota => IsDailyQuotaType(ErrorType);
+
+        internal const string DailyUserQuota = "quota_requests_by_uid";
+
+        internal static bool IsDailyQuotaType(string? errorType) => errorType == DailyUserQuota || errorType == "quota_requests_by_counter_id";
+
         /// <summary>A stable PowerShell ErrorId: Metrica's error type in Pascal case, or the transport failure.</summary>
         public string ErrorId
         {

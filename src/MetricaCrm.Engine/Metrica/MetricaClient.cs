@@ -424,7 +424,7 @@ namespace MetricaCrm.Engine.Metrica
                 if (!response.IsSuccessStatusCode)
                 {
                     var (type, message) = ParseError(body, response.ReasonPhrase);
-                    if (type == DailyUserQuota) _budget?.MarkDaySpent();
+                    if (type == MetricaApiException.DailyUserQuota) _budget?.MarkDaySpent();
                     bool unknownOutcome = !replaySafe && (int)response.StatusCode >= 500;
                     throw new MetricaApiException(response.StatusCode, type, _token.Redact(message), operation, attempts, unknownOutcome);
                 }
@@ -489,14 +489,11 @@ namespace MetricaCrm.Engine.Metrica
             return replaySafe && (ex is HttpRequestException || ex is TimeoutRejectedException || ex is IOException || ex is OperationCanceledException);
         }
 
-        private const string DailyUserQuota = "quota_requests_by_uid";
-
         private static bool IsDailyQuota(HttpResponseMessage r)
         {
             // The body is already buffered (ResponseContentRead), so reading it here does not touch the network.
             string body = r.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-            var type = ParseError(body, null).type;
-            return type == DailyUserQuota || type == "quota_requests_by_counter_id";
+            return MetricaApiException.IsDailyQuotaType(ParseError(body, null).type);
         }
 
         /// <summary>True when the connection was never made, so the server cannot have seen the request.</summary>

@@ -18,7 +18,7 @@ namespace MetricaCrm.Engine.Upload
             if (!keptForLater) return BatchState.Failed;
             if (ex.MayHaveBeenApplied) return BatchState.Unknown;
             int status = ex.StatusCode is HttpStatusCode code ? (int)code : 0;
-            return status == 0 || status == 401 || status == 403 || status == 420 || status == 429 || status >= 500 ? BatchState.Deferred : BatchState.Failed;
+            return status == 0 || ex.IsAccessRefused || status == 420 || status == 429 || status >= 500 ? BatchState.Deferred : BatchState.Failed;
         }
 
         /// <summary>
@@ -28,8 +28,8 @@ namespace MetricaCrm.Engine.Upload
         public static bool IsRequestRefused(MetricaApiException ex) =>
             ex.StatusCode == HttpStatusCode.BadRequest && (ex.ErrorType == "missing_parameter" || ex.ErrorType == "invalid_parameter");
 
-        /// <summary>Metrica's answer that a daily quota (the user's or the counter's) is spent until 00:00 GMT.</summary>
-        public static bool IsDailyQuota(MetricaApiException ex) =>
-            ex.ErrorType == "quota_requests_by_uid" || ex.ErrorType == "quota_requests_by_counter_id";
+        /// <summary>An upload Metrica answered with 200: accepted, or refused inside the 200 (validation FAILED), with the journal's note.</summary>
+        public static (BatchState State, string? Message) Of(MetricaUpload upload) =>
+            upload.Failed ? (BatchState.Failed, "validation FAILED") : (BatchState.Accepted, null);
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using MetricaCrm.Engine.Journal;
@@ -344,7 +343,8 @@ namespace MetricaCrm.Engine.Upload
                 upload.RowsSent = batch.Rows;
                 upload.File = file.Name;
                 upload.Kind = request.KindName;
-                _journal.CompleteBatch(batch.Id, upload.UploadId, upload.Failed ? BatchState.Failed : BatchState.Accepted, upload.Failed ? "validation FAILED" : "sent again");
+                var (outcome, note) = BatchOutcome.Of(upload);
+                _journal.CompleteBatch(batch.Id, upload.UploadId, outcome, note ?? "sent again");
                 BatchFolder.Delete(file.Path);
                 if (!upload.Failed) Accepted.Add(upload);
                 _host.Uploaded(upload, file);
@@ -360,7 +360,7 @@ namespace MetricaCrm.Engine.Upload
                 var outcome = BatchOutcome.Of(ex, keptForLater: true);
                 _journal.CompleteBatch(batch.Id, null, outcome, ex.Message);
                 if (outcome == BatchState.Failed) BatchFolder.Delete(file.Path);
-                if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden || BatchOutcome.IsDailyQuota(ex))
+                if (ex.IsAccessRefused || ex.IsDailyQuota)
                     _stop = ex.Message;
                 _host.UploadFailed(ex, file, outcome);
             }

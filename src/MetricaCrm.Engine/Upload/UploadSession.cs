@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using MetricaCrm.Engine.Ingest;
@@ -93,7 +92,7 @@ namespace MetricaCrm.Engine.Upload
         private bool _stopKeeps;
         private DateTime? _resumeAfterUtc;
         private int _keptBatches;
-        private readonly List<(long Id, long Rows)> _keptIds = new List<(long, long)>();
+        private readonly HashSet<long> _keptIds = new HashSet<long>();
 
         public UploadSession(UploadKind<TRecord> kind, UploadSessionOptions options, IUploadHost host, Func<MetricaClient> client,
             Func<TimeZoneInfo> counterZone, string summaryLabel, CancellationToken cancellation)
@@ -353,8 +352,8 @@ namespace MetricaCrm.Engine.Upload
                 upload.File = batch.Name;
                 upload.MergeMode = _kind.HasMergeMode ? _options.MergeMode.ToString().ToUpperInvariant() : null;
                 upload.Kind = _kind.Name;
-                var outcome = upload.Failed ? Journal.BatchState.Failed : Journal.BatchState.Accepted; // HTTP 200 is not success: validation FAILED
-                if (journalBatch is long id) journal!.CompleteBatch(id, upload.UploadId, outcome, upload.Failed ? "validation FAILED" : null);
+                var (outcome, note) = BatchOutcome.Of(upload); // HTTP 200 is not success: validation FAILED
+                if (journalBatch is long id) journal!.CompleteBatch(id, upload.UploadId, outcome, note);
                 if (!upload.Failed) _accepted.Add(upload);
                 Settle(batch, outcome, upload.UploadId);
                 _host.Uploaded(upload, batch);
@@ -370,9 +369,9 @@ namespace MetricaCrm.Engine.Upload
                 var ex = batch.DescribeLine(refused.ApiMessage) is string row ? refused.WithDetail(row) : refused;
                 var outcome = BatchOutcome.Of(ex, keptForLater: journalBatch != null);
                 if (journalBatch is long id) journal!.CompleteBatch(id, null, outcome, ex.Message);
-                if (ex.StatusCode == HttpStatusCode.Unauthorized || ex.StatusCode == HttpStatusCode.Forbidden)
+                if (ex.IsAccessRefused)
                     StopSending($"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}", null, keep: true);
-                else if (BatchOutcome.IsDailyQuota(ex))
+                else if (ex.IsDailyQuota)
                     StopSending($"Metrica answered {ex.ErrorType}: the day's quota is spent", DateTime.UtcNow.Date.AddDays(1), keep: true);
                 else if (BatchOutcome.IsRequestRefused(ex))
                     StopSending($"Metrica refused the upload request itself ({ex.ErrorType}), as it would every later one", null, keep: false);
@@ -392,7 +391,7 @@ namespace MetricaCrm.Engine.Upload
             var resume = new BatchResume(journal, _host, _client, new ResumeOptions
             {
                 CounterId = _options.CounterId, Kind = _kind.JournalKind, ListingGrace = _options.ListingGrace, OwnFolder = _folder?.Path,
-                BatchIds = new HashSet<long>(System.Linq.Enumerable.Select(_keptIds, k => k.Id)),
+                BatchIds = _keptIds,
             }, _cancellation);
             foreach (var batch in resume.Run())
             {
@@ -421,10 +420,9 @@ namespace MetricaCrm.Engine.Upload
                     break;
                 case Journal.BatchState.Deferred:
                 case Journal.BatchState.Unknown:
-                    if (_options.Journal == null) goto default;
                     Summary.Pending += batch.Rows;
                     _keptBatches++;
-                    if (journalBatch is long kept) _keptIds.Add((kept, batch.Rows));
+                    if (journalBatch is long kept) _keptIds.Add(kept);
                     return; // the file stays for the resume
                 default:
                     Summary.Failed += batch.Rows;
