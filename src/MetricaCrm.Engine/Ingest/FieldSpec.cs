@@ -11,14 +11,22 @@ namespace MetricaCrm.Engine.Ingest
         {
             Name = name;
             Synonyms = new[] { name }.Concat(synonyms).Select(HeaderKey.Of).Distinct().ToArray();
+            Slot = System.Threading.Interlocked.Increment(ref _slots) - 1;
         }
 
-        private FieldSpec(string name, IReadOnlyList<string> synonyms, bool required)
+        private FieldSpec(string name, IReadOnlyList<string> synonyms, bool required, FieldSpec shared)
         {
             Name = name;
             Synonyms = synonyms;
             Required = required;
+            Base = shared;
+            Slot = shared.Slot;
         }
+
+        private static int _slots;
+
+        /// <summary>A small number of the shared definition (derived fields share it): schemas find fields by it in an array.</summary>
+        internal int Slot { get; }
 
         /// <summary>The Metrica column name (create_date_time).</summary>
         public string Name { get; }
@@ -27,14 +35,14 @@ namespace MetricaCrm.Engine.Ingest
         public IReadOnlyList<string> Synonyms { get; }
 
         /// <summary>The same field, required in a schema (an order's id, a contact's uniq_id).</summary>
-        public FieldSpec AsRequired() => new FieldSpec(Name, Synonyms, true) { Base = Base ?? this };
+        public FieldSpec AsRequired() => new FieldSpec(Name, Synonyms, true, Base ?? this);
 
         /// <summary>A field with the same meaning and more header names (an order's client_uniq_id is also "Client ID").</summary>
         public FieldSpec With(params string[] synonyms) =>
-            new FieldSpec(Name, Synonyms.Concat(synonyms.Select(HeaderKey.Of)).Distinct().ToArray(), Required) { Base = Base ?? this };
+            new FieldSpec(Name, Synonyms.Concat(synonyms.Select(HeaderKey.Of)).Distinct().ToArray(), Required, Base ?? this);
 
         /// <summary>The shared definition this one was derived from (itself when not derived).</summary>
-        public FieldSpec? Base { get; private set; }
+        public FieldSpec? Base { get; }
 
         public bool Is(FieldSpec other) => ReferenceEquals(Base ?? this, other.Base ?? other);
 
@@ -113,22 +121,24 @@ namespace MetricaCrm.Engine.Ingest
 
         public int IndexOf(FieldSpec field)
         {
-            // Asked for every field of every row: a lookup by the shared definition (what Is compares), the first wins.
-            var index = _index;
-            if (index == null)
-            {
-                index = new Dictionary<FieldSpec, int>();
-                for (int i = 0; i < Fields.Count; i++)
-                {
-                    var key = Fields[i].Base ?? Fields[i];
-                    if (!index.ContainsKey(key)) index[key] = i;
-                }
-                _index = index;
-            }
-            return index.TryGetValue(field.Base ?? field, out int found) ? found : -1;
+            // Asked for every field of every row: an array by the shared definition's slot (what Is compares), the first wins.
+            var index = _indexBySlot ??= IndexBySlot();
+            if (field.Slot < index.Length && index[field.Slot] >= 0) return index[field.Slot];
+            // Custom attributes are defined per import (new slots each time, so not in the array): few, found by a scan.
+            for (int i = AttributeStart; i < Fields.Count; i++)
+                if (Fields[i].Is(field)) return i;
+            return -1;
         }
 
-        private Dictionary<FieldSpec, int>? _index;
+        private int[] IndexBySlot()
+        {
+            var index = new int[Fields.Take(AttributeStart).Select(f => f.Slot + 1).DefaultIfEmpty(0).Max()];
+            for (int i = 0; i < index.Length; i++) index[i] = -1;
+            for (int i = AttributeStart - 1; i >= 0; i--) index[Fields[i].Slot] = i;
+            return index;
+        }
+
+        private int[]? _indexBySlot;
 
         /// <summary>Finds a field by its Metrica name, a synonym, or a .NET-style property name (ClientUniqId).</summary>
         public int Resolve(string nameOrSynonym)

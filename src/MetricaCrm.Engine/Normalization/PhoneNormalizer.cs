@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Text.RegularExpressions;
 using PhoneNumbers;
 
 namespace MetricaCrm.Engine.Normalization
@@ -26,12 +29,11 @@ namespace MetricaCrm.Engine.Normalization
             string text = raw.Trim();
             var digits = _digits ??= new char[MaxFastLength + 1];
             if (!FastDigits(text, digits, out int countryCode, out int ccLength, out int n)) return ParseWithLibrary(text);
-            // The common case, a Russian mobile, needs neither a PhoneNumber nor the library's pattern matching.
-            if (countryCode == 7 && ccLength == 1 && n == 11 && digits[1] == '9' && RussianMobilesAreNineAndNineDigits)
-            {
-                string e164 = new string(digits, 0, n);
+            // The common case (a fixed-line or mobile number of the country's main region) needs neither a PhoneNumber
+            // nor the library's interpreted patterns.
+            string e164 = new string(digits, 0, n);
+            if (NumberingPlan.Of(countryCode)?.ConfirmsValid(e164, ccLength) == true)
                 return Normalized<string>.Success(e164, e164 == text ? null : "phone normalised");
-            }
             return Finish(Build(digits, countryCode, ccLength, n), text, hasExtension: false);
         }
 
@@ -40,17 +42,62 @@ namespace MetricaCrm.Engine.Normalization
         [ThreadStatic] private static char[]? _digits;
 
         /// <summary>
-        /// Whether every Russian number of ten digits starting with 9 is valid (a mobile, "9\d{9}" in libphonenumber's
-        /// metadata) and +7 belongs to Russia first: then IsValidNumber need not run its patterns for them. Decided
-        /// from the metadata the library ships, so a metadata change turns the shortcut off rather than changing answers.
+        /// A country's numbering plan compiled from the metadata libphonenumber ships: it confirms that a number is a
+        /// valid fixed-line or mobile number of the country's main region, which is exactly when the library's
+        /// IsValidNumber finds that region and type (its general pattern and lengths, then the type's, and the region's
+        /// leading digits where +CC is shared, as +7 is by RU and KZ). It never says invalid: whatever it cannot
+        /// confirm goes to the library, so the answers are the library's while the patterns run compiled, not
+        /// interpreted (the library's matching was the costliest step of an import).
         /// </summary>
-        private static readonly bool RussianMobilesAreNineAndNineDigits = CheckRussianMobiles();
-
-        private static bool CheckRussianMobiles()
+        private sealed class NumberingPlan
         {
-            var ru = Util.GetMetadataForRegion("RU");
-            return ru != null && Util.GetRegionCodeForCountryCode(7) == "RU" && ru.Mobile?.NationalNumberPattern == "9\\d{9}"
-                && Util.IsValidNumber(Build("79000000000".ToCharArray(), 7, 1, 11)) && Util.IsValidNumber(Build("79999999999".ToCharArray(), 7, 1, 11));
+            private static readonly ConcurrentDictionary<int, NumberingPlan?> Plans = new ConcurrentDictionary<int, NumberingPlan?>();
+            private readonly Regex? _leadingDigits;
+            private readonly NumberPattern _general;
+            private readonly NumberPattern[] _types;
+
+            private NumberingPlan(PhoneMetadata metadata)
+            {
+                _leadingDigits = metadata.HasLeadingDigits ? new Regex("\\G(?:" + metadata.LeadingDigits + ")", Options) : null;
+                _general = new NumberPattern(metadata.GeneralDesc);
+                _types = new[] { metadata.FixedLine, metadata.Mobile }.Where(NumberPattern.Usable).Select(d => new NumberPattern(d)).ToArray();
+            }
+
+            private const RegexOptions Options = RegexOptions.Compiled | RegexOptions.CultureInvariant;
+
+            public static NumberingPlan? Of(int countryCode) => Plans.GetOrAdd(countryCode, cc =>
+            {
+                var metadata = Util.GetMetadataForRegion(Util.GetRegionCodeForCountryCode(cc));
+                return metadata != null && NumberPattern.Usable(metadata.GeneralDesc) ? new NumberingPlan(metadata) : null;
+            });
+
+            /// <summary>Whether the national number (<paramref name="e164"/> from <paramref name="start"/>) is surely valid.</summary>
+            public bool ConfirmsValid(string e164, int start)
+            {
+                if (_leadingDigits != null && !_leadingDigits.IsMatch(e164, start)) return false;
+                if (!_general.Matches(e164, start)) return false;
+                foreach (var type in _types) if (type.Matches(e164, start)) return true;
+                return false;
+            }
+
+            /// <summary>One description of the metadata: its possible lengths and its whole-number pattern.</summary>
+            private sealed class NumberPattern
+            {
+                private readonly Regex _pattern;
+                private readonly int[] _lengths;
+
+                public NumberPattern(PhoneNumberDesc desc)
+                {
+                    _pattern = new Regex("\\G(?:" + desc.NationalNumberPattern + ")\\z", Options);
+                    _lengths = desc.PossibleLengthList.ToArray();
+                }
+
+                public static bool Usable(PhoneNumberDesc? desc) => desc != null && desc.HasNationalNumberPattern;
+
+                // As the library: lengths first when the description lists them (empty: the general ones already held).
+                public bool Matches(string e164, int start) =>
+                    (_lengths.Length == 0 || Array.IndexOf(_lengths, e164.Length - start) >= 0) && _pattern.IsMatch(e164, start);
+            }
         }
 
         /// <summary>The library's full parse: what every shape goes through unless the fast path can take it.</summary>
