@@ -66,6 +66,43 @@ static class OrderData
         return path;
     }
 
+    public static readonly string[] ContactHeader = { "ID клиента", "ФИО", "ClientID метрики", "Телефон", "Электронная почта", "Дата создания" };
+
+    /// <summary>
+    /// Contacts of the same CRM (Import-CrmClient | Send-MetricaContact): a unique client id, a name, and ClientIDs,
+    /// phones, e-mails and creation dates shaped as in <see cref="Generate"/>, with about 3% bad rows.
+    /// </summary>
+    public static string GenerateContacts(long rows)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metricacrm-bench-contacts-{rows}.csv");
+        var rnd = new Random(42);
+        var now = DateTime.UtcNow.AddHours(3);
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        w.Write(string.Join(";", ContactHeader));
+        w.Write('\n');
+        var sb = new StringBuilder(256);
+        for (long i = 1; i <= rows; i++)
+        {
+            sb.Clear();
+            int bad = i % BadEvery == 0 ? (int)(i / BadEvery % 3) : -1;
+            sb.Append("К-").Append(i).Append(';');
+            sb.Append(Names[i % Names.Length].Replace('.', ' ')).Append(';');
+            if (i % 2 == 0) sb.Append(1_700_000_000_000_000_000L + i * 7919);
+            sb.Append(';');
+            sb.Append(bad == 0 ? "8 (999) 12-34" : Phone(rnd, (int)(i % 4)));
+            if (i % 10 == 3) sb.Append(", ").Append(Phone(rnd, (int)(i / 10 % 4)));
+            sb.Append(';');
+            if (bad == 1) sb.Append("ivan.petrov@@mail");
+            else if (i % 5 != 4) sb.Append(i % 3 == 0 ? " " : "").Append(Names[i % Names.Length]).Append(i).Append('@').Append(Domains[i % Domains.Length]);
+            sb.Append(';');
+            var created = now.AddSeconds(-rnd.Next(3600, 400 * 86400));
+            sb.Append(bad == 2 ? "31.02.2026 10:00" : created.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture));
+            sb.Append('\n');
+            w.Write(sb);
+        }
+        return path;
+    }
+
     private static string Phone(Random rnd, int format)
     {
         int a = rnd.Next(900, 1000), b = rnd.Next(100, 1000), c = rnd.Next(10, 100), d = rnd.Next(10, 100);
