@@ -7,7 +7,7 @@ using MetricaCrm.Engine.Orders;
 
 /// <summary>
 /// Read and normalise alone: the engine's CsvRecordFile over the orders file on one thread, as Import-CrmOrder runs
-/// it minus PowerShell (no WriteObject, no error records, no prefetch thread). Loaded from the built module's
+/// it minus PowerShell (no WriteObject, no error records). Loaded from the built module's
 /// dependencies/core through its DependencyLoadContext, as PowerShell 7 loads it.
 /// </summary>
 static class EngineBench

@@ -208,7 +208,7 @@ static class Bench
         {
             ("read+normalise (Import-CrmOrder | Out-Null)", "import-utf8", (string?)null),
             ("  of which the engine (CsvRecordFile, no PowerShell)", "engine", null),
-            ("  of which PowerShell (WriteObject, errors, the prefetch hop)", "import-utf8", "engine"),
+            ("  of which PowerShell (WriteObject, the error records)", "import-utf8", "engine"),
             ("status mapping (| Convert-MetricaStatus)", "convert", "import-utf8"),
             ("writing upload files (| Send-MetricaConversion -WhatIf)", "write", "convert"),
         };

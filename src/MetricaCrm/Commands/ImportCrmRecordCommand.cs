@@ -217,8 +217,8 @@ namespace MetricaCrm.Commands
                 long rows = 0;
                 try
                 {
-                    // Reading and normalising run one step ahead on another thread, while this one emits.
-                    foreach (var item in ReadAhead(reader))
+                    // Read, normalised and emitted on this thread: see CsvRecordFile.Read for why no thread reads ahead.
+                    foreach (var item in Rows(reader))
                     {
                         Emit(item);
                         if (++rows % 20000 == 0)
@@ -237,9 +237,10 @@ namespace MetricaCrm.Commands
             }
         }
 
-        private IEnumerable<ImportItem<T>> ReadAhead(CsvRecordFile<T> reader)
+        /// <summary>The file's rows; Ctrl+C while a row is read stops the pipeline as PowerShell expects.</summary>
+        private IEnumerable<ImportItem<T>> Rows(CsvRecordFile<T> reader)
         {
-            using var e = Prefetch.Ahead(reader.Read(StopToken), 512, 4, StopToken).GetEnumerator();
+            using var e = reader.Read(StopToken).GetEnumerator();
             while (true)
             {
                 try
