@@ -349,6 +349,15 @@ public sealed class OrderStore : IReadOnlyDictionary<string, StoredOrder>
         return o;
     }
 
+    /// <summary>The store's own instance of a text it keeps once for all orders (kinds, statuses, currencies, goals); added if new.</summary>
+    internal string Shared(ReadOnlySpan<char> text)
+    {
+        if (_stringIndex.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out int index)) return _strings[index];
+        var s = text.ToString();
+        Intern(s);
+        return s;
+    }
+
     private int Intern(string s)
     {
         if (!_stringIndex.TryGetValue(s, out int index))

@@ -169,7 +169,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 UploadingId = Guid.NewGuid().ToString("N"),
                 DateTime = now,
                 MergeMode = read.Mode,
-                ElementsCount = parsed.Rows.Count,
+                ElementsCount = parsed.Count,
                 VisibleAt = now + state.ListingDelay,
                 EntityType = "SIMPLE_ORDER",
                 FileText = StoredUpload.KeptText(read.Body),
@@ -178,12 +178,7 @@ public sealed class SandboxServer : IAsyncDisposable
             lock (counter.Gate)
             {
                 Cdp.CdpUploads.List(counter, upload);
-                if (upload.ApiValidationStatus == "PASSED")
-                {
-                    List<string?[]> ordered;
-                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, SimpleOrdersRules.IdOf, state.Random).ToList();
-                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, read.Mode, upload.UploadingId, now);
-                }
+                if (upload.ApiValidationStatus == "PASSED") SimpleOrdersRules.Store(parsed, counter, read.Mode, upload.UploadingId, now, state.Random);
             }
             return Results.Json(new { uploading = UploadJson(upload) });
         });
