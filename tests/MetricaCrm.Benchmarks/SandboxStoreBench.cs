@@ -22,6 +22,8 @@ static class SandboxStoreBench
         var spent = TimeSpan.Zero;
         var cpu = TimeSpan.Zero;
         long allocated = 0;
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        var paused = GC.GetTotalPauseDuration();
         for (long first = 1; first <= rows; first += BatchRows)
         {
             var file = Batch(first, Math.Min(BatchRows, rows - first + 1));
@@ -42,6 +44,7 @@ static class SandboxStoreBench
                 return 1;
             }
         }
+        string gcs = $"GCs gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F1} s";
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -51,7 +54,7 @@ static class SandboxStoreBench
         int stored = server.State.Counter(1).Orders.Count;
         Console.WriteLine(new Bench.Result("sandbox-store", rows, spent.TotalSeconds, process.PeakWorkingSet64 / (1024.0 * 1024.0), (double)allocated / rows,
             string.Create(CultureInfo.InvariantCulture,
-                $"{stored:N0} orders stored; after a full GC: managed heap {heapMb:F0} MB, working set {workingMb:F0} MB; sandbox {spent.TotalSeconds * 1e6 / rows:F2} µs/row, cpu {cpu.TotalSeconds * 1e6 / rows:F2} µs/row"),
+                $"{stored:N0} orders stored; after a full GC: managed heap {heapMb:F0} MB, working set {workingMb:F0} MB; sandbox {spent.TotalSeconds * 1e6 / rows:F2} µs/row, cpu {cpu.TotalSeconds * 1e6 / rows:F2} µs/row; {gcs}"),
             cpu.TotalSeconds).ToLine());
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return 0;
