@@ -59,6 +59,9 @@ public sealed class SandboxServer : IAsyncDisposable
     private static Task DrainAsync(HttpRequest request) =>
         request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0 ? request.Body.CopyToAsync(Stream.Null) : Task.CompletedTask;
 
+    /// <summary>Files this big (about 130,000 simple orders) are followed by a full collection; see the simple_orders endpoint.</summary>
+    private const int AggressiveCollectionBytes = 16 * 1024 * 1024;
+
     internal static IResult Error(int status, string type, string message) =>
         Results.Json(new { errors = new[] { new { error_type = type, message } }, code = status, message }, statusCode: status);
 
@@ -169,7 +172,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 UploadingId = Guid.NewGuid().ToString("N"),
                 DateTime = now,
                 MergeMode = read.Mode,
-                ElementsCount = parsed.Rows.Count,
+                ElementsCount = parsed.Count,
                 VisibleAt = now + state.ListingDelay,
                 EntityType = "SIMPLE_ORDER",
                 FileText = StoredUpload.KeptText(read.Body),
@@ -178,13 +181,11 @@ public sealed class SandboxServer : IAsyncDisposable
             lock (counter.Gate)
             {
                 Cdp.CdpUploads.List(counter, upload);
-                if (upload.ApiValidationStatus == "PASSED")
-                {
-                    List<string?[]> ordered;
-                    lock (state.Random) ordered = Cdp.CdpUploads.ApplyOrder(parsed.Rows, SimpleOrdersRules.IdOf, state.Random).ToList();
-                    foreach (var row in ordered) SimpleOrdersRules.Merge(counter, row, read.Mode, upload.UploadingId, now);
-                }
+                if (upload.ApiValidationStatus == "PASSED") SimpleOrdersRules.Store(parsed, counter, read.Mode, upload.UploadingId, now, state.Random);
             }
+            // A big file leaves garbage about its size (the file, the reading buffers) that the GC would keep committed:
+            // at 5M orders 945 MB of working set instead of 600. An aggressive collection gives it back, ~50 ms per such file.
+            if (read.Body.Length >= AggressiveCollectionBytes) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             return Results.Json(new { uploading = UploadJson(upload) });
         });
 

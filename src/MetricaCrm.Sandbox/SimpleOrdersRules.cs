@@ -18,99 +18,189 @@ public static class SimpleOrdersRules
     private static readonly string[] DateFormats =
         { "dd.MM.yyyy HH:mm:ss", "dd.MM.yy HH:mm", "dd.MM.yyyy HH:mm", "dd.MM.yy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" };
 
-    // Positions in Columns: a row is an array of its cells by these, null where the file has no such column.
+    // Positions in Columns.
     private const int Id = 0, CreateDateTime = 1, ClientUniqId = 2, ClientIds = 3, Emails = 4, Phones = 5, EmailsMd5 = 6, PhonesMd5 = 7,
         OrderStatus = 8, Revenue = 9, Cost = 10, Goals = 11, Currency = 12;
 
+    /// <summary>
+    /// A file that passed every rule: how many rows it stores (elements_count), ready to be merged by <see cref="Store"/>,
+    /// which reads it again rather than keeping a string per cell of a file of millions of rows.
+    /// </summary>
     public sealed class ParseResult
     {
-        /// <summary>Each row's cells by their column's position in <see cref="Columns"/>; null for a column the file has not.</summary>
-        public List<string?[]> Rows { get; } = new();
-        public string? Error { get; set; }
-        public string ErrorType { get; set; } = "invalid_uploading";
+        internal ParseResult(string error) => Error = error;
+
+        internal ParseResult(byte[] file, char delimiter, int[] positions, int count, bool idsRepeat)
+        {
+            File = file;
+            Delimiter = delimiter;
+            Positions = positions;
+            Count = count;
+            IdsRepeat = idsRepeat;
+        }
+
+        public string? Error { get; }
+        public string ErrorType => "invalid_uploading";
+        /// <summary>The rows to store: those with at least one identifier.</summary>
+        public int Count { get; }
+        internal byte[] File { get; } = Array.Empty<byte>();
+        internal char Delimiter { get; }
+        /// <summary>Each column's position in <see cref="Columns"/>.</summary>
+        internal int[] Positions { get; } = Array.Empty<int>();
+        /// <summary>Whether two stored rows may share an id (their hashes do): then they are applied in random order.</summary>
+        internal bool IdsRepeat { get; }
     }
 
+    /// <summary>Checks the whole file (nothing is stored if a row breaks a rule).</summary>
     public static ParseResult Parse(byte[] file, char delimiter, CounterState counter)
     {
-        var result = new ParseResult();
-        if (file.Length == 0 || file.All(b => b == '\r' || b == '\n' || b == ' '))
-        {
-            result.Error = "The file is empty";
-            return result;
-        }
-        if (file.Length >= 3 && file[0] == 0xEF && file[1] == 0xBB && file[2] == 0xBF)
-        {
-            // Whether Metrica tolerates a BOM is unconfirmed; the sandbox refuses it so that senders never rely on it.
-            result.Error = "Неверный формат данных, ошибка в строке номер 1: файл должен быть в кодировке UTF-8 без BOM";
-            return result;
-        }
-        try { new UTF8Encoding(false, true).GetCharCount(file); }
-        catch (DecoderFallbackException)
-        {
-            result.Error = "Неверный формат данных: файл должен быть в кодировке UTF-8";
-            return result;
-        }
+        if (Cdp.CdpUploads.CheckEncoding(file) is string encodingError) return new ParseResult(encodingError);
 
-        using var reader = CsvReader.Create(new MemoryStream(file), CsvReaderOptions.Default with { Separator = delimiter, TrackLineNumbers = true });
+        using var reader = CsvReader.Create(file, CsvReaderOptions.Default with { Separator = delimiter, TrackLineNumbers = true });
         var headers = reader.Headers.ToList();
         foreach (var h in headers)
-        {
-            if (!Columns.Contains(h))
-            {
-                result.Error = $"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{h}'";
-                return result;
-            }
-        }
+            if (!Columns.Contains(h)) return new ParseResult($"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{h}'");
         foreach (var required in new[] { "create_date_time", "id" })
-            if (!headers.Contains(required))
-            {
-                result.Error = $"Отсутствует обязательная колонка {required}";
-                return result;
-            }
+            if (!headers.Contains(required)) return new ParseResult($"Отсутствует обязательная колонка {required}");
         if (!Identifiers.Any(headers.Contains))
-        {
-            result.Error = $"Отсутствует обязательная колонка: нужна хотя бы одна из {string.Join(", ", Identifiers)}";
-            return result;
-        }
+            return new ParseResult($"Отсутствует обязательная колонка: нужна хотя бы одна из {string.Join(", ", Identifiers)}");
 
         var positions = headers.Select(h => Array.IndexOf(Columns, h)).ToArray();
-        while (reader.Read())
+        var row = new Row();
+        // The ids' hashes, sorted once at the end: cheaper than a hash set of a file's ids (whose growth touches fresh memory).
+        var idHashes = System.Buffers.ArrayPool<long>.Shared.Rent(Math.Max(1024, file.Length / 64));
+        int count = 0;
+        try
         {
-            long line = reader.LineNumber;
-            if (reader.FieldCount != headers.Count)
+            while (reader.Read())
             {
-                result.Error = $"Неверный формат данных, ошибка в строке номер {line}: {reader.FieldCount} полей вместо {headers.Count}";
-                return result;
+                long line = reader.LineNumber;
+                if (reader.FieldCount != headers.Count)
+                    return new ParseResult($"Неверный формат данных, ошибка в строке номер {line}: {reader.FieldCount} полей вместо {headers.Count}");
+                row.Fill(reader, positions);
+                if (CheckRow(row, counter) is string problem) return new ParseResult($"Неверный формат данных, ошибка в строке номер {line}: {problem}");
+                if (!row.HasIdentifier) continue;
+                if (count == idHashes.Length)
+                {
+                    var larger = System.Buffers.ArrayPool<long>.Shared.Rent(count * 2);
+                    idHashes.AsSpan().CopyTo(larger);
+                    System.Buffers.ArrayPool<long>.Shared.Return(idHashes);
+                    idHashes = larger;
+                }
+                idHashes[count++] = IdHash(row[Id]);
             }
-            var row = new string?[Columns.Length];
-            for (int i = 0; i < positions.Length; i++) row[positions[i]] = reader.GetString(i);
-            string? problem = CheckRow(row, counter);
-            if (problem != null)
-            {
-                result.Error = $"Неверный формат данных, ошибка в строке номер {line}: {problem}";
-                return result;
-            }
-            // A row whose identifiers are all empty cannot be matched. Metrica does not document what it does with one;
-            // the sandbox leaves that row out (not stored, not counted in elements_count) and accepts the rest.
-            if (row.AsSpan(ClientIds, PhonesMd5 - ClientIds + 1).IndexOfAnyExcept(null, "") < 0) continue;
-            result.Rows.Add(row);
+            var sorted = idHashes.AsSpan(0, count);
+            sorted.Sort();
+            bool idsRepeat = false;
+            for (int i = 1; i < sorted.Length && !idsRepeat; i++) idsRepeat = sorted[i] == sorted[i - 1];
+            return new ParseResult(file, delimiter, positions, count, idsRepeat);
         }
-        return result;
+        finally { System.Buffers.ArrayPool<long>.Shared.Return(idHashes); }
     }
 
-    private static string? CheckRow(string?[] row, CounterState counter)
+    /// <summary>
+    /// Merges a checked file into the counter's orders as the merge mode says; the caller holds <see cref="CounterState.Gate"/>.
+    /// Rows repeating an id are applied in random order (<see cref="Cdp.CdpUploads.ApplyOrder"/>), the rest in file order.
+    /// </summary>
+    public static void Store(ParseResult file, CounterState counter, string mode, string uploadId, DateTimeOffset uploadedAt, Random random)
     {
-        var date = row[CreateDateTime]!;
+        var now = CounterTime(counter, uploadedAt);
+        if (!file.IdsRepeat)
+        {
+            foreach (var row in Rows(file.File, file.Delimiter, file.Positions)) Merge(counter, row, mode, uploadId, now);
+            return;
+        }
+        var rows = Rows(file.File, file.Delimiter, file.Positions).Select(r => r.Copy()).ToList();
+        List<Row> ordered;
+        lock (random) ordered = Cdp.CdpUploads.ApplyOrder(rows, r => r[Id].ToString(), random).ToList();
+        foreach (var row in ordered) Merge(counter, row, mode, uploadId, now);
+    }
+
+    /// <summary>The rows of a checked file that have an identifier, in one <see cref="Row"/> refilled for each.</summary>
+    private static IEnumerable<Row> Rows(byte[] file, char delimiter, int[] positions)
+    {
+        using var reader = CsvReader.Create(file, CsvReaderOptions.Default with { Separator = delimiter });
+        var row = new Row();
+        while (reader.Read())
+        {
+            row.Fill(reader, positions);
+            if (row.HasIdentifier) yield return row;
+        }
+    }
+
+    /// <summary>64 bits of an id, two 32-bit hashes of it: files of distinct ids almost never look repeated.</summary>
+    private static long IdHash(ReadOnlySpan<char> id)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(id);
+        var low = new HashCode();
+        low.AddBytes(bytes);
+        var high = new HashCode();
+        high.Add(id.Length);
+        high.AddBytes(bytes);
+        return (long)high.ToHashCode() << 32 | (uint)low.ToHashCode();
+    }
+
+    /// <summary>
+    /// One row's cells as text, by their column's position in <see cref="Columns"/> (absent: a column the file has not);
+    /// one instance is refilled for each row, so reading a row allocates nothing.
+    /// </summary>
+    private sealed class Row
+    {
+        private char[] _text;
+        private readonly int[] _start = new int[Columns.Length], _length = new int[Columns.Length];
+
+        public Row() => _text = new char[256];
+
+        private Row(char[] text, int[] start, int[] length)
+        {
+            _text = text;
+            _start = start;
+            _length = length;
+        }
+
+        public ReadOnlySpan<char> this[int column] => _length[column] < 0 ? default : _text.AsSpan(_start[column], _length[column]);
+
+        /// <summary>Whether the file has the column.</summary>
+        public bool Has(int column) => _length[column] >= 0;
+
+        /// <summary>
+        /// Whether some identifier is not empty. A row whose identifiers are all empty cannot be matched. Metrica does not
+        /// document what it does with one; the sandbox leaves that row out (not stored, not counted in elements_count).
+        /// </summary>
+        public bool HasIdentifier => _length.AsSpan(ClientIds, PhonesMd5 - ClientIds + 1).IndexOfAnyExceptInRange(-1, 0) >= 0;
+
+        public void Fill(CsvReader reader, int[] positions)
+        {
+            _length.AsSpan().Fill(-1);
+            int used = 0;
+            for (int i = 0; i < positions.Length; i++)
+            {
+                var utf8 = reader.GetSpan(i);
+                if (_text.Length - used < utf8.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, used + utf8.Length));
+                int chars = Encoding.UTF8.GetChars(utf8, _text.AsSpan(used));
+                _start[positions[i]] = used;
+                _length[positions[i]] = chars;
+                used += chars;
+            }
+        }
+
+        /// <summary>A copy that the next <see cref="Fill"/> leaves as it is.</summary>
+        public Row Copy() => new((char[])_text.Clone(), (int[])_start.Clone(), (int[])_length.Clone());
+    }
+
+    private static string? CheckRow(Row row, CounterState counter)
+    {
+        var date = row[CreateDateTime];
         if (!ParseDate(date, out var created))
             return $"Некорректное значение '{date}' в колонке create_date_time";
         if (created.Year < 1970) return $"Некорректное значение '{date}' в колонке create_date_time: даты до 1970 года не поддерживаются";
         if (row[Revenue] is { Length: > 0 } revenue && !CellRules.Money(revenue)) return $"Некорректное значение '{revenue}' в колонке revenue";
         if (row[Cost] is { Length: > 0 } cost && !CellRules.Money(cost)) return $"Некорректное значение '{cost}' в колонке cost";
         // Simplified orders take the four types or a JS goal id; ids of the status schema belong to detailed orders.
-        if (row[OrderStatus] is { Length: > 0 } status && !StatusTypes.Contains(status))
+        if (row[OrderStatus] is { Length: > 0 } status && !IsStatusType(status))
         {
             bool known;
-            lock (counter.Gate) known = counter.Goals.Contains(status);
+            lock (counter.Gate) known = Contains(counter.Goals, status);
             if (!known) return $"Некорректное значение '{status}' в колонке order_status: нет такого типа статуса или идентификатора цели";
         }
         if (row[Currency] is { Length: > 0 } cur && !CellRules.Currency(cur))
@@ -127,60 +217,107 @@ public static class SimpleOrdersRules
         return null;
     }
 
+    private static bool IsStatusType(ReadOnlySpan<char> status) => Contains(StatusTypes, status);
+
+    private static bool Contains(IEnumerable<string> texts, ReadOnlySpan<char> text)
+    {
+        foreach (var t in texts)
+            if (text.SequenceEqual(t)) return true;
+        return false;
+    }
+
     /// <summary>
     /// One of <see cref="DateFormats"/>. The module's own layout is tried alone first: a text it fits fails every format
-    /// before it in the list (they start "dd."), so the outcome is the list's, without four failed attempts per row.
+    /// before it in the list (they start "dd."), so the outcome is the list's. Its plain digits are read without the
+    /// framework's parser (a quarter of the sandbox's time per row); anything else, or a value out of range, gets the
+    /// framework's answer.
     /// </summary>
-    private static bool ParseDate(string text, out DateTime value) =>
-        DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
+    private static bool ParseDate(ReadOnlySpan<char> text, out DateTime value) =>
+        TryModuleLayout(text, out value)
+        || DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
         || DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
 
-    /// <summary>A parsed row's id.</summary>
-    public static string IdOf(string?[] row) => row[Id]!;
+    /// <summary>yyyy-MM-dd HH:mm:ss in ASCII digits and in range; false leaves the decision to TryParseExact.</summary>
+    private static bool TryModuleLayout(ReadOnlySpan<char> t, out DateTime value)
+    {
+        value = default;
+        if (t.Length != 19 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':') return false;
+        int year = Digits(t, 0, 4), month = Digits(t, 5, 2), day = Digits(t, 8, 2), hour = Digits(t, 11, 2), minute = Digits(t, 14, 2), second = Digits(t, 17, 2);
+        if ((year | month | day | hour | minute | second) < 0 || year < 1 || month is < 1 or > 12 || day < 1
+            || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
+        value = new DateTime(year, month, day, hour, minute, second);
+        return true;
+    }
+
+    /// <summary>The number the ASCII digits at t[start..start+count] make, or -1.</summary>
+    private static int Digits(ReadOnlySpan<char> t, int start, int count)
+    {
+        int n = 0;
+        foreach (char c in t.Slice(start, count))
+        {
+            if (!char.IsAsciiDigit(c)) return -1;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
 
     /// <summary>Merges one row into the store as the merge mode says (SAVE replaces, UPDATE sets what is present, APPEND adds to lists).</summary>
-    public static void Merge(CounterState counter, string?[] row, string mode, string uploadId, DateTimeOffset uploadedAt)
+    private static void Merge(CounterState counter, Row row, string mode, string uploadId, DateTime uploadedAtCounterTime)
     {
-        string id = row[Id]!;
+        var store = counter.Orders;
+        string id = row[Id].ToString();
         if (id.Length == 0) id = "(no id) " + Guid.NewGuid().ToString("N"); // Metrica attaches id-less orders to a session and may duplicate them
-        var existing = counter.Orders.Existing(id);
-        var order = mode == "SAVE" || existing == null ? counter.Orders.Fresh(id, "simple") : existing;
+        var existing = store.Existing(id);
+        var order = mode == "SAVE" || existing == null ? store.Fresh(id, "simple") : existing;
         // The creation date never changes once stored (Metrica ignores a new one; unconfirmed whether it rejects instead).
-        order.CreateDateTime = existing?.CreateDateTime ?? row[CreateDateTime]!;
-        order.Linked = existing?.Linked ?? CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt);
+        order.CreateDateTime = existing?.CreateDateTime ?? row[CreateDateTime].ToString();
+        order.Linked = existing?.Linked ?? (ParseDate(row[CreateDateTime], out var created) && CreatedWithinLinkWindow(created, uploadedAtCounterTime));
         order.UploadId = uploadId;
-        bool Has(int c) => row[c] != null && (mode == "SAVE" || row[c]!.Length > 0);
-        string[] Split(int c) => row[c]!.Length == 0 ? Array.Empty<string>() : row[c]!.Split(',');
-        void SetList(int c, List<string> target)
+        bool Has(int c) => row.Has(c) && (mode == "SAVE" || row[c].Length > 0);
+        void SetList(int c, List<string> target, bool shared)
         {
             if (!Has(c)) return;
-            if (mode == "APPEND") { foreach (var v in Split(c)) if (!target.Contains(v)) target.Add(v); }
-            else { target.Clear(); target.AddRange(Split(c)); }
+            if (mode != "APPEND") target.Clear();
+            var rest = row[c];
+            if (rest.Length == 0) return;
+            while (true)
+            {
+                int comma = rest.IndexOf(',');
+                var item = comma < 0 ? rest : rest[..comma];
+                if (mode != "APPEND" || !Contains(target, item)) target.Add(shared ? store.Shared(item) : item.ToString());
+                if (comma < 0) return;
+                rest = rest[(comma + 1)..];
+            }
         }
-        if (Has(ClientUniqId)) order.ClientUniqId = NullIfEmpty(row[ClientUniqId]!);
-        SetList(ClientIds, order.ClientIds);
-        SetList(Emails, order.Emails);
-        SetList(Phones, order.Phones);
-        SetList(EmailsMd5, order.EmailsMd5);
-        SetList(PhonesMd5, order.PhonesMd5);
-        SetList(Goals, order.Goals);
-        if (Has(OrderStatus)) order.OrderStatus = NullIfEmpty(row[OrderStatus]!) ?? "PAID";
+        string? Text(int c, bool shared) => row[c] is { Length: > 0 } text ? shared ? store.Shared(text) : text.ToString() : null;
+        if (Has(ClientUniqId)) order.ClientUniqId = Text(ClientUniqId, shared: false);
+        SetList(ClientIds, order.ClientIds, shared: false);
+        SetList(Emails, order.Emails, shared: false);
+        SetList(Phones, order.Phones, shared: false);
+        SetList(EmailsMd5, order.EmailsMd5, shared: false);
+        SetList(PhonesMd5, order.PhonesMd5, shared: false);
+        SetList(Goals, order.Goals, shared: true);
+        if (Has(OrderStatus)) order.OrderStatus = Text(OrderStatus, shared: true) ?? "PAID";
         else if (mode == "SAVE" || existing == null) order.OrderStatus = "PAID"; // the documented default
-        if (Has(Revenue)) order.Revenue = Money(row[Revenue]!);
-        if (Has(Cost)) order.Cost = Money(row[Cost]!);
-        if (Has(Currency)) order.Currency = NullIfEmpty(row[Currency]!);
-        counter.Orders.Save(order);
+        if (Has(Revenue)) order.Revenue = Money(row[Revenue]);
+        if (Has(Cost)) order.Cost = Money(row[Cost]);
+        if (Has(Currency)) order.Currency = Text(Currency, shared: true);
+        store.Save(order);
     }
 
     /// <summary>Metrica links orders to visits only when they were created within 21 days of their upload (counter time).</summary>
-    public static bool CreatedWithinLinkWindow(string createDateTime, CounterState counter, DateTimeOffset uploadedAt)
+    public static bool CreatedWithinLinkWindow(string createDateTime, CounterState counter, DateTimeOffset uploadedAt) =>
+        ParseDate(createDateTime, out var created) && CreatedWithinLinkWindow(created, CounterTime(counter, uploadedAt));
+
+    /// <summary>The counter's wall-clock time at <paramref name="at"/>: what creation dates are compared with.</summary>
+    public static DateTime CounterTime(CounterState counter, DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(counter.TimeZoneName)).DateTime;
+
+    private static bool CreatedWithinLinkWindow(DateTime created, DateTime uploadedAtCounterTime)
     {
-        if (!ParseDate(createDateTime, out var created)) return false;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(counter.TimeZoneName);
-        var age = TimeZoneInfo.ConvertTime(uploadedAt, zone).DateTime - created;
+        var age = uploadedAtCounterTime - created;
         return age >= TimeSpan.Zero - TimeSpan.FromDays(1) && age <= TimeSpan.FromDays(21);
     }
 
-    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
-    private static decimal? Money(string s) => s.Length == 0 ? null : decimal.Parse(s, CultureInfo.InvariantCulture);
+    private static decimal? Money(ReadOnlySpan<char> s) => s.Length == 0 ? null : decimal.Parse(s, CultureInfo.InvariantCulture);
 }
