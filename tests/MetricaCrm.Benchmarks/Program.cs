@@ -157,10 +157,23 @@ static class Bench
         foreach (var a in new[] { "--child", scenario, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--file", file }.Concat(extra)) psi.ArgumentList.Add(a);
         if (api != null) { psi.ArgumentList.Add("--api"); psi.ArgumentList.Add(api); }
         if (NoJournal) psi.ArgumentList.Add("--no-journal");
+        if (scenario == "sandbox-store") SandboxGcSettings(psi);
         using var child = Process.Start(psi)!;
         var lines = child.StandardOutput.ReadToEnd().TrimEnd().Split('\n');
         child.WaitForExit();
         return lines;
+    }
+
+    /// <summary>
+    /// sandbox-store hosts the sandbox in the benchmark's process: give that process the GC settings of the sandbox's
+    /// own runtimeconfig (workstation GC, ConserveMemory), so its memory is the sandbox's as users run it.
+    /// </summary>
+    private static void SandboxGcSettings(ProcessStartInfo psi)
+    {
+        var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "MetricaCrm.Sandbox.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        if (properties.TryGetProperty("System.GC.Server", out var server)) psi.Environment["DOTNET_gcServer"] = server.GetBoolean() ? "1" : "0";
+        if (properties.TryGetProperty("System.GC.ConserveMemory", out var conserve)) psi.Environment["DOTNET_GCConserveMemory"] = conserve.ToString();
     }
 
     public static void RunParent(string scenario, long rows, string file, Dictionary<string, Result> results)
