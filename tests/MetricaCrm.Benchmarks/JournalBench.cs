@@ -7,7 +7,8 @@ using MetricaCrm.Engine.Metrica;
 /// <summary>
 /// The upload journal's cost, engine only (no PowerShell): records written in batches and accepted, then bulk and
 /// single lookups, the peak working set and the file size. The engine and SQLite (managed and native) are loaded from
-/// the built module's dependencies/core through its own DependencyLoadContext, as PowerShell 7 loads them.
+/// the built module's dependencies/core through its own DependencyLoadContext, as PowerShell 7 loads them. Each phase
+/// is given in processor time and managed allocation per record too: wall time depends on what else the machine runs.
 /// </summary>
 static class JournalBench
 {
@@ -31,8 +32,8 @@ static class JournalBench
         try
         {
             var created = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-            var write = Stopwatch.StartNew();
-            var accept = new Stopwatch();
+            var write = Phase.Start();
+            var accept = new Phase();
             using (var journal = UploadJournal.Open(path))
             {
                 for (long start = 0; start < rows; start += BatchSize)
@@ -41,7 +42,7 @@ static class JournalBench
                     long batch = journal.BeginBatch(1, JournalKind.Orders, MergeMode.Save, "orders.csv", null, count, true);
                     journal.AddSentRecords(batch, Range(start, count).Select(i =>
                         new JournalRecord("O-" + i, Mix(i), created.AddSeconds(i % 25_000_000), "C-" + i % 200_000)));
-                    accept.Start();
+                    accept.Resume();
                     journal.CompleteBatch(batch, "U-" + batch, BatchState.Accepted, null);
                     accept.Stop();
                 }
@@ -50,14 +51,14 @@ static class JournalBench
 
             using var reader = UploadJournal.Open(path);
             long found = 0;
-            var bulk = Stopwatch.StartNew();
+            var bulk = Phase.Start();
             for (long start = 0; start < rows; start += BatchSize)
                 found += reader.LastAccepted(1, JournalKind.Orders, Range(start, Math.Min(BatchSize, rows - start)).Select(i => "O-" + i)).Count;
             bulk.Stop();
             if (found != rows) throw new InvalidOperationException($"Bulk lookup found {found} of {rows} records.");
 
             long singles = Math.Min(SingleLookups, rows);
-            var single = Stopwatch.StartNew();
+            var single = Phase.Start();
             for (long i = 0; i < singles; i++)
                 if (reader.LastAccepted(1, JournalKind.Orders, "O-" + i * (rows / singles)) == null) throw new InvalidOperationException("A single lookup missed.");
             single.Stop();
@@ -69,8 +70,9 @@ static class JournalBench
 
             double peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
             double sizeMb = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length) / (1024.0 * 1024.0);
-            Console.WriteLine($"journal  {rows,10:N0} records in batches of {BatchSize:N0}: write+accept {Us(write, rows):F2} µs/record ({write.Elapsed.TotalSeconds:F1} s), of which accepting {Us(accept, rows):F2}");
-            Console.WriteLine($"journal  bulk lookup {Us(bulk, rows):F2} µs/record; single lookup {Us(single, singles):F2} µs/record ({singles:N0}); per-client count {perClient.Elapsed.TotalMilliseconds:F2} ms ({clientRows} records)");
+            Console.WriteLine($"journal  {rows,10:N0} records in batches of {BatchSize:N0}: write+accept {write.PerRecord(rows)} ({write.Wall.Elapsed.TotalSeconds:F1} s), of which accepting {accept.PerRecord(rows)}");
+            Console.WriteLine($"journal  bulk lookup {bulk.PerRecord(rows)}; single lookup {single.PerRecord(singles)} ({singles:N0}); per-client count {perClient.Elapsed.TotalMilliseconds:F2} ms ({clientRows} records)");
+            Console.WriteLine($"journal  write+accept+bulk lookup {(write.Cpu + bulk.Cpu).TotalMilliseconds * 1000 / rows:F2} µs cpu/record, {(double)(write.Allocated + bulk.Allocated) / rows:F0} B/record");
             Console.WriteLine($"journal  peak {peak:F0} MB; file {sizeMb:F1} MB = {sizeMb * 1_000_000 / rows:F1} MB per million records");
             return 0;
         }
@@ -94,5 +96,37 @@ static class JournalBench
         return (long)(z ^ (z >> 31));
     }
 
-    private static double Us(Stopwatch sw, long n) => sw.Elapsed.TotalMilliseconds * 1000 / n;
+    /// <summary>Wall time, the process's processor time and this thread's allocations over one phase (Start/Stop may repeat).</summary>
+    private sealed class Phase
+    {
+        public readonly Stopwatch Wall = new Stopwatch();
+        public TimeSpan Cpu;
+        public long Allocated;
+        private TimeSpan _cpuAt;
+        private long _allocatedAt;
+
+        public static Phase Start()
+        {
+            var phase = new Phase();
+            phase.Resume();
+            return phase;
+        }
+
+        public void Resume()
+        {
+            _cpuAt = Process.GetCurrentProcess().TotalProcessorTime;
+            _allocatedAt = GC.GetAllocatedBytesForCurrentThread();
+            Wall.Start();
+        }
+
+        public void Stop()
+        {
+            Wall.Stop();
+            Cpu += Process.GetCurrentProcess().TotalProcessorTime - _cpuAt;
+            Allocated += GC.GetAllocatedBytesForCurrentThread() - _allocatedAt;
+        }
+
+        public string PerRecord(long n) =>
+            $"{Wall.Elapsed.TotalMilliseconds * 1000 / n:F2} µs/record (cpu {Cpu.TotalMilliseconds * 1000 / n:F2} µs, {(double)Allocated / n:F0} B)";
+    }
 }

@@ -283,6 +283,49 @@ public sealed class JournalTests : IDisposable
         Assert.Throws<ArgumentException>(() => new JournalRecord("A-1", 1, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Local)));
     }
 
+    [Fact]
+    public void Record_fingerprints_are_those_of_the_joined_values_journals_were_written_with()
+    {
+        // Built without the text now; a changed byte would make every record of an existing journal look changed.
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var order = new Orders.CrmOrder
+        {
+            Id = "A-1", CreateDateTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(3)), ClientUniqId = "К-7", MetricaStatus = "PAID",
+            ClientIds = new[] { "123", "456" }, Emails = new[] { "a@b.ru" }, Phones = new[] { "79991234567", "79990000000" }, PhonesMd5 = new[] { "abc" },
+            Revenue = -1234.50m, Cost = 0.000m, Goals = new[] { "g1" }, Currency = "RUB", FinishDateTime = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero),
+            Products = { new Orders.OrderProduct("Чай", 2), new Orders.OrderProduct("x", -1) },
+            Attributes = { ["z"] = "1", ["a"] = "ё", ["B"] = "" },
+        };
+        var o = order;
+        string joined = string.Join("\u001f", new[]
+        {
+            o.CreateDateTime.UtcTicks.ToString(inv), o.ClientUniqId, o.MetricaStatus,
+            string.Join(",", o.ClientIds), string.Join(",", o.Emails), string.Join(",", o.Phones), string.Join(",", o.EmailsMd5), string.Join(",", o.PhonesMd5),
+            o.Revenue?.ToString(inv), o.Cost?.ToString(inv), string.Join(",", o.Goals), o.Currency, o.UpdateDateTime?.UtcTicks.ToString(inv),
+            o.FinishDateTime?.UtcTicks.ToString(inv), string.Join(",", o.Products),
+            string.Join(",", o.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value)),
+        });
+        var kind = new Orders.OrdersKind(Upload.UploadFormat.Csv, counterStatuses: null, counterAttributes: null, new Orders.OrderWindows(maxAge: null));
+        Assert.Equal(JournalRecord.FingerprintOf(joined), kind.JournalRecordOf(order)!.Value.Fingerprint);
+        order.Revenue = null; order.Products.Clear(); order.Attributes.Clear(); order.UpdateDateTime = DateTimeOffset.UnixEpoch;
+        Assert.Equal(JournalRecord.FingerprintOf(string.Join("\u001f", new[]
+        {
+            o.CreateDateTime.UtcTicks.ToString(inv), "К-7", "PAID", "123,456", "a@b.ru", "79991234567,79990000000", "", "abc", "", "0.000", "g1", "RUB",
+            "621355968000000000", o.FinishDateTime?.UtcTicks.ToString(inv), "", "",
+        })), kind.JournalRecordOf(order)!.Value.Fingerprint);
+
+        var c = new Contacts.CrmClient
+        {
+            UniqId = "К-7", Name = "Иван", BirthDate = new DateTime(1990, 5, 6), UpdateDateTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            Emails = new[] { "a@b.ru", "c@d.ru" }, UserComment = "vip", Attributes = { ["k"] = "v" },
+        };
+        string contact = string.Join("\u001f", new[]
+        {
+            c.Name, "1990-05-06", null, c.UpdateDateTime?.UtcTicks.ToString(inv), "", "a@b.ru,c@d.ru", "", "", "", null, "vip", "k=v",
+        });
+        Assert.Equal(JournalRecord.FingerprintOf(contact), new Contacts.ContactsKind(Upload.UploadFormat.Csv, null).JournalRecordOf(c)!.Value.Fingerprint);
+    }
+
     [Theory]
     [InlineData(true, @"C:\Users\me\AppData\Local", null, @"C:\Users\me\AppData\Local/MetricaCrm/journal.db")]
     [InlineData(false, null, "/srv/xdg", "/srv/xdg/MetricaCrm/journal.db")]
