@@ -14,6 +14,8 @@ static class JournalBench
 {
     private const int BatchSize = 250_000;
     private const int SingleLookups = 100_000;
+    /// <summary>Records a send looks up at once (UploadSession.LookupBlock).</summary>
+    private const int LookupBlock = 500;
 
     public static int Run(long rows)
     {
@@ -52,8 +54,18 @@ static class JournalBench
             using var reader = UploadJournal.Open(path);
             long found = 0;
             var bulk = Phase.Start();
-            for (long start = 0; start < rows; start += BatchSize)
-                found += reader.LastAccepted(1, JournalKind.Orders, Range(start, Math.Min(BatchSize, rows - start)).Select(i => "O-" + i)).Count;
+            // As a send looks records up: blocks of LookupBlock ids, whose strings the records already hold.
+            var ids = new string[LookupBlock];
+            var states = new AcceptedState[LookupBlock];
+            for (long start = 0; start < rows; start += LookupBlock)
+            {
+                int count = (int)Math.Min(LookupBlock, rows - start);
+                bulk.Stop();
+                for (int i = 0; i < count; i++) ids[i] = "O-" + (start + i);
+                bulk.Resume();
+                reader.LastAccepted(1, JournalKind.Orders, new ArraySegment<string>(ids, 0, count), states);
+                for (int i = 0; i < count; i++) if (states[i].Found) found++;
+            }
             bulk.Stop();
             if (found != rows) throw new InvalidOperationException($"Bulk lookup found {found} of {rows} records.");
 

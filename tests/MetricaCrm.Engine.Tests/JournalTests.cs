@@ -134,18 +134,21 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
-    public void Bulk_lookup_finds_every_accepted_record_across_chunks_and_skips_the_rest()
+    public void Bulk_lookup_finds_every_accepted_record_and_skips_the_rest()
     {
         using var j = Open();
         var records = Enumerable.Range(0, 1234).Select(i => Rec("O-" + i, "v" + i)).ToArray();
         Accept(j, 7, records);
         Accept(j, 8, Rec("O-5000", "other counter"));
-        var ids = Enumerable.Range(0, 1600).Select(i => "O-" + i).Append("O-5000");
-        var found = j.LastAccepted(7, JournalKind.Orders, ids);
-        Assert.Equal(1234, found.Count);
-        Assert.All(records, r => Assert.Equal(r.Fingerprint, found[r.RecordId].Fingerprint));
-        Assert.Empty(j.LastAccepted(7, JournalKind.Orders, Array.Empty<string>()));
-        Assert.Single(j.LastAccepted(7, JournalKind.Orders, new[] { "O-3" }));
+        var ids = Enumerable.Range(0, 1600).Select(i => "O-" + i).Append("O-5000").ToArray();
+        var found = new AcceptedState[ids.Length];
+        j.LastAccepted(7, JournalKind.Orders, ids, found);
+        Assert.Equal(1234, found.Count(a => a.Found));
+        Assert.All(records.Select((r, i) => (r, found[i])), p => Assert.Equal((true, p.r.Fingerprint), (p.Item2.Found, p.Item2.Fingerprint)));
+        j.LastAccepted(7, JournalKind.Orders, Array.Empty<string>(), Array.Empty<AcceptedState>());
+        var one = new AcceptedState[2];
+        j.LastAccepted(7, JournalKind.Orders, new[] { "O-3" }, one);
+        Assert.Equal((true, false), (one[0].Found, one[1].Found));
     }
 
     [Fact]
@@ -212,8 +215,9 @@ public sealed class JournalTests : IDisposable
         foreach (var b in batches)
         {
             // Each batch is all or nothing: accepted with every record, or still pending with none accepted.
-            var found = j.LastAccepted(1, JournalKind.Orders, Enumerable.Range(0, JournalWriterProcess.RecordsPerBatch).Select(i => $"B{b.Id}-{i}"));
-            Assert.Equal(b.State == BatchState.Accepted ? JournalWriterProcess.RecordsPerBatch : 0, found.Count);
+            var found = new AcceptedState[JournalWriterProcess.RecordsPerBatch];
+            j.LastAccepted(1, JournalKind.Orders, Enumerable.Range(0, found.Length).Select(i => $"B{b.Id}-{i}").ToArray(), found);
+            Assert.Equal(b.State == BatchState.Accepted ? found.Length : 0, found.Count(a => a.Found));
         }
     }
 

@@ -61,6 +61,22 @@ namespace MetricaCrm.Engine.Journal
         public static long FingerprintOf(string canonicalValues) => RecordFingerprint.Of(canonicalValues);
     }
 
+    /// <summary>What a send compares a record with: the fingerprint and creation time Metrica last accepted, if any.</summary>
+    public readonly struct AcceptedState
+    {
+        public AcceptedState(long fingerprint, DateTime? createdUtc)
+        {
+            Found = true;
+            Fingerprint = fingerprint;
+            CreatedUtc = createdUtc;
+        }
+
+        /// <summary>False: the record was never accepted for the counter and kind.</summary>
+        public bool Found { get; }
+        public long Fingerprint { get; }
+        public DateTime? CreatedUtc { get; }
+    }
+
     /// <summary>The last accepted state of a record for a counter and kind.</summary>
     public sealed class AcceptedRecord
     {
