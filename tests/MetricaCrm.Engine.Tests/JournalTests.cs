@@ -48,11 +48,65 @@ public sealed class JournalTests : IDisposable
         {
             raw.Open();
             using var cmd = raw.CreateCommand();
-            cmd.CommandText = "PRAGMA user_version = 3";
+            cmd.CommandText = "PRAGMA user_version = " + (UploadJournal.SchemaVersion + 1);
             cmd.ExecuteNonQuery();
         }
         var ex = Assert.Throws<InvalidOperationException>(Open);
-        Assert.Contains("schema version 3", ex.Message);
+        Assert.Contains("schema version " + (UploadJournal.SchemaVersion + 1), ex.Message);
+    }
+
+    [Fact]
+    public void A_schema_2_journal_is_moved_forward_with_its_accepted_records_and_kept_batches()
+    {
+        // Schema 2 as the module before schema 3 wrote it: a record a row in batch_record.
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = @"
+CREATE TABLE batch (id INTEGER PRIMARY KEY, counter_id INTEGER NOT NULL, kind INTEGER NOT NULL, merge_mode TEXT NOT NULL, file_path TEXT, file_sha256 TEXT,
+    rows INTEGER NOT NULL, replay_safe INTEGER NOT NULL, state INTEGER NOT NULL, started_utc TEXT NOT NULL, completed_utc TEXT, upload_id TEXT, message TEXT, request TEXT);
+CREATE INDEX batch_by_counter ON batch (counter_id, kind, state);
+CREATE TABLE batch_record (batch_id INTEGER NOT NULL REFERENCES batch (id), record_id TEXT NOT NULL, fingerprint INTEGER NOT NULL, created_utc INTEGER,
+    client_id TEXT, PRIMARY KEY (batch_id, record_id)) WITHOUT ROWID;
+CREATE TABLE accepted (counter_id INTEGER NOT NULL, kind INTEGER NOT NULL, record_id TEXT NOT NULL, fingerprint INTEGER NOT NULL, created_utc INTEGER,
+    client_id TEXT, batch_id INTEGER NOT NULL, PRIMARY KEY (counter_id, kind, record_id)) WITHOUT ROWID;
+CREATE INDEX accepted_by_client ON accepted (counter_id, kind, client_id) WHERE client_id IS NOT NULL;
+CREATE TABLE quota (token_key TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (token_key, day)) WITHOUT ROWID;
+CREATE TABLE quota_second (token_key TEXT NOT NULL, second INTEGER NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (token_key, second)) WITHOUT ROWID;
+INSERT INTO batch VALUES (1, 7, 1, 'Save', '/b/1', 'ab', 1, 1, 1, '2026-02-01T00:00:00.0000000Z', '2026-02-01T00:01:00.0000000Z', 'U-1', NULL, NULL);
+INSERT INTO batch VALUES (2, 7, 1, 'Save', '/b/2', 'cd', 2, 1, 3, '2026-02-02T00:00:00.0000000Z', '2026-02-02T00:01:00.0000000Z', NULL, 'lost', '{}');
+INSERT INTO batch VALUES (3, 7, 1, 'Save', '/b/3', 'ef', 1, 1, 0, '2026-02-03T00:00:00.0000000Z', NULL, NULL, NULL, '{}');
+INSERT INTO accepted VALUES (7, 1, 'A-1', 11, 1767225600, 'C1', 1);
+INSERT INTO batch_record VALUES (2, 'A-1', 12, 1767225600, 'C2'), (2, 'Б-2', 22, NULL, NULL), (3, 'A-3', 33, NULL, 'C1');
+PRAGMA user_version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+        using (var j = Open())
+        {
+            var kept = j.RecordHistory(7, JournalKind.Orders, "A-1");
+            Assert.Equal(new[] { (BatchState.Accepted, 1L, 11L, (string?)"C1"), (BatchState.Unknown, 2L, 12L, (string?)"C2") },
+                kept.Select(e => (e.State, e.BatchId, Convert.ToInt64(e.Fingerprint, 16), e.ClientId)));
+            Assert.Equal(BatchState.Pending, Assert.Single(j.RecordHistory(7, JournalKind.Orders, "A-3")).State);
+            Assert.Equal(1, j.CountAcceptedForClient(7, JournalKind.Orders, "C1"));
+            j.CompleteBatch(2, "U-2", BatchState.Accepted, null);
+            var a1 = j.LastAccepted(7, JournalKind.Orders, "A-1")!;
+            Assert.Equal((12L, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), "C2", 2L), (a1.Fingerprint, a1.CreatedUtc!.Value, a1.ClientId, a1.BatchId));
+            Assert.Equal((22L, null, null), (j.LastAccepted(7, JournalKind.Orders, "Б-2")!.Fingerprint, j.LastAccepted(7, JournalKind.Orders, "Б-2")!.CreatedUtc, j.LastAccepted(7, JournalKind.Orders, "Б-2")!.ClientId));
+            Assert.Equal((0L, 1L), (j.CountAcceptedForClient(7, JournalKind.Orders, "C1"), j.CountAcceptedForClient(7, JournalKind.Orders, "C2")));
+            j.CompleteBatch(3, "U-3", BatchState.Accepted, null);
+            Assert.Equal(1, j.CountAcceptedForClient(7, JournalKind.Orders, "C1"));
+        }
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'batch_record') * 100 + (SELECT count(*) FROM batch_records)";
+            Assert.Equal(0L, cmd.ExecuteScalar());
+            cmd.CommandText = "PRAGMA user_version";
+            Assert.Equal((long)UploadJournal.SchemaVersion, cmd.ExecuteScalar());
+        }
     }
 
     [Fact]

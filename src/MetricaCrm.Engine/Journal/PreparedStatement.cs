@@ -34,6 +34,13 @@ namespace MetricaCrm.Engine.Journal
             : value.Length == 0 ? raw.sqlite3_bind_text(_statement, index, "")
             : raw.sqlite3_bind_text16(_statement, index, value.AsSpan()));
 
+        /// <summary>Binds UTF-8 text as it is.</summary>
+        public void BindUtf8(int index, ReadOnlySpan<byte> value) =>
+            Check(value.Length == 0 ? raw.sqlite3_bind_text(_statement, index, "") : raw.sqlite3_bind_text(_statement, index, value));
+
+        public void BindBlob(int index, ReadOnlySpan<byte> value) =>
+            Check(value.Length == 0 ? raw.sqlite3_bind_zeroblob(_statement, index, 0) : raw.sqlite3_bind_blob(_statement, index, value));
+
         /// <summary>Runs the statement to its next row: true with a row to read, false when done. Reset before binding again.</summary>
         public bool Step()
         {
@@ -52,6 +59,9 @@ namespace MetricaCrm.Engine.Journal
         public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
 
         public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+        /// <summary>A blob column, valid until the statement steps again or is reset.</summary>
+        public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(_statement, column);
 
         private void Check(int rc)
         {

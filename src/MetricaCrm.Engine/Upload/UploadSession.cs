@@ -302,11 +302,11 @@ namespace MetricaCrm.Engine.Upload
             writer.Dispose();
             if (writer.Rows == 0) return;
             var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json") { RowSources = _batchRows.ToArray() };
-            Send(batch, _batchRecords.ToArray());
+            Send(batch, _batchRecords); // journaled before Send returns; the list is cleared only when the next batch opens
         }
 
         /// <summary>Starts a batch's upload once the one before it has finished: uploads stay in input order.</summary>
-        private void Send(BatchFile batch, Journal.JournalRecord[] records)
+        private void Send(BatchFile batch, IReadOnlyList<Journal.JournalRecord> records)
         {
             FinishInFlight();
             var request = _kind.Request(_options.MergeMode);
@@ -327,7 +327,7 @@ namespace MetricaCrm.Engine.Upload
                 // Recorded before the request: a process killed mid-upload leaves the batch Pending, never forgotten.
                 journalBatch = journal.BeginBatch(_options.CounterId, _kind.JournalKind, _options.MergeMode, batch.Path, BatchFolder.Sha256(batch.Path), batch.Rows,
                     request.ReplaySafe, request.ToJson());
-                if (records.Length > 0) journal.AddSentRecords(journalBatch.Value, records);
+                if (records.Count > 0) journal.AddSentRecords(journalBatch.Value, records);
             }
             if (_stop != null)
             {
