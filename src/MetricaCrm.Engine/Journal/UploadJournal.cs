@@ -271,19 +271,20 @@ VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started, 
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
     fingerprint = excluded.fingerprint, created_utc = excluded.created_utc, client_id = excluded.client_id, batch_id = excluded.batch_id");
+            // Values stay bound across runs: the batch's own are bound once.
+            upsert.Bind(1, batch.CounterId);
+            upsert.Bind(2, (long)batch.Kind);
+            upsert.Bind(7, batch.Id);
             var parts = RecordParts(batch.Id);
             try
             {
                 while (parts.Step())
                     for (var r = new BatchRecords.Reader(parts.Blob(0)); r.Next(); )
                     {
-                        upsert.Bind(1, batch.CounterId);
-                        upsert.Bind(2, (long)batch.Kind);
                         upsert.BindUtf8(3, r.RecordId);
                         upsert.Bind(4, r.Fingerprint);
                         upsert.Bind(5, r.CreatedUnixSeconds);
                         if (r.HasClientId) upsert.BindUtf8(6, r.ClientId); else upsert.Bind(6, (string?)null);
-                        upsert.Bind(7, batch.Id);
                         try { upsert.Step(); }
                         finally { upsert.Reset(); }
                     }
@@ -439,9 +440,10 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
         {
             if (found.Length < recordIds.Count) throw new ArgumentException("There must be room for a state per record id.", nameof(found));
             using var snapshot = Begin(deferred: true);
+            var lookup = Lookup(counterId, kind, "");
             for (int i = 0; i < recordIds.Count; i++)
             {
-                var lookup = Lookup(counterId, kind, recordIds[i]);
+                lookup.Bind(3, recordIds[i]); // the counter and kind stay bound
                 try
                 {
                     found[i] = lookup.Step()
