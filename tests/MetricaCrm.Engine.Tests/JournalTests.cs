@@ -48,11 +48,65 @@ public sealed class JournalTests : IDisposable
         {
             raw.Open();
             using var cmd = raw.CreateCommand();
-            cmd.CommandText = "PRAGMA user_version = 3";
+            cmd.CommandText = "PRAGMA user_version = " + (UploadJournal.SchemaVersion + 1);
             cmd.ExecuteNonQuery();
         }
         var ex = Assert.Throws<InvalidOperationException>(Open);
-        Assert.Contains("schema version 3", ex.Message);
+        Assert.Contains("schema version " + (UploadJournal.SchemaVersion + 1), ex.Message);
+    }
+
+    [Fact]
+    public void A_schema_2_journal_is_moved_forward_with_its_accepted_records_and_kept_batches()
+    {
+        // Schema 2 as the module before schema 3 wrote it: a record a row in batch_record.
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = @"
+CREATE TABLE batch (id INTEGER PRIMARY KEY, counter_id INTEGER NOT NULL, kind INTEGER NOT NULL, merge_mode TEXT NOT NULL, file_path TEXT, file_sha256 TEXT,
+    rows INTEGER NOT NULL, replay_safe INTEGER NOT NULL, state INTEGER NOT NULL, started_utc TEXT NOT NULL, completed_utc TEXT, upload_id TEXT, message TEXT, request TEXT);
+CREATE INDEX batch_by_counter ON batch (counter_id, kind, state);
+CREATE TABLE batch_record (batch_id INTEGER NOT NULL REFERENCES batch (id), record_id TEXT NOT NULL, fingerprint INTEGER NOT NULL, created_utc INTEGER,
+    client_id TEXT, PRIMARY KEY (batch_id, record_id)) WITHOUT ROWID;
+CREATE TABLE accepted (counter_id INTEGER NOT NULL, kind INTEGER NOT NULL, record_id TEXT NOT NULL, fingerprint INTEGER NOT NULL, created_utc INTEGER,
+    client_id TEXT, batch_id INTEGER NOT NULL, PRIMARY KEY (counter_id, kind, record_id)) WITHOUT ROWID;
+CREATE INDEX accepted_by_client ON accepted (counter_id, kind, client_id) WHERE client_id IS NOT NULL;
+CREATE TABLE quota (token_key TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (token_key, day)) WITHOUT ROWID;
+CREATE TABLE quota_second (token_key TEXT NOT NULL, second INTEGER NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (token_key, second)) WITHOUT ROWID;
+INSERT INTO batch VALUES (1, 7, 1, 'Save', '/b/1', 'ab', 1, 1, 1, '2026-02-01T00:00:00.0000000Z', '2026-02-01T00:01:00.0000000Z', 'U-1', NULL, NULL);
+INSERT INTO batch VALUES (2, 7, 1, 'Save', '/b/2', 'cd', 2, 1, 3, '2026-02-02T00:00:00.0000000Z', '2026-02-02T00:01:00.0000000Z', NULL, 'lost', '{}');
+INSERT INTO batch VALUES (3, 7, 1, 'Save', '/b/3', 'ef', 1, 1, 0, '2026-02-03T00:00:00.0000000Z', NULL, NULL, NULL, '{}');
+INSERT INTO accepted VALUES (7, 1, 'A-1', 11, 1767225600, 'C1', 1);
+INSERT INTO batch_record VALUES (2, 'A-1', 12, 1767225600, 'C2'), (2, 'Б-2', 22, NULL, NULL), (3, 'A-3', 33, NULL, 'C1');
+PRAGMA user_version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+        using (var j = Open())
+        {
+            var kept = j.RecordHistory(7, JournalKind.Orders, "A-1");
+            Assert.Equal(new[] { (BatchState.Accepted, 1L, 11L, (string?)"C1"), (BatchState.Unknown, 2L, 12L, (string?)"C2") },
+                kept.Select(e => (e.State, e.BatchId, Convert.ToInt64(e.Fingerprint, 16), e.ClientId)));
+            Assert.Equal(BatchState.Pending, Assert.Single(j.RecordHistory(7, JournalKind.Orders, "A-3")).State);
+            Assert.Equal(1, j.CountAcceptedForClient(7, JournalKind.Orders, "C1"));
+            j.CompleteBatch(2, "U-2", BatchState.Accepted, null);
+            var a1 = j.LastAccepted(7, JournalKind.Orders, "A-1")!;
+            Assert.Equal((12L, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), "C2", 2L), (a1.Fingerprint, a1.CreatedUtc!.Value, a1.ClientId, a1.BatchId));
+            Assert.Equal((22L, null, null), (j.LastAccepted(7, JournalKind.Orders, "Б-2")!.Fingerprint, j.LastAccepted(7, JournalKind.Orders, "Б-2")!.CreatedUtc, j.LastAccepted(7, JournalKind.Orders, "Б-2")!.ClientId));
+            Assert.Equal((0L, 1L), (j.CountAcceptedForClient(7, JournalKind.Orders, "C1"), j.CountAcceptedForClient(7, JournalKind.Orders, "C2")));
+            j.CompleteBatch(3, "U-3", BatchState.Accepted, null);
+            Assert.Equal(1, j.CountAcceptedForClient(7, JournalKind.Orders, "C1"));
+        }
+        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'batch_record') * 100 + (SELECT count(*) FROM batch_records)";
+            Assert.Equal(0L, cmd.ExecuteScalar());
+            cmd.CommandText = "PRAGMA user_version";
+            Assert.Equal((long)UploadJournal.SchemaVersion, cmd.ExecuteScalar());
+        }
     }
 
     [Fact]
@@ -134,18 +188,21 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
-    public void Bulk_lookup_finds_every_accepted_record_across_chunks_and_skips_the_rest()
+    public void Bulk_lookup_finds_every_accepted_record_and_skips_the_rest()
     {
         using var j = Open();
         var records = Enumerable.Range(0, 1234).Select(i => Rec("O-" + i, "v" + i)).ToArray();
         Accept(j, 7, records);
         Accept(j, 8, Rec("O-5000", "other counter"));
-        var ids = Enumerable.Range(0, 1600).Select(i => "O-" + i).Append("O-5000");
-        var found = j.LastAccepted(7, JournalKind.Orders, ids);
-        Assert.Equal(1234, found.Count);
-        Assert.All(records, r => Assert.Equal(r.Fingerprint, found[r.RecordId].Fingerprint));
-        Assert.Empty(j.LastAccepted(7, JournalKind.Orders, Array.Empty<string>()));
-        Assert.Single(j.LastAccepted(7, JournalKind.Orders, new[] { "O-3" }));
+        var ids = Enumerable.Range(0, 1600).Select(i => "O-" + i).Append("O-5000").ToArray();
+        var found = new AcceptedState[ids.Length];
+        j.LastAccepted(7, JournalKind.Orders, ids, found);
+        Assert.Equal(1234, found.Count(a => a.Found));
+        Assert.All(records.Select((r, i) => (r, found[i])), p => Assert.Equal((true, p.r.Fingerprint), (p.Item2.Found, p.Item2.Fingerprint)));
+        j.LastAccepted(7, JournalKind.Orders, Array.Empty<string>(), Array.Empty<AcceptedState>());
+        var one = new AcceptedState[2];
+        j.LastAccepted(7, JournalKind.Orders, new[] { "O-3" }, one);
+        Assert.Equal((true, false), (one[0].Found, one[1].Found));
     }
 
     [Fact]
@@ -212,8 +269,9 @@ public sealed class JournalTests : IDisposable
         foreach (var b in batches)
         {
             // Each batch is all or nothing: accepted with every record, or still pending with none accepted.
-            var found = j.LastAccepted(1, JournalKind.Orders, Enumerable.Range(0, JournalWriterProcess.RecordsPerBatch).Select(i => $"B{b.Id}-{i}"));
-            Assert.Equal(b.State == BatchState.Accepted ? JournalWriterProcess.RecordsPerBatch : 0, found.Count);
+            var found = new AcceptedState[JournalWriterProcess.RecordsPerBatch];
+            j.LastAccepted(1, JournalKind.Orders, Enumerable.Range(0, found.Length).Select(i => $"B{b.Id}-{i}").ToArray(), found);
+            Assert.Equal(b.State == BatchState.Accepted ? found.Length : 0, found.Count(a => a.Found));
         }
     }
 
@@ -281,6 +339,49 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(unchecked((long)0xEACF018FBF1678BAUL), JournalRecord.FingerprintOf("abc"));
         Assert.NotEqual(JournalRecord.FingerprintOf("abc"), JournalRecord.FingerprintOf("abd"));
         Assert.Throws<ArgumentException>(() => new JournalRecord("A-1", 1, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Local)));
+    }
+
+    [Fact]
+    public void Record_fingerprints_are_those_of_the_joined_values_journals_were_written_with()
+    {
+        // Built without the text now; a changed byte would make every record of an existing journal look changed.
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var order = new Orders.CrmOrder
+        {
+            Id = "A-1", CreateDateTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(3)), ClientUniqId = "К-7", MetricaStatus = "PAID",
+            ClientIds = new[] { "123", "456" }, Emails = new[] { "a@b.ru" }, Phones = new[] { "79991234567", "79990000000" }, PhonesMd5 = new[] { "abc" },
+            Revenue = -1234.50m, Cost = 0.000m, Goals = new[] { "g1" }, Currency = "RUB", FinishDateTime = new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero),
+            Products = { new Orders.OrderProduct("Чай", 2), new Orders.OrderProduct("x", -1) },
+            Attributes = { ["z"] = "1", ["a"] = "ё", ["B"] = "" },
+        };
+        var o = order;
+        string joined = string.Join("\u001f", new[]
+        {
+            o.CreateDateTime.UtcTicks.ToString(inv), o.ClientUniqId, o.MetricaStatus,
+            string.Join(",", o.ClientIds), string.Join(",", o.Emails), string.Join(",", o.Phones), string.Join(",", o.EmailsMd5), string.Join(",", o.PhonesMd5),
+            o.Revenue?.ToString(inv), o.Cost?.ToString(inv), string.Join(",", o.Goals), o.Currency, o.UpdateDateTime?.UtcTicks.ToString(inv),
+            o.FinishDateTime?.UtcTicks.ToString(inv), string.Join(",", o.Products),
+            string.Join(",", o.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value)),
+        });
+        var kind = new Orders.OrdersKind(Upload.UploadFormat.Csv, counterStatuses: null, counterAttributes: null, new Orders.OrderWindows(maxAge: null));
+        Assert.Equal(JournalRecord.FingerprintOf(joined), kind.JournalRecordOf(order)!.Value.Fingerprint);
+        order.Revenue = null; order.Products.Clear(); order.Attributes.Clear(); order.UpdateDateTime = DateTimeOffset.UnixEpoch;
+        Assert.Equal(JournalRecord.FingerprintOf(string.Join("\u001f", new[]
+        {
+            o.CreateDateTime.UtcTicks.ToString(inv), "К-7", "PAID", "123,456", "a@b.ru", "79991234567,79990000000", "", "abc", "", "0.000", "g1", "RUB",
+            "621355968000000000", o.FinishDateTime?.UtcTicks.ToString(inv), "", "",
+        })), kind.JournalRecordOf(order)!.Value.Fingerprint);
+
+        var c = new Contacts.CrmClient
+        {
+            UniqId = "К-7", Name = "Иван", BirthDate = new DateTime(1990, 5, 6), UpdateDateTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            Emails = new[] { "a@b.ru", "c@d.ru" }, UserComment = "vip", Attributes = { ["k"] = "v" },
+        };
+        string contact = string.Join("\u001f", new[]
+        {
+            c.Name, "1990-05-06", null, c.UpdateDateTime?.UtcTicks.ToString(inv), "", "a@b.ru,c@d.ru", "", "", "", null, "vip", "k=v",
+        });
+        Assert.Equal(JournalRecord.FingerprintOf(contact), new Contacts.ContactsKind(Upload.UploadFormat.Csv, null).JournalRecordOf(c)!.Value.Fingerprint);
     }
 
     [Theory]

@@ -29,14 +29,12 @@ namespace MetricaCrm.Engine.Contacts
         public override Journal.JournalKind JournalKind => Journal.JournalKind.Clients;
 
         public override Journal.JournalRecord? JournalRecordOf(CrmClient c) => new Journal.JournalRecord(c.UniqId,
-            Journal.JournalRecord.FingerprintOf(string.Join("\u001f", new[]
-            {
-                c.Name, c.BirthDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                c.CreateDateTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), c.UpdateDateTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                string.Join(",", c.ClientIds), string.Join(",", c.Emails), string.Join(",", c.Phones), string.Join(",", c.EmailsMd5), string.Join(",", c.PhonesMd5),
-                c.CompanyUniqId, c.UserComment,
-                string.Join(",", System.Linq.Enumerable.Select(System.Linq.Enumerable.OrderBy(c.Attributes, a => a.Key, StringComparer.Ordinal), a => a.Key + "=" + a.Value)),
-            })),
+            Journal.RecordFingerprint.Start()
+                .Field(c.Name).Field(c.BirthDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                .Field(c.CreateDateTime?.UtcTicks).Field(c.UpdateDateTime?.UtcTicks)
+                .Field(c.ClientIds).Field(c.Emails).Field(c.Phones).Field(c.EmailsMd5).Field(c.PhonesMd5)
+                .Field(c.CompanyUniqId).Field(c.UserComment).Field(c.Attributes)
+                .Finish(),
             c.CreateDateTime?.UtcDateTime, null);
         public override string RecordNoun => "contact";
         public override string RecordId(CrmClient record) => record.UniqId;

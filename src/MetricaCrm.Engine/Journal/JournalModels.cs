@@ -1,6 +1,4 @@
 using System;
-using System.Security.Cryptography;
-using System.Text;
 using MetricaCrm.Engine.Metrica;
 
 namespace MetricaCrm.Engine.Journal
@@ -59,27 +57,24 @@ namespace MetricaCrm.Engine.Journal
         public DateTime? CreatedUtc { get; }
         public string? ClientId { get; }
 
-        [ThreadStatic] private static SHA256? _sha;
-        [ThreadStatic] private static byte[]? _buffer;
+        /// <summary>The fingerprint of a record's values joined as text (see <see cref="RecordFingerprint"/>).</summary>
+        public static long FingerprintOf(string canonicalValues) => RecordFingerprint.Of(canonicalValues);
+    }
 
-        /// <summary>
-        /// The first 8 bytes of SHA-256 of the record's values as sent, the same in every process and on every platform
-        /// (string.GetHashCode is not). 64 bits suffice: a fingerprint is only ever compared with the same record's
-        /// previous one, so a change goes unnoticed with probability 2^-64, and 8 bytes instead of 16 keep the accepted
-        /// table (one row per record ever accepted) small. It detects change; it is not a security boundary.
-        /// </summary>
-        public static long FingerprintOf(string canonicalValues)
+    /// <summary>What a send compares a record with: the fingerprint and creation time Metrica last accepted, if any.</summary>
+    public readonly struct AcceptedState
+    {
+        public AcceptedState(long fingerprint, DateTime? createdUtc)
         {
-            // One hasher and buffer per thread: this runs for every record a send journals.
-            var sha = _sha ??= SHA256.Create();
-            int size = Encoding.UTF8.GetMaxByteCount(canonicalValues.Length);
-            if (_buffer == null || _buffer.Length < size) _buffer = new byte[Math.Max(size, 1024)];
-            int length = Encoding.UTF8.GetBytes(canonicalValues, 0, canonicalValues.Length, _buffer, 0);
-            byte[] hash = sha.ComputeHash(_buffer, 0, length);
-            long value = 0;
-            for (int i = 7; i >= 0; i--) value = (value << 8) | hash[i]; // little-endian, whatever the machine's order
-            return value;
+            Found = true;
+            Fingerprint = fingerprint;
+            CreatedUtc = createdUtc;
         }
+
+        /// <summary>False: the record was never accepted for the counter and kind.</summary>
+        public bool Found { get; }
+        public long Fingerprint { get; }
+        public DateTime? CreatedUtc { get; }
     }
 
     /// <summary>The last accepted state of a record for a counter and kind.</summary>

@@ -19,16 +19,16 @@ namespace MetricaCrm.Engine.Journal
     public sealed class UploadJournal : IDisposable
     {
         /// <summary>Stored as PRAGMA user_version; a file written by a newer schema is refused, never guessed at.</summary>
-        public const int SchemaVersion = 2;
-
-        /// <summary>Ids looked up per statement by the bulk LastAccepted (SQLite allows 32,766 parameters).</summary>
-        private const int LookupChunk = 500;
+        public const int SchemaVersion = 3;
 
         private readonly SqliteConnection _db;
         private readonly TimeProvider _clock;
         private SqliteTransaction? _transaction;
-        private SqliteCommand? _lookupOne;
-        private SqliteCommand? _lookupChunk;
+        private readonly BatchRecords _batchRecords = new BatchRecords();
+        private PreparedStatement? _storeRecords;
+        private PreparedStatement? _readRecords;
+        private PreparedStatement? _accept;
+        private PreparedStatement? _lookup;
 
         private UploadJournal(string path, SqliteConnection db, TimeProvider clock)
         {
@@ -174,8 +174,42 @@ CREATE TABLE quota_second (
     used      INTEGER NOT NULL,
     PRIMARY KEY (token_key, second)) WITHOUT ROWID;");
             }
+            if (version < 3)
+            {
+                // Version 3: a batch's records in one blob (batch_records, see BatchRecords), not one row each; the
+                // per-client index only for orders, the one kind with a per-client limit (its upkeep cost the others
+                // a second index entry per record for nothing).
+                Execute(_db, _transaction, @"
+CREATE TABLE batch_records (
+    id          INTEGER PRIMARY KEY,
+    batch_id    INTEGER NOT NULL REFERENCES batch (id),
+    records     BLOB    NOT NULL);
+CREATE INDEX batch_records_by_batch ON batch_records (batch_id);
+DROP INDEX accepted_by_client;
+CREATE INDEX accepted_by_client ON accepted (counter_id, client_id) WHERE client_id IS NOT NULL AND kind = " + ((int)JournalKind.Orders).ToString(CultureInfo.InvariantCulture) + ";");
+                MoveBatchRecordRows();
+                Execute(_db, _transaction, "DROP TABLE batch_record");
+            }
             Execute(_db, _transaction, "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture));
             tx.Commit();
+        }
+
+        /// <summary>Schema 2 to 3: the records of batches still kept move from their rows into their batch's blob.</summary>
+        private void MoveBatchRecordRows()
+        {
+            var batches = new List<long>();
+            using (var ids = Command("SELECT DISTINCT batch_id FROM batch_record"))
+            using (var r = ids.ExecuteReader())
+                while (r.Read()) batches.Add(r.GetInt64(0));
+            foreach (long batchId in batches)
+            {
+                var records = new List<JournalRecord>();
+                using (var rows = Command("SELECT record_id, fingerprint, created_utc, client_id FROM batch_record WHERE batch_id = $id", ("$id", batchId)))
+                using (var r = rows.ExecuteReader())
+                    while (r.Read())
+                        records.Add(new JournalRecord(r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : FromUnixSeconds(r.GetInt64(2)), r.IsDBNull(3) ? null : r.GetString(3)));
+                StoreRecords(batchId, records);
+            }
         }
 
         private InvalidOperationException NewerSchema(int version) =>
@@ -223,19 +257,47 @@ VALUES ($counter, $kind, $merge, $file, $sha, $rows, $replay, $state, $started, 
             using (var update = Command("UPDATE batch SET state = $state, completed_utc = $done, upload_id = coalesce($upload, upload_id), message = $message WHERE id = $id",
                        ("$state", (int)outcome), ("$done", Iso(completedUtc ?? Now())), ("$upload", uploadId), ("$message", message), ("$id", batchId)))
                 update.ExecuteNonQuery();
-            if (outcome == BatchState.Accepted)
-            {
-                using var accept = Command(@"INSERT INTO accepted (counter_id, kind, record_id, fingerprint, created_utc, client_id, batch_id)
-SELECT $counter, $kind, record_id, fingerprint, created_utc, client_id, batch_id FROM batch_record WHERE batch_id = $id
-ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
-    fingerprint = excluded.fingerprint, created_utc = excluded.created_utc, client_id = excluded.client_id, batch_id = excluded.batch_id",
-                    ("$counter", batch.CounterId), ("$kind", (int)batch.Kind), ("$id", batchId));
-                accept.ExecuteNonQuery();
-            }
+            if (outcome == BatchState.Accepted) AcceptRecords(batch);
             if (outcome == BatchState.Accepted || outcome == BatchState.Failed)
-                using (var drop = Command("DELETE FROM batch_record WHERE batch_id = $id", ("$id", batchId)))
+                using (var drop = Command("DELETE FROM batch_records WHERE batch_id = $id", ("$id", batchId)))
                     drop.ExecuteNonQuery();
             tx.Commit();
+        }
+
+        /// <summary>Makes the batch's records the last accepted state of its counter and kind, in id order.</summary>
+        private void AcceptRecords(JournalBatch batch)
+        {
+            var upsert = _accept ??= new PreparedStatement(_db, @"INSERT INTO accepted (counter_id, kind, record_id, fingerprint, created_utc, client_id, batch_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
+    fingerprint = excluded.fingerprint, created_utc = excluded.created_utc, client_id = excluded.client_id, batch_id = excluded.batch_id");
+            // Values stay bound across runs: the batch's own are bound once.
+            upsert.Bind(1, batch.CounterId);
+            upsert.Bind(2, (long)batch.Kind);
+            upsert.Bind(7, batch.Id);
+            var parts = RecordParts(batch.Id);
+            try
+            {
+                while (parts.Step())
+                    for (var r = new BatchRecords.Reader(parts.Blob(0)); r.Next(); )
+                    {
+                        upsert.BindUtf8(3, r.RecordId);
+                        upsert.Bind(4, r.Fingerprint);
+                        upsert.Bind(5, r.CreatedUnixSeconds);
+                        if (r.HasClientId) upsert.BindUtf8(6, r.ClientId); else upsert.Bind(6, (string?)null);
+                        try { upsert.Step(); }
+                        finally { upsert.Reset(); }
+                    }
+            }
+            finally { parts.Reset(); }
+        }
+
+        /// <summary>The batch's record parts in order, one a row: Reset it when done. Other statements may run meanwhile.</summary>
+        private PreparedStatement RecordParts(long batchId)
+        {
+            var read = _readRecords ??= new PreparedStatement(_db, "SELECT records FROM batch_records WHERE batch_id = ?1 ORDER BY id");
+            read.Bind(1, batchId);
+            return read;
         }
 
         /// <summary>Says why a batch stays as it is, without changing its state or times.</summary>
@@ -325,131 +387,128 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
             var batch = RequireBatch(batchId);
             if (batch.State != BatchState.Pending)
                 throw new InvalidOperationException($"Batch {batchId} is {batch.State}; records are added only while it is Pending.");
-            using var insert = Command("INSERT INTO batch_record (batch_id, record_id, fingerprint, created_utc, client_id) VALUES ($batch, $id, $fp, $created, $client)",
-                ("$batch", batchId), ("$id", ""), ("$fp", 0L), ("$created", null), ("$client", null));
-            var p = insert.Parameters;
-            long count = 0;
-            foreach (var record in records)
-            {
-                p[1].Value = record.RecordId;
-                p[2].Value = record.Fingerprint;
-                p[3].Value = record.CreatedUtc.HasValue ? ToUnixSeconds(record.CreatedUtc.Value) : DBNull.Value;
-                p[4].Value = (object?)record.ClientId ?? DBNull.Value;
-                try { insert.ExecuteNonQuery(); }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the primary key
-                {
-                    throw new InvalidOperationException($"Record '{record.RecordId}' appears twice in batch {batchId}; a batch holds each record once.", ex);
-                }
-                count++;
-            }
+            long count = StoreRecords(batchId, records);
             tx.Commit();
             return count;
+        }
+
+        /// <summary>Stores a batch's records in parts (see <see cref="BatchRecords"/>).</summary>
+        private long StoreRecords(long batchId, IEnumerable<JournalRecord> records)
+        {
+            // Once a batch: records added later would need the first ones read back for the check of repeated ids.
+            using (var existing = Command("SELECT count(*) FROM batch_records WHERE batch_id = $id", ("$id", batchId)))
+                if ((long)existing.ExecuteScalar()! > 0)
+                    throw new InvalidOperationException($"Batch {batchId} already has its records; a batch's records are added at once.");
+            var insert = _storeRecords ??= new PreparedStatement(_db, "INSERT INTO batch_records (batch_id, records) VALUES (?1, ?2)");
+            return _batchRecords.Encode(records,
+                id => new InvalidOperationException($"Record '{id}' appears twice in batch {batchId}; a batch holds each record once."),
+                (buffer, length) =>
+                {
+                    insert.Bind(1, batchId);
+                    insert.BindBlob(2, new ReadOnlySpan<byte>(buffer, 0, length));
+                    try { insert.Step(); }
+                    finally { insert.Reset(); }
+                });
         }
 
         /// <summary>The record's last accepted state for the counter and kind, or null if it was never accepted.</summary>
         public AcceptedRecord? LastAccepted(long counterId, JournalKind kind, string recordId)
         {
-            _lookupOne ??= Command("SELECT record_id, fingerprint, created_utc, client_id, batch_id FROM accepted WHERE counter_id = $counter AND kind = $kind AND record_id = $id",
-                ("$counter", 0L), ("$kind", 0), ("$id", ""));
-            _lookupOne.Transaction = _transaction;
-            _lookupOne.Parameters[0].Value = counterId;
-            _lookupOne.Parameters[1].Value = (int)kind;
-            _lookupOne.Parameters[2].Value = recordId;
-            using var r = _lookupOne.ExecuteReader();
-            return r.Read() ? ReadAccepted(r) : null;
+            var lookup = Lookup(counterId, kind, recordId);
+            try
+            {
+                return lookup.Step()
+                    ? new AcceptedRecord
+                    {
+                        RecordId = recordId,
+                        Fingerprint = lookup.Int64(0),
+                        CreatedUtc = lookup.IsNull(1) ? null : FromUnixSeconds(lookup.Int64(1)),
+                        ClientId = lookup.IsNull(2) ? null : lookup.Text(2),
+                        BatchId = lookup.Int64(3),
+                    }
+                    : null;
+            }
+            finally { lookup.Reset(); }
         }
 
         /// <summary>
-        /// The last accepted state of every listed record that has one, read in one snapshot. Ids go LookupChunk at a
-        /// time into one reused IN (...) statement: per-id statements pay Microsoft.Data.Sqlite's per-execution cost
-        /// (a reader, a step, a reset) for each record, which the benchmark's journal scenario measures side by side.
+        /// What a send compares its records with: found[i] is the last accepted state of recordIds[i] (default where
+        /// there is none), read in one snapshot. One prepared statement per id, bound by position: SQLite's work is one
+        /// index search either way, and nothing is allocated for a record.
         /// </summary>
-        public IReadOnlyDictionary<string, AcceptedRecord> LastAccepted(long counterId, JournalKind kind, IEnumerable<string> recordIds)
+        public void LastAccepted(long counterId, JournalKind kind, IReadOnlyList<string> recordIds, AcceptedState[] found)
         {
-            var found = new Dictionary<string, AcceptedRecord>(StringComparer.Ordinal);
-            if (_lookupChunk == null)
-            {
-                var sql = new StringBuilder("SELECT record_id, fingerprint, created_utc, client_id, batch_id FROM accepted WHERE counter_id = $counter AND kind = $kind AND record_id IN (");
-                var parameters = new List<(string, object?)> { ("$counter", 0L), ("$kind", 0) };
-                for (int i = 0; i < LookupChunk; i++)
-                {
-                    sql.Append(i == 0 ? "$r0" : ",$r" + i.ToString(CultureInfo.InvariantCulture));
-                    parameters.Add(("$r" + i.ToString(CultureInfo.InvariantCulture), null));
-                }
-                _lookupChunk = Command(sql.Append(')').ToString(), parameters.ToArray());
-            }
-            var p = _lookupChunk.Parameters;
-            p[0].Value = counterId;
-            p[1].Value = (int)kind;
+            if (found.Length < recordIds.Count) throw new ArgumentException("There must be room for a state per record id.", nameof(found));
             using var snapshot = Begin(deferred: true);
-            _lookupChunk.Transaction = _transaction;
-            int filled = 0;
-            foreach (var id in recordIds)
+            var lookup = Lookup(counterId, kind, "");
+            for (int i = 0; i < recordIds.Count; i++)
             {
-                p[2 + filled++].Value = id;
-                if (filled == LookupChunk) { ReadChunk(found); filled = 0; }
-            }
-            if (filled > 0)
-            {
-                // Unused slots hold NULL, which IN (...) never matches.
-                for (int i = filled; i < LookupChunk; i++) p[2 + i].Value = DBNull.Value;
-                ReadChunk(found);
+                lookup.Bind(3, recordIds[i]); // the counter and kind stay bound
+                try
+                {
+                    found[i] = lookup.Step()
+                        ? new AcceptedState(lookup.Int64(0), lookup.IsNull(1) ? null : FromUnixSeconds(lookup.Int64(1)))
+                        : default;
+                }
+                finally { lookup.Reset(); }
             }
             snapshot.Commit();
-            return found;
         }
 
-        private void ReadChunk(Dictionary<string, AcceptedRecord> found)
+        private PreparedStatement Lookup(long counterId, JournalKind kind, string recordId)
         {
-            using var r = _lookupChunk!.ExecuteReader();
-            while (r.Read())
-            {
-                var a = ReadAccepted(r);
-                found[a.RecordId] = a;
-            }
+            var lookup = _lookup ??= new PreparedStatement(_db, "SELECT fingerprint, created_utc, client_id, batch_id FROM accepted WHERE counter_id = ?1 AND kind = ?2 AND record_id = ?3");
+            lookup.Bind(1, counterId);
+            lookup.Bind(2, (long)kind);
+            lookup.Bind(3, recordId);
+            return lookup;
         }
 
         /// <summary>A record's last accepted state and the kept batches that hold it, for troubleshooting.</summary>
         public IReadOnlyList<JournalRecordEntry> RecordHistory(long counterId, JournalKind kind, string recordId)
         {
-            using var cmd = Command(@"
-SELECT 1, b.state, a.batch_id, b.upload_id, coalesce(b.completed_utc, b.started_utc), a.created_utc, a.client_id, a.fingerprint
-FROM accepted a JOIN batch b ON b.id = a.batch_id WHERE a.counter_id = $counter AND a.kind = $kind AND a.record_id = $id
-UNION ALL
-SELECT 2, b.state, r.batch_id, b.upload_id, b.started_utc, r.created_utc, r.client_id, r.fingerprint
-FROM batch_record r JOIN batch b ON b.id = r.batch_id WHERE b.counter_id = $counter AND b.kind = $kind AND r.record_id = $id
-ORDER BY 1, 3", ("$counter", counterId), ("$kind", (int)kind), ("$id", recordId));
-            using var r = cmd.ExecuteReader();
             var entries = new List<JournalRecordEntry>();
-            while (r.Read())
-                entries.Add(new JournalRecordEntry
+            using (var cmd = Command(@"SELECT b.upload_id, coalesce(b.completed_utc, b.started_utc), a.created_utc, a.client_id, a.fingerprint, a.batch_id
+FROM accepted a JOIN batch b ON b.id = a.batch_id WHERE a.counter_id = $counter AND a.kind = $kind AND a.record_id = $id",
+                       ("$counter", counterId), ("$kind", (int)kind), ("$id", recordId)))
+            using (var r = cmd.ExecuteReader())
+                while (r.Read())
+                    entries.Add(Entry(counterId, kind, recordId, BatchState.Accepted, r.GetInt64(5), r.IsDBNull(0) ? null : r.GetString(0), ParseIso(r.GetString(1)),
+                        r.IsDBNull(2) ? null : r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4)));
+            // Kept batches are few: their blobs are read through for the record.
+            byte[] id = Encoding.UTF8.GetBytes(recordId);
+            foreach (var batch in QueryBatches("counter_id = $counter AND kind = $kind AND id IN (SELECT batch_id FROM batch_records) ORDER BY id",
+                         ("$counter", counterId), ("$kind", (int)kind)))
+            {
+                var parts = RecordParts(batch.Id);
+                try
                 {
-                    CounterId = counterId, Kind = kind, RecordId = recordId,
-                    State = r.GetInt32(0) == 1 ? BatchState.Accepted : (BatchState)r.GetInt32(1),
-                    BatchId = r.GetInt64(2),
-                    UploadId = r.IsDBNull(3) ? null : r.GetString(3),
-                    AtUtc = ParseIso(r.GetString(4)),
-                    CreatedUtc = r.IsDBNull(5) ? null : FromUnixSeconds(r.GetInt64(5)),
-                    ClientId = r.IsDBNull(6) ? null : r.GetString(6),
-                    Fingerprint = r.GetInt64(7).ToString("x16", CultureInfo.InvariantCulture),
-                });
+                    while (parts.Step())
+                        for (var r = new BatchRecords.Reader(parts.Blob(0)); r.Next(); )
+                            if (r.RecordId.SequenceEqual(id))
+                                entries.Add(Entry(counterId, kind, recordId, batch.State, batch.Id, batch.UploadId, batch.StartedUtc, r.CreatedUnixSeconds,
+                                    r.HasClientId ? Encoding.UTF8.GetString(r.ClientId.ToArray()) : null, r.Fingerprint));
+                }
+                finally { parts.Reset(); }
+            }
             return entries;
         }
 
-        private static AcceptedRecord ReadAccepted(SqliteDataReader r) => new AcceptedRecord
+        private static JournalRecordEntry Entry(long counterId, JournalKind kind, string recordId, BatchState state, long batchId, string? uploadId, DateTime at,
+            long? createdUnixSeconds, string? clientId, long fingerprint) => new JournalRecordEntry
         {
-            RecordId = r.GetString(0),
-            Fingerprint = r.GetInt64(1),
-            CreatedUtc = r.IsDBNull(2) ? null : FromUnixSeconds(r.GetInt64(2)),
-            ClientId = r.IsDBNull(3) ? null : r.GetString(3),
-            BatchId = r.GetInt64(4),
+            CounterId = counterId, Kind = kind, RecordId = recordId, State = state, BatchId = batchId, UploadId = uploadId, AtUtc = at,
+            CreatedUtc = createdUnixSeconds.HasValue ? FromUnixSeconds(createdUnixSeconds.Value) : null,
+            ClientId = clientId,
+            Fingerprint = fingerprint.ToString("x16", CultureInfo.InvariantCulture),
         };
 
         /// <summary>Records of this client in the counter's accepted state, for Metrica's per-client limit across runs.</summary>
         public long CountAcceptedForClient(long counterId, JournalKind kind, string clientId)
         {
-            using var cmd = Command("SELECT count(*) FROM accepted WHERE counter_id = $counter AND kind = $kind AND client_id = $client",
-                ("$counter", counterId), ("$kind", (int)kind), ("$client", clientId));
+            // The kind as a number in the text: SQLite uses the partial index of orders only when it sees kind = 1 when preparing.
+            using var cmd = Command("SELECT count(*) FROM accepted WHERE counter_id = $counter AND kind = " + ((int)kind).ToString(CultureInfo.InvariantCulture) + " AND client_id = $client",
+                ("$counter", counterId), ("$client", clientId));
             return (long)cmd.ExecuteScalar()!;
         }
 
@@ -594,14 +653,16 @@ ORDER BY 1, 3", ("$counter", counterId), ("$kind", (int)kind), ("$id", recordId)
 
         private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        private static long ToUnixSeconds(DateTime utc) => (long)Math.Floor((utc - UnixEpoch).TotalSeconds);
+        internal static long ToUnixSeconds(DateTime utc) => (long)Math.Floor((utc - UnixEpoch).TotalSeconds);
 
         private static DateTime FromUnixSeconds(long seconds) => UnixEpoch.AddSeconds(seconds);
 
         public void Dispose()
         {
-            _lookupOne?.Dispose();
-            _lookupChunk?.Dispose();
+            _storeRecords?.Dispose();
+            _readRecords?.Dispose();
+            _accept?.Dispose();
+            _lookup?.Dispose();
             _db.Dispose();
         }
     }

@@ -52,16 +52,20 @@ namespace MetricaCrm.Engine.Orders
         public override IEnumerable<string> Warnings() => _windows.Warnings();
 
         /// <summary>Every value an upload of this kind carries, in a fixed order: equal text means nothing changed.</summary>
-        public override Journal.JournalRecord? JournalRecordOf(CrmOrder o) => new Journal.JournalRecord(o.Id,
-            Journal.JournalRecord.FingerprintOf(string.Join("\u001f", new[]
+        public override Journal.JournalRecord? JournalRecordOf(CrmOrder o)
+        {
+            var f = Journal.RecordFingerprint.Start()
+                .Field(o.CreateDateTime.UtcTicks).Field(o.ClientUniqId).Field(o.MetricaStatus)
+                .Field(o.ClientIds).Field(o.Emails).Field(o.Phones).Field(o.EmailsMd5).Field(o.PhonesMd5)
+                .Field(o.Revenue).Field(o.Cost).Field(o.Goals).Field(o.Currency)
+                .Field(o.UpdateDateTime?.UtcTicks).Field(o.FinishDateTime?.UtcTicks)
+                .Next();
+            for (int i = 0; i < o.Products.Count; i++)
             {
-                o.CreateDateTime.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), o.ClientUniqId, o.MetricaStatus,
-                string.Join(",", o.ClientIds), string.Join(",", o.Emails), string.Join(",", o.Phones), string.Join(",", o.EmailsMd5), string.Join(",", o.PhonesMd5),
-                o.Revenue?.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Cost?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                string.Join(",", o.Goals), o.Currency, o.UpdateDateTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                o.FinishDateTime?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                string.Join(",", o.Products), string.Join(",", System.Linq.Enumerable.Select(System.Linq.Enumerable.OrderBy(o.Attributes, a => a.Key, System.StringComparer.Ordinal), a => a.Key + "=" + a.Value)),
-            })),
-            o.CreateDateTime.UtcDateTime, o.ClientUniqId);
+                if (i > 0) f.Append(',');
+                f.Append(o.Products[i].Name).Append(':').Append(o.Products[i].Quantity); // OrderProduct.ToString()
+            }
+            return new Journal.JournalRecord(o.Id, f.Field(o.Attributes).Finish(), o.CreateDateTime.UtcDateTime, o.ClientUniqId);
+        }
     }
 }

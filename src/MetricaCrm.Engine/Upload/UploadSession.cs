@@ -160,15 +160,18 @@ namespace MetricaCrm.Engine.Upload
         /// </summary>
         private readonly List<(TRecord Record, Journal.JournalRecord Now)> _lookups = new List<(TRecord, Journal.JournalRecord)>();
         private const int LookupBlock = 500;
+        private readonly string[] _lookupIds = new string[LookupBlock];
+        private readonly Journal.AcceptedState[] _acceptedStates = new Journal.AcceptedState[LookupBlock];
 
         private void FlushLookups()
         {
             if (_lookups.Count == 0) return;
-            var accepted = _options.Journal!.LastAccepted(_options.CounterId, _kind.JournalKind, System.Linq.Enumerable.Select(_lookups, l => l.Now.RecordId));
-            var block = _lookups.ToArray();
+            for (int i = 0; i < _lookups.Count; i++) _lookupIds[i] = _lookups[i].Now.RecordId;
+            _options.Journal!.LastAccepted(_options.CounterId, _kind.JournalKind, new ArraySegment<string>(_lookupIds, 0, _lookups.Count), _acceptedStates);
+            // Placing a record may complete a batch, which never looks records up: the block stays as it is meanwhile.
+            for (int i = 0; i < _lookups.Count; i++)
+                Place(_lookups[i].Record, Remembered(_lookups[i].Now, _acceptedStates[i]));
             _lookups.Clear();
-            foreach (var (record, now) in block)
-                Place(record, Remembered(now, accepted.TryGetValue(now.RecordId, out var a) ? a : null));
         }
 
         /// <summary>A checked record, with what the journal knows of it: refused, unchanged, or written into the open batch.</summary>
@@ -243,9 +246,9 @@ namespace MetricaCrm.Engine.Upload
         /// What the journal knows of the record: Metrica already accepted exactly these values (unchanged), or an order
         /// id was accepted with another creation time, which Metrica never changes, so this row would never match.
         /// </summary>
-        private (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) Remembered(Journal.JournalRecord now, Journal.AcceptedRecord? accepted)
+        private (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) Remembered(Journal.JournalRecord now, Journal.AcceptedState accepted)
         {
-            if (accepted == null) return (now, false, false, null);
+            if (!accepted.Found) return (now, false, false, null);
             if (now.CreatedUtc != null && accepted.CreatedUtc != null && Math.Abs((now.CreatedUtc.Value - accepted.CreatedUtc.Value).TotalSeconds) >= 1)
                 return (null, true, false, new RowFault("CreateDateChanged", "create_date_time", now.CreatedUtc.Value.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
                     $"the creation time this {_kind.RecordNoun} was accepted with ({accepted.CreatedUtc.Value:yyyy-MM-dd HH:mm:ss} UTC): Metrica never changes it, so this row would never match. " +
@@ -299,11 +302,11 @@ namespace MetricaCrm.Engine.Upload
             writer.Dispose();
             if (writer.Rows == 0) return;
             var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json") { RowSources = _batchRows.ToArray() };
-            Send(batch, _batchRecords.ToArray());
+            Send(batch, _batchRecords); // journaled before Send returns; the list is cleared only when the next batch opens
         }
 
         /// <summary>Starts a batch's upload once the one before it has finished: uploads stay in input order.</summary>
-        private void Send(BatchFile batch, Journal.JournalRecord[] records)
+        private void Send(BatchFile batch, IReadOnlyList<Journal.JournalRecord> records)
         {
             FinishInFlight();
             var request = _kind.Request(_options.MergeMode);
@@ -324,7 +327,7 @@ namespace MetricaCrm.Engine.Upload
                 // Recorded before the request: a process killed mid-upload leaves the batch Pending, never forgotten.
                 journalBatch = journal.BeginBatch(_options.CounterId, _kind.JournalKind, _options.MergeMode, batch.Path, BatchFolder.Sha256(batch.Path), batch.Rows,
                     request.ReplaySafe, request.ToJson());
-                if (records.Length > 0) journal.AddSentRecords(journalBatch.Value, records);
+                if (records.Count > 0) journal.AddSentRecords(journalBatch.Value, records);
             }
             if (_stop != null)
             {
