@@ -155,7 +155,7 @@ public static class CdpEndpoints
             {
                 problem ??= CdpRows.Check(row, "CONTACT", counter, json: false);
                 ids.Add(row.Fields["uniq_id"]);
-            });
+            }, rowsKept: false);
         if (readError != null) return SandboxServer.Error(400, readError.StartsWith("Wrong") ? "invalid_parameter" : "invalid_uploading", readError);
         if (problem != null) return SandboxServer.Error(400, "invalid_uploading", problem);
 
@@ -179,10 +179,10 @@ public static class CdpEndpoints
             int position = 0;
             CdpRows.ForEachCsvRow(read.Body, read.Delimiter, "CONTACT", mapping!, counter.Cdp, row =>
             {
-                if (moved.Contains(ids[position])) held[position] = row.Fields;
+                if (moved.Contains(ids[position])) held[position] = new Dictionary<string, string>(row.Fields, StringComparer.Ordinal);
                 else CdpMerge.Contact(counter.Cdp, row.Fields, read.Mode, upload.UploadingId);
                 position++;
-            });
+            }, rowsKept: false);
             for (int p = 0; p < order.Count; p++)
                 if (held.ContainsKey(p)) CdpMerge.Contact(counter.Cdp, held[order[p]], read.Mode, upload.UploadingId);
         }

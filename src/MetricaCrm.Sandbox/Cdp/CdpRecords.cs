@@ -13,7 +13,9 @@ public sealed class StoredContact
 {
     public string UniqId { get; set; } = "";
     public SortedList<string, string> Fields { get; set; } = new(StringComparer.Ordinal);
-    public SortedList<string, string> Attributes { get; set; } = new(StringComparer.Ordinal);
+    // Made when first asked for: most contacts have no custom attributes.
+    private SortedList<string, string>? _attributes;
+    public SortedList<string, string> Attributes { get => _attributes ??= new(StringComparer.Ordinal); set => _attributes = value; }
     public string UploadId { get; set; } = "";
 }
 
@@ -65,9 +67,10 @@ public static class CdpRows
     /// <summary>
     /// Reads a CSV file row by row (headers are API field names, custom attributes of the entity, or mapped by
     /// columns_mapping) and hands each row to <paramref name="visit"/>; the first problem with the header or a row's
-    /// column count stops the reading and is returned.
+    /// column count stops the reading and is returned. Unless <paramref name="rowsKept"/>, every row is handed in one
+    /// dictionary, refilled (a visit that keeps a row copies it).
     /// </summary>
-    public static string? ForEachCsvRow(byte[] file, char delimiter, string entity, Dictionary<string, string> mapping, CdpSchema schema, Action<Row> visit)
+    public static string? ForEachCsvRow(byte[] file, char delimiter, string entity, Dictionary<string, string> mapping, CdpSchema schema, Action<Row> visit, bool rowsKept = true)
     {
         using var reader = CsvReader.Create(new MemoryStream(file), CsvReaderOptions.Default with { Separator = delimiter, TrackLineNumbers = true });
         var headers = reader.Headers.ToList();
@@ -82,11 +85,12 @@ public static class CdpRows
         }
         foreach (var r in Required(entity))
             if (!fields.Contains(r)) return $"Отсутствует обязательная колонка {r}";
+        Dictionary<string, string>? row = null;
         while (reader.Read())
         {
             if (reader.FieldCount != fields.Count)
                 return $"Неверный формат данных, ошибка в строке номер {reader.LineNumber}: {reader.FieldCount} полей вместо {fields.Count}";
-            var row = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
+            if (rowsKept || row == null) row = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
             for (int i = 0; i < fields.Count; i++) row[fields[i]] = reader.GetString(i);
             visit(new Row(reader.LineNumber, row));
         }
