@@ -60,7 +60,7 @@ public sealed class SandboxServer : IAsyncDisposable
         request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0 ? request.Body.CopyToAsync(Stream.Null) : Task.CompletedTask;
 
     /// <summary>Files this big (about 130,000 simple orders) are followed by a full collection; see the simple_orders endpoint.</summary>
-    private const int AggressiveCollectionBytes = 16 * 1024 * 1024;
+    internal const int AggressiveCollectionBytes = 16 * 1024 * 1024;
 
     internal static IResult Error(int status, string type, string message) =>
         Results.Json(new { errors = new[] { new { error_type = type, message } }, code = status, message }, statusCode: status);

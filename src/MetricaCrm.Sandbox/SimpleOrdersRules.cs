@@ -238,7 +238,7 @@ public static class SimpleOrdersRules
         || DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
 
     /// <summary>yyyy-MM-dd HH:mm:ss in ASCII digits and in range; false leaves the decision to TryParseExact.</summary>
-    private static bool TryModuleLayout(ReadOnlySpan<char> t, out DateTime value)
+    internal static bool TryModuleLayout(ReadOnlySpan<char> t, out DateTime value)
     {
         value = default;
         if (t.Length != 19 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':') return false;

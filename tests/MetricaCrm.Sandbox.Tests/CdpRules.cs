@@ -134,6 +134,36 @@ public sealed class CdpRules
         Assert.Equal(2, outcomes.Count); // the last row does not always win
     }
 
+    [Fact]
+    public async Task Contact_rows_repeating_a_uniq_id_apply_in_the_same_random_order_from_csv_as_from_json()
+    {
+        var rows = new[] { ("K-1", "a1@x.ru"), ("K-2", "b1@x.ru"), ("K-1", "a2@x.ru"), ("K-3", "c1@x.ru"), ("K-1", "a3@x.ru"), ("K-2", "b2@x.ru") };
+        string csv = "uniq_id,emails\n" + string.Concat(rows.Select(r => $"{r.Item1},{r.Item2}\n"));
+        string json = "{\"contacts\":[" + string.Join(",", rows.Select(r => $"{{\"uniq_id\":\"{r.Item1}\",\"emails\":[\"{r.Item2}\"]}}")) + "]}";
+        // APPEND keeps every row's email in the order the rows ran.
+        string Outcome(SandboxClient s) => string.Join(";", new[] { "K-1", "K-2", "K-3" }.Select(id => s.State.Counter(5).Cdp.Contacts[id].Fields["emails"]));
+        var outcomes = new HashSet<string>();
+        for (int seed = 0; seed < 8; seed++)
+        {
+            await using var fromCsv = await WithSchemaAsync(seed);
+            Assert.Equal(200, (await fromCsv.PostAsync(Contacts + "/csv?merge_mode=APPEND", SandboxClient.CsvFile(csv))).Status);
+            await using var fromJson = await WithSchemaAsync(seed);
+            Assert.Equal(200, (await fromJson.PostAsync(Contacts + "/json?merge_mode=APPEND", SandboxClient.Json(json))).Status);
+            Assert.Equal(Outcome(fromJson), Outcome(fromCsv));
+            outcomes.Add(Outcome(fromCsv));
+        }
+        Assert.True(outcomes.Count > 1);
+    }
+
+    [Fact]
+    public async Task A_contacts_csv_row_with_too_few_cells_is_reported_before_an_earlier_bad_value()
+    {
+        await using var s = await WithSchemaAsync();
+        SandboxClient.AssertError(await s.PostAsync(Contacts + "/csv?merge_mode=SAVE", SandboxClient.CsvFile("uniq_id,name,emails\nK-1,A,bad@@x\nK-2,B\n")),
+            400, "invalid_uploading", "2 полей вместо 3");
+        Assert.Empty(s.State.Counter(5).Cdp.Contacts);
+    }
+
     [Theory]
     [InlineData("COMPANY", "{\"attributes\":[{\"name\":\"bad name\",\"type_name\":\"text\",\"multivalued\":false}]}", "invalid_parameter", "name=bad name")]
     [InlineData("CONTACT", "{\"attributes\":[{\"name\":\"x\",\"type_name\":\"text\"}]}", "missing_parameter", "multivalued")]

@@ -95,6 +95,7 @@ public static class CdpEndpoints
         var (read, error) = await CdpUploads.ReadAsync(request, csv);
         if (error != null) return error;
         if (CdpUploads.CheckEncoding(read!.Body) is string encoding) return SandboxServer.Error(400, "invalid_uploading", encoding);
+        if (csv && entity == "CONTACT") return UploadContactsCsv(state, counter, request, read);
         List<CdpRows.Row> rows;
         lock (counter.Gate)
         {
@@ -135,6 +136,58 @@ public static class CdpEndpoints
                 else CdpMerge.Order(counter, row.Fields, read.Mode, upload.UploadingId, now);
             }
         }
+        return Results.Json(new { uploading = SandboxServer.UploadJson(upload) });
+    }
+
+    /// <summary>
+    /// A contacts CSV is read twice, checked and then merged, instead of being kept as a dictionary per row: a file of
+    /// a million contacts would otherwise hold them all twice. The outcome is the list's: the first problem with the
+    /// columns wins over the first problem with a value, and rows run in <see cref="CdpUploads.ApplyOrder"/>'s order.
+    /// </summary>
+    private static IResult UploadContactsCsv(SandboxState state, CounterState counter, HttpRequest request, CdpUploads.Request read)
+    {
+        var (mapping, mappingError) = CdpUploads.ColumnsMapping(request.Query["columns_mapping"]);
+        if (mappingError != null) return SandboxServer.Error(400, "invalid_parameter", mappingError);
+        var ids = new List<string>();
+        string? problem = null, readError;
+        lock (counter.Gate)
+            readError = CdpRows.ForEachCsvRow(read.Body, read.Delimiter, "CONTACT", mapping!, counter.Cdp, row =>
+            {
+                problem ??= CdpRows.Check(row, "CONTACT", counter, json: false);
+                ids.Add(row.Fields["uniq_id"]);
+            }, rowsKept: false);
+        if (readError != null) return SandboxServer.Error(400, readError.StartsWith("Wrong") ? "invalid_parameter" : "invalid_uploading", readError);
+        if (problem != null) return SandboxServer.Error(400, "invalid_uploading", problem);
+
+        var now = state.Clock.GetUtcNow();
+        var upload = new StoredUpload
+        {
+            UploadingId = Guid.NewGuid().ToString("N"), DateTime = now, MergeMode = read.Mode, ElementsCount = ids.Count,
+            VisibleAt = now + state.ListingDelay, EntityType = "CONTACT", Format = "CSV", FileText = StoredUpload.KeptText(read.Body),
+        };
+        lock (counter.Gate)
+        {
+            CdpUploads.List(counter, upload);
+            List<int> order;
+            lock (state.Random) order = CdpUploads.ApplyOrder(Enumerable.Range(0, ids.Count).ToList(), p => ids[p], state.Random).ToList();
+            // Rows of different contacts do not touch each other's record, so only the contacts whose rows the order
+            // moved are held back, and then merged position by position; the rest merge as they are read.
+            var moved = new HashSet<string>(StringComparer.Ordinal);
+            for (int p = 0; p < order.Count; p++)
+                if (order[p] != p) moved.Add(ids[p]);
+            var held = new Dictionary<int, Dictionary<string, string>>();
+            int position = 0;
+            CdpRows.ForEachCsvRow(read.Body, read.Delimiter, "CONTACT", mapping!, counter.Cdp, row =>
+            {
+                if (moved.Contains(ids[position])) held[position] = new Dictionary<string, string>(row.Fields, StringComparer.Ordinal);
+                else CdpMerge.Contact(counter.Cdp, row.Fields, read.Mode, upload.UploadingId);
+                position++;
+            }, rowsKept: false);
+            for (int p = 0; p < order.Count; p++)
+                if (held.ContainsKey(p)) CdpMerge.Contact(counter.Cdp, held[order[p]], read.Mode, upload.UploadingId);
+        }
+        // As after a big simple_orders file: give back the garbage of the reading instead of keeping it committed.
+        if (read.Body.Length >= SandboxServer.AggressiveCollectionBytes) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return Results.Json(new { uploading = SandboxServer.UploadJson(upload) });
     }
 

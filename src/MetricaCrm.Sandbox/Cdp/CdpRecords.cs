@@ -5,12 +5,17 @@ using CsvHelper;
 
 namespace MetricaCrm.Sandbox.Cdp;
 
-/// <summary>A contact as the sandbox stored it, after merging uploads by uniq_id: field name → value (lists comma-joined).</summary>
+/// <summary>
+/// A contact as the sandbox stored it, after merging uploads by uniq_id: field name → value (lists comma-joined).
+/// Sorted lists rather than trees: a contact has a handful of fields, and a million contacts' tree nodes cost hundreds of MB.
+/// </summary>
 public sealed class StoredContact
 {
     public string UniqId { get; set; } = "";
-    public SortedDictionary<string, string> Fields { get; set; } = new(StringComparer.Ordinal);
-    public SortedDictionary<string, string> Attributes { get; set; } = new(StringComparer.Ordinal);
+    public SortedList<string, string> Fields { get; set; } = new(StringComparer.Ordinal);
+    // Made when first asked for: most contacts have no custom attributes.
+    private SortedList<string, string>? _attributes;
+    public SortedList<string, string> Attributes { get => _attributes ??= new(StringComparer.Ordinal); set => _attributes = value; }
     public string UploadId { get; set; } = "";
 }
 
@@ -41,38 +46,55 @@ public static class CdpRows
         { "id", "client_uniq_id", "client_type", "create_date_time", "order_status", "update_date_time", "finish_date_time", "revenue", "cost", "goals", "products", "currency" };
     public static readonly string[] ListFields = { "client_ids", "user_ids", "emails", "phones", "emails_md5", "phones_md5", "goals", "products" };
 
+    private static readonly string[] JsonDateTimeFormats = { "yyyy-MM-dd HH:mm:ss" }, JsonDateFormats = { "yyyy-MM-dd" };
+    private static readonly string[] CsvDateFormats = { "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" };
+    // The fields a row may not leave empty when it has the column.
+    private static readonly string[] ContactKeys = { "uniq_id" }, OrderKeys = { "id", "client_uniq_id" };
     private static readonly string[] CsvDateTimeFormats =
         { "dd.MM.yyyy HH:mm:ss", "dd.MM.yy HH:mm", "dd.MM.yyyy HH:mm", "dd.MM.yy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" };
 
     public static string[] Documented(string entity) => entity == "CONTACT" ? ContactFields : OrderFields;
     private static string[] Required(string entity) => entity == "CONTACT" ? new[] { "uniq_id" } : new[] { "id", "client_uniq_id", "client_type", "create_date_time", "order_status" };
 
-    /// <summary>Reads a CSV file; headers are API field names, custom attributes of the entity, or mapped by columns_mapping.</summary>
+    /// <summary>Reads a CSV file into rows; see <see cref="ForEachCsvRow"/>.</summary>
     public static (List<Row> Rows, string? Error) ReadCsv(byte[] file, char delimiter, string entity, Dictionary<string, string> mapping, CdpSchema schema)
     {
         var rows = new List<Row>();
+        string? error = ForEachCsvRow(file, delimiter, entity, mapping, schema, rows.Add);
+        return (rows, error);
+    }
+
+    /// <summary>
+    /// Reads a CSV file row by row (headers are API field names, custom attributes of the entity, or mapped by
+    /// columns_mapping) and hands each row to <paramref name="visit"/>; the first problem with the header or a row's
+    /// column count stops the reading and is returned. Unless <paramref name="rowsKept"/>, every row is handed in one
+    /// dictionary, refilled (a visit that keeps a row copies it).
+    /// </summary>
+    public static string? ForEachCsvRow(byte[] file, char delimiter, string entity, Dictionary<string, string> mapping, CdpSchema schema, Action<Row> visit, bool rowsKept = true)
+    {
         using var reader = CsvReader.Create(new MemoryStream(file), CsvReaderOptions.Default with { Separator = delimiter, TrackLineNumbers = true });
         var headers = reader.Headers.ToList();
         foreach (var target in mapping.Keys)
-            if (!headers.Contains(target)) return (rows, $"Wrong parameter value: columns_mapping names the column '{target}', which the file does not have");
+            if (!headers.Contains(target)) return $"Wrong parameter value: columns_mapping names the column '{target}', which the file does not have";
         var fields = headers.Select(h => mapping.TryGetValue(h, out var f) ? f : h).ToList();
         foreach (var f in fields)
         {
             // user_ids is a field of the JSON contact only; CSV columns are the documented ones or the entity's attributes.
             bool known = Documented(entity).Contains(f) && f != "user_ids" || schema.HasAttribute(entity, f);
-            if (!known) return (rows, $"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{f}'");
+            if (!known) return $"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{f}'";
         }
         foreach (var r in Required(entity))
-            if (!fields.Contains(r)) return (rows, $"Отсутствует обязательная колонка {r}");
+            if (!fields.Contains(r)) return $"Отсутствует обязательная колонка {r}";
+        Dictionary<string, string>? row = null;
         while (reader.Read())
         {
             if (reader.FieldCount != fields.Count)
-                return (rows, $"Неверный формат данных, ошибка в строке номер {reader.LineNumber}: {reader.FieldCount} полей вместо {fields.Count}");
-            var row = new Dictionary<string, string>(StringComparer.Ordinal);
+                return $"Неверный формат данных, ошибка в строке номер {reader.LineNumber}: {reader.FieldCount} полей вместо {fields.Count}";
+            if (rowsKept || row == null) row = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
             for (int i = 0; i < fields.Count; i++) row[fields[i]] = reader.GetString(i);
-            rows.Add(new Row(reader.LineNumber, row));
+            visit(new Row(reader.LineNumber, row));
         }
-        return (rows, null);
+        return null;
     }
 
     /// <summary>Reads {"contacts":[...]} or {"orders":[...]}; element N is reported as "элемент N".</summary>
@@ -177,8 +199,8 @@ public static class CdpRows
             if (value.Length == 0) continue;
             string? problem = name switch
             {
-                "create_date_time" or "update_date_time" or "finish_date_time" => Date(value, json ? new[] { "yyyy-MM-dd HH:mm:ss" } : CsvDateTimeFormats),
-                "birth_date" => Date(value, json ? new[] { "yyyy-MM-dd" } : new[] { "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" }),
+                "create_date_time" or "update_date_time" or "finish_date_time" => Date(value, json ? JsonDateTimeFormats : CsvDateTimeFormats),
+                "birth_date" => Date(value, json ? JsonDateFormats : CsvDateFormats),
                 "revenue" or "cost" => CellRules.Money(value) ? null : "",
                 "client_ids" => CellRules.ClientIds(value, 20) ? null : "",
                 "emails" => CellRules.Emails(value) ? null : "",
@@ -194,7 +216,7 @@ public static class CdpRows
             if (problem != null)
                 return $"Неверный формат данных, ошибка в {(json ? "элементе" : "строке")} номер {row.Line}: Некорректное значение '{value}' в колонке {name}{problem}";
         }
-        foreach (var required in entity == "CONTACT" ? new[] { "uniq_id" } : new[] { "id", "client_uniq_id" })
+        foreach (var required in entity == "CONTACT" ? ContactKeys : OrderKeys)
             if (row.Fields.TryGetValue(required, out var v) && v.Length == 0)
                 return $"Неверный формат данных, ошибка в {(json ? "элементе" : "строке")} номер {row.Line}: пустое значение в колонке {required}";
         return null;
@@ -202,7 +224,11 @@ public static class CdpRows
 
     private static string? Date(string value, string[] formats)
     {
-        if (!DateTime.TryParseExact(value, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return "";
+        // The module's layout is read without the framework's parser; every date-time format listed before it starts "dd.", so the outcome is the list's.
+        DateTime d = default;
+        bool parsed = (formats == CsvDateTimeFormats || formats == JsonDateTimeFormats) && SimpleOrdersRules.TryModuleLayout(value, out d)
+            || DateTime.TryParseExact(value, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out d);
+        if (!parsed) return "";
         return d.Year < 1970 ? ": даты до 1970 года не поддерживаются" : null;
     }
 
