@@ -168,6 +168,7 @@ namespace MetricaCrm.Engine.Upload
             if (_lookups.Count == 0) return;
             for (int i = 0; i < _lookups.Count; i++) _lookupIds[i] = _lookups[i].Now.RecordId;
             _options.Journal!.LastAccepted(_options.CounterId, _kind.JournalKind, new ArraySegment<string>(_lookupIds, 0, _lookups.Count), _acceptedStates);
+            LookUpContacts();
             // Placing a record may complete a batch, which never looks records up: the block stays as it is meanwhile.
             for (int i = 0; i < _lookups.Count; i++)
                 Place(_lookups[i].Record, Remembered(_lookups[i].Now, _acceptedStates[i]));
@@ -277,6 +278,24 @@ namespace MetricaCrm.Engine.Upload
             _contactsMissing.Add(contact);
         }
 
+        /// <summary>
+        /// Whether the block's new contacts were ever accepted, looked up in one statement with the block (for the kinds
+        /// whose records belong to a contact) instead of one statement per contact in <see cref="NoteContact"/>.
+        /// </summary>
+        private void LookUpContacts()
+        {
+            _newContacts.Clear();
+            foreach (var (record, _) in _lookups)
+                if (_kind.ContactOf(record) is string contact && !_contactKnown.ContainsKey(contact) && !_newContacts.Contains(contact))
+                    _newContacts.Add(contact);
+            if (_newContacts.Count == 0) return;
+            var ids = new List<string>(_newContacts);
+            var states = new Journal.AcceptedState[ids.Count];
+            _options.Journal!.LastAccepted(_options.CounterId, Journal.JournalKind.Clients, ids, states);
+            for (int i = 0; i < ids.Count; i++) _contactKnown[ids[i]] = states[i].Found;
+        }
+
+        private readonly HashSet<string> _newContacts = new HashSet<string>(StringComparer.Ordinal);
         private RecordsPerClient? _perClient;
         private readonly Dictionary<string, bool> _contactKnown = new Dictionary<string, bool>(StringComparer.Ordinal);
         private readonly HashSet<string> _contactsMissing = new HashSet<string>(StringComparer.Ordinal);
