@@ -172,6 +172,33 @@ public sealed class OfflineConversionRules
         Assert.Equal("EUR", stored.Str("currency"));
     }
 
+    [Fact]
+    public async Task Each_row_keeps_its_own_goal_currency_and_price_when_they_change_between_rows()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        long at = HoursAgo(1);
+        await s.AcceptedAsync(Conversions, "ClientId,Target,DateTime,Price,Currency\n" +
+            $"1,order_confirmed,{at},10,RUB\n2,\"say \"\"hi\"\", цель\",{at},0.5,EUR\n3,order_confirmed,{at},,\n" +
+            $"12345678901234567890,order_confirmed,{at},007.250,RUB\n");
+        var stored = (await s.GetAsync("/sandbox/counters/1/conversions")).Body.GetProperty("conversions").EnumerateArray()
+            .ToDictionary(c => c.Str("clientId")!);
+        Assert.Equal(4, stored.Count);
+        Assert.Equal(("order_confirmed", 10m, "RUB"), (stored["1"].Str("target"), stored["1"].GetProperty("price").GetDecimal(), stored["1"].Str("currency")));
+        Assert.Equal(("say \"hi\", цель", 0.5m, "EUR"), (stored["2"].Str("target"), stored["2"].GetProperty("price").GetDecimal(), stored["2"].Str("currency")));
+        Assert.False(stored["3"].TryGetProperty("price", out _));
+        Assert.False(stored["3"].TryGetProperty("currency", out _));
+        Assert.Equal("7.250", stored["12345678901234567890"].GetProperty("price").GetRawText());
+        Assert.Equal(at, stored["1"].GetProperty("dateTime").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_client_id_of_more_than_20_digits_is_refused()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        var r = await s.PostAsync(Conversions, SandboxClient.CsvFile($"ClientId,Target,DateTime\n123456789012345678901,order_confirmed,{HoursAgo(1)}\n"));
+        SandboxClient.AssertError(r, 400, "invalid_uploading", "Некорректное значение '123456789012345678901' в колонке ClientId");
+    }
+
     [Theory]
     [InlineData("ClientId", "1335-9124")]
     [InlineData("Yclid", "click42")]

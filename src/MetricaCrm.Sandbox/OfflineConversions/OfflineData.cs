@@ -22,7 +22,6 @@ public enum RowOutcome
 /// </summary>
 public sealed class OfflineRecord
 {
-    [JsonIgnore] public long Line { get; set; }
     public string? ClientId { get; set; }
     public string? UserId { get; set; }
     public string? Yclid { get; set; }
@@ -140,11 +139,19 @@ public sealed class OfflineData
     /// </summary>
     public RowOutcome Match(OfflineRecord row, DateTimeOffset processedAt)
     {
-        var visitors = Visitors.Where(v => v.Matches(row)).ToList();
-        if (visitors.Count == 0) return RowOutcome.UserNotFound;
+        // Loops rather than queries: this runs once per row of every upload.
+        bool visitorFound = false;
+        DateTimeOffset? lastVisitBefore = null;
         var at = DateTimeOffset.FromUnixTimeSeconds(row.DateTime);
-        var before = visitors.SelectMany(v => v.Visits).Where(t => t < at).ToList();
-        if (before.Count == 0) return RowOutcome.NoVisitBeforeConversion;
-        return processedAt - before.Max() <= MatchingWindow ? RowOutcome.Linked : RowOutcome.LastVisitOlderThan21Days;
+        foreach (var visitor in Visitors)
+        {
+            if (!visitor.Matches(row)) continue;
+            visitorFound = true;
+            foreach (var visit in visitor.Visits)
+                if (visit < at && (lastVisitBefore == null || visit > lastVisitBefore)) lastVisitBefore = visit;
+        }
+        if (!visitorFound) return RowOutcome.UserNotFound;
+        if (lastVisitBefore == null) return RowOutcome.NoVisitBeforeConversion;
+        return processedAt - lastVisitBefore.Value <= MatchingWindow ? RowOutcome.Linked : RowOutcome.LastVisitOlderThan21Days;
     }
 }
