@@ -192,6 +192,19 @@ public sealed class OfflineConversionRules
     }
 
     [Fact]
+    public async Task A_row_with_the_same_identifiers_goal_and_time_overwrites_the_stored_one_in_its_place()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        long at = HoursAgo(1);
+        await s.AcceptedAsync(Conversions, $"ClientId,Target,DateTime,Price\n1,order_confirmed,{at},10\n2,order_confirmed,{at},20\n");
+        await s.AcceptedAsync(Conversions, $"ClientId,Target,DateTime,Price\n1,order_confirmed,{at},11\n1,callback_request,{at},12\n1,order_confirmed,{at + 1},13\n");
+        var stored = (await s.GetAsync("/sandbox/counters/1/conversions")).Body.GetProperty("conversions").EnumerateArray()
+            .Select(c => (c.Str("clientId"), c.Str("target"), c.GetProperty("dateTime").GetInt64() - at, c.GetProperty("price").GetDecimal(), c.GetProperty("uploadId").GetInt64()))
+            .ToArray();
+        Assert.Equal(new[] { ("1", "order_confirmed", 0L, 11m, 2L), ("2", "order_confirmed", 0L, 20m, 1L), ("1", "callback_request", 0L, 12m, 2L), ("1", "order_confirmed", 1L, 13m, 2L) }, stored);
+    }
+
+    [Fact]
     public async Task A_client_id_of_more_than_20_digits_is_refused()
     {
         await using var s = await SandboxClient.StartAsync();

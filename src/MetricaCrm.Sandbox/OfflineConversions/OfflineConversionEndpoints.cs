@@ -153,7 +153,7 @@ public static partial class OfflineConversionEndpoints
                     // A Target that is no JS goal of the counter is counted, not refused: the API reports goal_not_found_quantity.
                     bool goalKnown = counter.Goals.Contains(row.Target!);
                     row.Outcome = goalKnown ? offline.Match(row, now) : RowOutcome.GoalNotFound;
-                    offline.Conversions[row.Key] = row;
+                    offline.Conversions[row] = row;
                 }
                 else
                 {
@@ -161,7 +161,7 @@ public static partial class OfflineConversionEndpoints
                     row.StaticCall ??= false;
                     row.Outcome = row.StaticCall == true ? RowOutcome.StaticCall : offline.Match(row, now);
                     if (row.StaticCall == true) upload.StaticCallsQuantity++; else upload.DynamicCallsQuantity++;
-                    offline.Calls[row.Key] = row;
+                    offline.Calls[row] = row;
                 }
                 if (row.Outcome == RowOutcome.GoalNotFound) upload.GoalNotFoundQuantity++;
                 if (row.Outcome == RowOutcome.UserNotFound) upload.UserNotFoundQuantity++;
