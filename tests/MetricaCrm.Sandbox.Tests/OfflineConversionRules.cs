@@ -172,6 +172,46 @@ public sealed class OfflineConversionRules
         Assert.Equal("EUR", stored.Str("currency"));
     }
 
+    [Fact]
+    public async Task Each_row_keeps_its_own_goal_currency_and_price_when_they_change_between_rows()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        long at = HoursAgo(1);
+        await s.AcceptedAsync(Conversions, "ClientId,Target,DateTime,Price,Currency\n" +
+            $"1,order_confirmed,{at},10,RUB\n2,\"say \"\"hi\"\", цель\",{at},0.5,EUR\n3,order_confirmed,{at},,\n" +
+            $"12345678901234567890,order_confirmed,{at},007.250,RUB\n");
+        var stored = (await s.GetAsync("/sandbox/counters/1/conversions")).Body.GetProperty("conversions").EnumerateArray()
+            .ToDictionary(c => c.Str("clientId")!);
+        Assert.Equal(4, stored.Count);
+        Assert.Equal(("order_confirmed", 10m, "RUB"), (stored["1"].Str("target"), stored["1"].GetProperty("price").GetDecimal(), stored["1"].Str("currency")));
+        Assert.Equal(("say \"hi\", цель", 0.5m, "EUR"), (stored["2"].Str("target"), stored["2"].GetProperty("price").GetDecimal(), stored["2"].Str("currency")));
+        Assert.False(stored["3"].TryGetProperty("price", out _));
+        Assert.False(stored["3"].TryGetProperty("currency", out _));
+        Assert.Equal("7.250", stored["12345678901234567890"].GetProperty("price").GetRawText());
+        Assert.Equal(at, stored["1"].GetProperty("dateTime").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_row_with_the_same_identifiers_goal_and_time_overwrites_the_stored_one_in_its_place()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        long at = HoursAgo(1);
+        await s.AcceptedAsync(Conversions, $"ClientId,Target,DateTime,Price\n1,order_confirmed,{at},10\n2,order_confirmed,{at},20\n");
+        await s.AcceptedAsync(Conversions, $"ClientId,Target,DateTime,Price\n1,order_confirmed,{at},11\n1,callback_request,{at},12\n1,order_confirmed,{at + 1},13\n");
+        var stored = (await s.GetAsync("/sandbox/counters/1/conversions")).Body.GetProperty("conversions").EnumerateArray()
+            .Select(c => (c.Str("clientId"), c.Str("target"), c.GetProperty("dateTime").GetInt64() - at, c.GetProperty("price").GetDecimal(), c.GetProperty("uploadId").GetInt64()))
+            .ToArray();
+        Assert.Equal(new[] { ("1", "order_confirmed", 0L, 11m, 2L), ("2", "order_confirmed", 0L, 20m, 1L), ("1", "callback_request", 0L, 12m, 2L), ("1", "order_confirmed", 1L, 13m, 2L) }, stored);
+    }
+
+    [Fact]
+    public async Task A_client_id_of_more_than_20_digits_is_refused()
+    {
+        await using var s = await SandboxClient.StartAsync();
+        var r = await s.PostAsync(Conversions, SandboxClient.CsvFile($"ClientId,Target,DateTime\n123456789012345678901,order_confirmed,{HoursAgo(1)}\n"));
+        SandboxClient.AssertError(r, 400, "invalid_uploading", "Некорректное значение '123456789012345678901' в колонке ClientId");
+    }
+
     [Theory]
     [InlineData("ClientId", "1335-9124")]
     [InlineData("Yclid", "click42")]

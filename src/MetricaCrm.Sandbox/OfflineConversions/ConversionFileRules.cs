@@ -80,16 +80,21 @@ public static partial class ConversionFileRules
         foreach (var required in kind == OfflineUploadKind.Conversions ? new[] { "Target", "DateTime" } : new[] { "DateTime" })
             if (!columns.Contains(required)) return Fail($"Отсутствует обязательная колонка {required}");
 
+        var sharedTexts = new SharedTexts();
         while (reader.Read())
         {
             result.SourceQuantity++;
             long line = reader.LineNumber;
             if (reader.FieldCount != columns.Count)
                 return Fail($"Неверный формат данных, ошибка в строке номер {line}: {reader.FieldCount} полей вместо {columns.Count}");
-            var row = new OfflineRecord { Line = line };
+            var row = new OfflineRecord();
             for (int i = 0; i < columns.Count; i++)
             {
-                string? problem = Read(row, columns[i], reader.GetString(i), now);
+                var utf8 = reader.GetSpan(i);
+                // The common cells are read from their UTF-8 bytes; any other cell, or one they refuse, takes the string
+                // rules, which also word the problem.
+                if (ReadCommon(row, columns[i], utf8, now, sharedTexts)) continue;
+                string? problem = Read(row, columns[i], Encoding.UTF8.GetString(utf8), now);
                 if (problem != null) return Fail($"Неверный формат данных, ошибка в строке номер {line}: {problem}");
             }
             result.Rows.Add(row);
@@ -106,6 +111,85 @@ public static partial class ConversionFileRules
         "YCLID" => "Yclid",
         _ => null,
     };
+
+    /// <summary>
+    /// Checks and stores a valid cell of the columns every conversions file has, without a string for a cell that is
+    /// not stored; false for other columns and for any cell the string rules must look at (<see cref="Read"/>).
+    /// </summary>
+    private static bool ReadCommon(OfflineRecord row, string column, ReadOnlySpan<byte> utf8, DateTimeOffset now, SharedTexts shared)
+    {
+        switch (column)
+        {
+            case "ClientId" or "Yclid":
+                if (utf8.Length > 20 || utf8.ContainsAnyExceptInRange((byte)'0', (byte)'9')) return false;
+                string? id = utf8.Length == 0 ? null : Encoding.UTF8.GetString(utf8);
+                if (column == "ClientId") row.ClientId = id; else row.Yclid = id;
+                return true;
+            case "Target":
+                if (utf8.Length == 0) return false;
+                row.Target = shared.Target(utf8);
+                return true;
+            case "DateTime":
+                // Up to 18 digits cannot overflow; longer or other text takes long.TryParse's rules.
+                if (utf8.Length is 0 or > 18 || utf8.ContainsAnyExceptInRange((byte)'0', (byte)'9')) return false;
+                long seconds = 0;
+                foreach (byte digit in utf8) seconds = seconds * 10 + (digit - '0');
+                if (seconds <= 0 || DateTimeOffset.FromUnixTimeSeconds(Math.Min(seconds, 253402300799)) > now + FutureSkew) return false;
+                row.DateTime = seconds;
+                return true;
+            case "Price":
+                if (utf8.Length == 0) return true;
+                if (!IsPlainDecimal(utf8)) return false;
+                row.Price = decimal.Parse(utf8, CultureInfo.InvariantCulture);
+                return true;
+            case "Currency":
+                if (utf8.Length == 0) return true;
+                if (shared.Currency(utf8) is not string currency) return false;
+                row.Currency = currency;
+                return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Digits, then optionally '.' and digits: what <see cref="Price"/> accepts, short of a final line break.</summary>
+    private static bool IsPlainDecimal(ReadOnlySpan<byte> utf8)
+    {
+        int point = utf8.IndexOf((byte)'.');
+        var whole = point < 0 ? utf8 : utf8[..point];
+        if (whole.Length == 0 || whole.ContainsAnyExceptInRange((byte)'0', (byte)'9')) return false;
+        if (point < 0) return true;
+        var fraction = utf8[(point + 1)..];
+        return fraction.Length > 0 && !fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+    }
+
+    /// <summary>
+    /// One string for each goal and currency of a file instead of one per row: a file mostly repeats a single goal and currency.
+    /// </summary>
+    private sealed class SharedTexts
+    {
+        private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> CurrencyLookup = Currencies.GetAlternateLookup<ReadOnlySpan<char>>();
+        private byte[] _targetUtf8 = [];
+        private string _target = "";
+
+        public string Target(ReadOnlySpan<byte> utf8)
+        {
+            if (!utf8.SequenceEqual(_targetUtf8))
+            {
+                _targetUtf8 = utf8.ToArray();
+                _target = Encoding.UTF8.GetString(utf8);
+            }
+            return _target;
+        }
+
+        /// <summary>The code as the set of currencies holds it; null when it is none of them.</summary>
+        public string? Currency(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length != 3 || utf8.ContainsAnyExceptInRange((byte)'A', (byte)'Z')) return null;
+            Span<char> code = stackalloc char[3];
+            for (int i = 0; i < 3; i++) code[i] = (char)utf8[i];
+            return CurrencyLookup.TryGetValue(code, out var known) ? known : null;
+        }
+    }
 
     /// <summary>Checks one cell and stores it in <paramref name="row"/>; returns the problem, or null.</summary>
     private static string? Read(OfflineRecord row, string column, string value, DateTimeOffset now)

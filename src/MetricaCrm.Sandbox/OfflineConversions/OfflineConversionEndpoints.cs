@@ -111,12 +111,9 @@ public static partial class OfflineConversionEndpoints
         }
         var part = form.Files.GetFile("file");
         if (part == null) return error(400, "invalid_uploading", "Не найден параметр запроса.");
-        byte[] bytes;
-        using (var ms = new MemoryStream())
-        {
-            await part.CopyToAsync(ms);
-            bytes = ms.ToArray();
-        }
+        // Read straight into an array of the part's size: a growing copy would hold the file two or three times over.
+        var bytes = new byte[part.Length];
+        using (var stream = part.OpenReadStream()) await stream.ReadExactlyAsync(bytes);
 
         var now = options.Clock.GetUtcNow();
         var parsed = ConversionFileRules.Parse(bytes, kind, now, clientIdType);
@@ -124,11 +121,12 @@ public static partial class OfflineConversionEndpoints
 
         // A row without a single identifier value does not pass validation: it counts in source_quantity only.
         var valid = parsed.Rows.Where(r => r.HasIdentifier).ToList();
+        OfflineUpload upload;
         lock (counter.Gate)
         {
             var offline = counter.Offline;
             if (kind == OfflineUploadKind.Calls) offline.CallGoalName ??= newGoalName;
-            var upload = new OfflineUpload
+            upload = new OfflineUpload
             {
                 Id = offline.NextUploadId(),
                 Kind = kind,
@@ -155,7 +153,7 @@ public static partial class OfflineConversionEndpoints
                     // A Target that is no JS goal of the counter is counted, not refused: the API reports goal_not_found_quantity.
                     bool goalKnown = counter.Goals.Contains(row.Target!);
                     row.Outcome = goalKnown ? offline.Match(row, now) : RowOutcome.GoalNotFound;
-                    offline.Conversions[row.Key] = row;
+                    offline.Conversions[row] = row;
                 }
                 else
                 {
@@ -163,15 +161,17 @@ public static partial class OfflineConversionEndpoints
                     row.StaticCall ??= false;
                     row.Outcome = row.StaticCall == true ? RowOutcome.StaticCall : offline.Match(row, now);
                     if (row.StaticCall == true) upload.StaticCallsQuantity++; else upload.DynamicCallsQuantity++;
-                    offline.Calls[row.Key] = row;
+                    offline.Calls[row] = row;
                 }
                 if (row.Outcome == RowOutcome.GoalNotFound) upload.GoalNotFoundQuantity++;
                 if (row.Outcome == RowOutcome.UserNotFound) upload.UserNotFoundQuantity++;
                 if (row.Outcome == RowOutcome.Linked) upload.LinkedQuantity++;
             }
             offline.Uploads.Add(upload);
-            return Results.Json(new { uploading = upload.ToJson(now, options.ProcessingDelay) });
         }
+        // As for simple_orders: the file and its parse leave garbage the GC would otherwise keep committed.
+        if (bytes.Length >= SandboxServer.AggressiveCollectionBytes) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return Results.Json(new { uploading = upload.ToJson(now, options.ProcessingDelay) });
     }
 
     private static IResult List(SandboxState state, SandboxOptions options, long id, HttpRequest request, OfflineUploadKind kind)

@@ -22,7 +22,6 @@ public enum RowOutcome
 /// </summary>
 public sealed class OfflineRecord
 {
-    [JsonIgnore] public long Line { get; set; }
     public string? ClientId { get; set; }
     public string? UserId { get; set; }
     public string? Yclid { get; set; }
@@ -31,22 +30,46 @@ public sealed class OfflineRecord
     public long DateTime { get; set; }
     public decimal? Price { get; set; }
     public string? Currency { get; set; }
-    public bool? StaticCall { get; set; }
-    public string? PhoneNumber { get; set; }
-    public int? TalkDuration { get; set; }
-    public int? HoldDuration { get; set; }
-    public bool? CallMissed { get; set; }
-    public string? Tag { get; set; }
-    public bool? FirstTimeCaller { get; set; }
-    public string? Url { get; set; }
-    public string? CallTrackerUrl { get; set; }
+    public bool? StaticCall { get => _call?.StaticCall; set => Call.StaticCall = value; }
+    public string? PhoneNumber { get => _call?.PhoneNumber; set => Call.PhoneNumber = value; }
+    public int? TalkDuration { get => _call?.TalkDuration; set => Call.TalkDuration = value; }
+    public int? HoldDuration { get => _call?.HoldDuration; set => Call.HoldDuration = value; }
+    public bool? CallMissed { get => _call?.CallMissed; set => Call.CallMissed = value; }
+    public string? Tag { get => _call?.Tag; set => Call.Tag = value; }
+    public bool? FirstTimeCaller { get => _call?.FirstTimeCaller; set => Call.FirstTimeCaller = value; }
+    public string? Url { get => _call?.Url; set => Call.Url = value; }
+    public string? CallTrackerUrl { get => _call?.CallTrackerUrl; set => Call.CallTrackerUrl = value; }
     public long UploadId { get; set; }
     public RowOutcome Outcome { get; set; }
 
+    /// <summary>The calls columns, apart: a conversion (most rows) then carries one empty reference instead of them all.</summary>
+    private CallColumns? _call;
+    private CallColumns Call => _call ??= new();
+
+    private sealed class CallColumns
+    {
+        public bool? StaticCall, CallMissed, FirstTimeCaller;
+        public int? TalkDuration, HoldDuration;
+        public string? PhoneNumber, Tag, Url, CallTrackerUrl;
+    }
+
     [JsonIgnore] public bool HasIdentifier => ClientId != null || UserId != null || Yclid != null || PurchaseId != null;
 
-    /// <summary>Re-uploading a row with the same identifiers, goal and time overwrites it (Metrica's FAQ); calls have no goal.</summary>
-    [JsonIgnore] public (string?, string?, string?, string?, string?, long) Key => (ClientId, UserId, Yclid, PurchaseId, Target, DateTime);
+}
+
+/// <summary>
+/// Re-uploading a row with the same identifiers, goal and time overwrites it (Metrica's FAQ); calls have no goal. The
+/// stored rows are their own keys, so the store keeps no separate key per row.
+/// </summary>
+public sealed class OfflineRecordKey : IEqualityComparer<OfflineRecord>
+{
+    public static readonly OfflineRecordKey Instance = new();
+
+    public bool Equals(OfflineRecord? x, OfflineRecord? y) =>
+        ReferenceEquals(x, y) || x != null && y != null && x.DateTime == y.DateTime && x.ClientId == y.ClientId && x.UserId == y.UserId &&
+        x.Yclid == y.Yclid && x.PurchaseId == y.PurchaseId && x.Target == y.Target;
+
+    public int GetHashCode(OfflineRecord row) => HashCode.Combine(row.ClientId, row.UserId, row.Yclid, row.PurchaseId, row.Target, row.DateTime);
 }
 
 /// <summary>One offline conversions or calls upload. The quantities are known at once; clients see them from MATCHED on.</summary>
@@ -124,8 +147,9 @@ public sealed class OfflineData
     public static readonly TimeSpan MatchingWindow = TimeSpan.FromDays(21);
 
     public List<OfflineUpload> Uploads { get; } = new();
-    public Dictionary<(string?, string?, string?, string?, string?, long), OfflineRecord> Conversions { get; } = new();
-    public Dictionary<(string?, string?, string?, string?, string?, long), OfflineRecord> Calls { get; } = new();
+    /// <summary>Each row under itself as key (<see cref="OfflineRecordKey"/>); an overwritten row's key stays the first row of its key.</summary>
+    public Dictionary<OfflineRecord, OfflineRecord> Conversions { get; } = new(OfflineRecordKey.Instance);
+    public Dictionary<OfflineRecord, OfflineRecord> Calls { get; } = new(OfflineRecordKey.Instance);
     public List<Visitor> Visitors { get; } = new();
     /// <summary>The goal that calls uploads count towards; created by the first calls upload from its new_goal_name.</summary>
     public string? CallGoalName { get; set; }
@@ -140,11 +164,19 @@ public sealed class OfflineData
     /// </summary>
     public RowOutcome Match(OfflineRecord row, DateTimeOffset processedAt)
     {
-        var visitors = Visitors.Where(v => v.Matches(row)).ToList();
-        if (visitors.Count == 0) return RowOutcome.UserNotFound;
+        // Loops rather than queries: this runs once per row of every upload.
+        bool visitorFound = false;
+        DateTimeOffset? lastVisitBefore = null;
         var at = DateTimeOffset.FromUnixTimeSeconds(row.DateTime);
-        var before = visitors.SelectMany(v => v.Visits).Where(t => t < at).ToList();
-        if (before.Count == 0) return RowOutcome.NoVisitBeforeConversion;
-        return processedAt - before.Max() <= MatchingWindow ? RowOutcome.Linked : RowOutcome.LastVisitOlderThan21Days;
+        foreach (var visitor in Visitors)
+        {
+            if (!visitor.Matches(row)) continue;
+            visitorFound = true;
+            foreach (var visit in visitor.Visits)
+                if (visit < at && (lastVisitBefore == null || visit > lastVisitBefore)) lastVisitBefore = visit;
+        }
+        if (!visitorFound) return RowOutcome.UserNotFound;
+        if (lastVisitBefore == null) return RowOutcome.NoVisitBeforeConversion;
+        return processedAt - lastVisitBefore.Value <= MatchingWindow ? RowOutcome.Linked : RowOutcome.LastVisitOlderThan21Days;
     }
 }
