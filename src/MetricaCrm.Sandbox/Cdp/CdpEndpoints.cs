@@ -186,8 +186,7 @@ public static class CdpEndpoints
             for (int p = 0; p < order.Count; p++)
                 if (held.ContainsKey(p)) CdpMerge.Contact(counter.Cdp, held[order[p]], read.Mode, upload.UploadingId);
         }
-        // As after a big simple_orders file: give back the garbage of the reading instead of keeping it committed.
-        if (read.Body.Length >= SandboxServer.AggressiveCollectionBytes) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        SandboxServer.ReleaseAfterUpload(read.Body.Length);
         return Results.Json(new { uploading = SandboxServer.UploadJson(upload) });
     }
 

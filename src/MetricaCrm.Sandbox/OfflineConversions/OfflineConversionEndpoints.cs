@@ -169,8 +169,7 @@ public static partial class OfflineConversionEndpoints
             }
             offline.Uploads.Add(upload);
         }
-        // As for simple_orders: the file and its parse leave garbage the GC would otherwise keep committed.
-        if (bytes.Length >= SandboxServer.AggressiveCollectionBytes) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        SandboxServer.ReleaseAfterUpload(bytes.Length);
         return Results.Json(new { uploading = upload.ToJson(now, options.ProcessingDelay) });
     }
 
