@@ -1,0 +1,82 @@
+# Shared by every *.Tests.ps1 here: the built module's path, the Metrica sandbox as its own process on loopback,
+# and a fresh pwsh for what must be proven in a new process (exit codes, -File scripts, Import-Module by name).
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-RepoRoot { $script:RepoRoot }
+
+# The module laid out by 'dotnet build MetricaCrm.sln' (Directory.Build.props: out/MetricaCrm).
+function Get-ModuleManifest { Join-Path $script:RepoRoot 'out/MetricaCrm/MetricaCrm.psd1' }
+
+function Get-SandboxToken { ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force }
+
+# Starts the sandbox (built next to the tests) on a free loopback port and waits until it answers.
+# Returns an object with Uri (ending in '/'), Process and LogPath. Extra arguments go to the sandbox's command line.
+function Start-TestSandbox {
+    param([string[]] $ArgumentList = @())
+    $dll = Get-ChildItem (Join-Path $script:RepoRoot 'src/MetricaCrm.Sandbox/bin/*/net10.0/MetricaCrm.Sandbox.dll') |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw 'The sandbox is not built: run dotnet build MetricaCrm.sln first.' }
+    $log = [IO.Path]::Combine([IO.Path]::GetTempPath(), "metricacrm-sandbox-$([guid]::NewGuid().ToString('N')).log")
+    $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll.FullName, '--urls', 'http://127.0.0.1:0') + $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($psi)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    $uri = $null
+    while (-not $uri) {
+        $task = $process.StandardOutput.ReadLineAsync()
+        if (-not $task.Wait([TimeSpan]::FromSeconds(60)) -or $null -eq $task.Result -or [DateTime]::UtcNow -gt $deadline) {
+            $err = $process.StandardError.ReadToEnd()
+            throw "The sandbox did not start: $err"
+        }
+        if ($task.Result -match 'listening on (http://\S+/)') { $uri = $Matches[1] }
+    }
+    [pscustomobject]@{ Uri = $uri; Process = $process }
+}
+
+function Stop-TestSandbox {
+    param($Sandbox)
+    if ($Sandbox -and -not $Sandbox.Process.HasExited) { $Sandbox.Process.Kill($true); $Sandbox.Process.WaitForExit() }
+}
+
+# The requests the sandbox received (method, path, query, body...), oldest first.
+function Get-SandboxRequest {
+    param([Parameter(Mandatory)] $Sandbox)
+    @(Invoke-RestMethod "$($Sandbox.Uri)sandbox/requests")
+}
+
+# The pwsh running these tests, for scripts that must run in a fresh process.
+function Get-PwshPath { (Get-Process -Id $PID).Path }
+
+# Runs a script in a fresh 'pwsh -NoProfile -NonInteractive' and returns its output lines and exit code.
+function Invoke-FreshPwsh {
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
+        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
+        [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{}
+    )
+    $psi = [Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+    foreach ($a in @('-NoProfile', '-NonInteractive')) { $psi.ArgumentList.Add($a) }
+    if ($PSCmdlet.ParameterSetName -eq 'File') {
+        $psi.ArgumentList.Add('-File'); $psi.ArgumentList.Add($File)
+        foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    } else {
+        $psi.ArgumentList.Add('-Command'); $psi.ArgumentList.Add($Command)
+    }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $p = [Diagnostics.Process]::Start($psi)
+    $stderr = $p.StandardError.ReadToEndAsync()
+    $stdout = $p.StandardOutput.ReadToEnd()
+    $p.WaitForExit()
+    [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout; Error = $stderr.Result }
+}
+
+Export-ModuleMember -Function *
