@@ -1,7 +1,6 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text;
+using Microsoft.PowerShell.Commands;
 
 namespace MetricaCrm.Shell;
 
@@ -32,12 +31,18 @@ public static class PowerShellHost
 
     public static int Run(string modulePath, string scriptOrFile, bool isFile, bool verbose, TextWriter stdout, TextWriter stderr)
     {
-        using var runspace = OpenRunspace(modulePath);
+        var iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(new[] { modulePath, typeof(OutStringCommand).Assembly.Location });
+        using var runspace = RunspaceFactory.CreateRunspace(iss);
+        runspace.Open();
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         if (isFile) ps.AddCommand(Path.GetFullPath(scriptOrFile));
         else ps.AddScript(scriptOrFile);
         if (verbose) ps.AddParameter("Verbose", true);
+        // What the script outputs is shown as a console shows it: through the module's format views (tables), at the
+        // console's width, or 120 columns when the output is redirected.
+        ps.AddCommand("Out-String").AddParameter("Stream").AddParameter("Width", ConsoleWidth());
 
         ps.Streams.Error.DataAdded += (s, e) => stderr.WriteLine("ERROR: " + Describe(((PSDataCollection<ErrorRecord>)s!)[e.Index]));
         ps.Streams.Warning.DataAdded += (s, e) => stderr.WriteLine("WARNING: " + ((PSDataCollection<WarningRecord>)s!)[e.Index].Message);
@@ -45,7 +50,7 @@ public static class PowerShellHost
         if (verbose) ps.Streams.Verbose.DataAdded += (s, e) => stderr.WriteLine("VERBOSE: " + ((PSDataCollection<VerboseRecord>)s!)[e.Index].Message);
 
         var output = new PSDataCollection<PSObject>();
-        output.DataAdded += (s, e) => stdout.WriteLine(Render(output[e.Index]));
+        output.DataAdded += (s, e) => stdout.WriteLine(output[e.Index]?.ToString());
         try
         {
             ps.Invoke(null, output);
@@ -60,22 +65,12 @@ public static class PowerShellHost
         return ps.HadErrors ? 1 : 0;
     }
 
-    private static string Describe(ErrorRecord r) => $"{r.Exception.Message} [{r.FullyQualifiedErrorId}]";
-
-    /// <summary>Objects as a property list, like Format-List (the Utility formatting cmdlets are not in this engine).</summary>
-    public static string Render(PSObject obj)
+    private static int ConsoleWidth()
     {
-        if (obj.BaseObject is string or ValueType) return obj.ToString();
-        var sb = new StringBuilder();
-        var props = obj.Properties.Where(p => p.IsGettable).ToList();
-        int width = props.Count == 0 ? 0 : props.Max(p => p.Name.Length);
-        foreach (var p in props)
-        {
-            object? v;
-            try { v = p.Value; } catch (GetValueException) { continue; }
-            string text = v is IEnumerable e and not string ? string.Join(", ", e.Cast<object>()) : v?.ToString() ?? "";
-            sb.AppendLine($"{p.Name.PadRight(width)} : {text}");
-        }
-        return sb.ToString();
+        if (Console.IsOutputRedirected) return 120;
+        try { return Math.Max(80, Console.WindowWidth - 1); }
+        catch (IOException) { return 120; }
     }
+
+    private static string Describe(ErrorRecord r) => $"{r.Exception.Message} [{r.FullyQualifiedErrorId}]";
 }

@@ -8,17 +8,10 @@ namespace MetricaCrm.Module.Tests;
 /// <summary>The PackModule target: a .nupkg in PowerShellGet's layout (module folder at the root plus MetricaCrm.nuspec).</summary>
 public sealed class PackageTests
 {
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MetricaCrm.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("MetricaCrm.sln");
-    }
-
     [Fact]
     public void PackModule_builds_a_nupkg_that_PowerShellGet_installs()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root();
         var outDir = Directory.CreateTempSubdirectory("metricacrm-pack-").FullName;
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

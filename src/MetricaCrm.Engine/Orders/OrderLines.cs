@@ -23,10 +23,10 @@ namespace MetricaCrm.Engine.Orders
         public static readonly FieldSpec Product = new FieldSpec("product", "product id", "product name", "sku", "item", "товар", "наименование товара", "артикул", "позиция");
         public static readonly FieldSpec Quantity = new FieldSpec("quantity", "qty", "count", "amount", "количество", "кол-во", "кол во");
 
-        public static readonly RecordSchema Schema = new RecordSchema("order line",
+        public static readonly RecordSchema LineSchema = new RecordSchema("order line",
             new[] { LineOrderId.AsRequired(), Product.AsRequired(), Quantity }, Array.Empty<FieldSpec>());
 
-        public OrderLineNormalizer(NormalizerOptions options) : base(Schema, options) { }
+        public OrderLineNormalizer(NormalizerOptions options) : base(LineSchema, options) { }
 
         protected override OrderLine Build(FieldReader r, string source, long line)
         {

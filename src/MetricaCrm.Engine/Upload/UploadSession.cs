@@ -392,7 +392,7 @@ namespace MetricaCrm.Engine.Upload
                 var outcome = BatchOutcome.Of(ex, keptForLater: journalBatch != null);
                 if (journalBatch is long id) journal!.CompleteBatch(id, null, outcome, ex.Message);
                 if (ex.IsAccessRefused)
-                    StopSending($"Metrica refused an earlier upload with HTTP {(int)ex.StatusCode} {ex.ErrorType}", null, keep: true);
+                    StopSending($"Metrica refused an earlier upload with HTTP {(int?)ex.StatusCode} {ex.ErrorType}", null, keep: true);
                 else if (ex.IsDailyQuota)
                     StopSending($"Metrica answered {ex.ErrorType}: the day's quota is spent", DateTime.UtcNow.Date.AddDays(1), keep: true);
                 else if (BatchOutcome.IsRequestRefused(ex))
