@@ -220,11 +220,31 @@ namespace MetricaCrm.Engine.Ingest
             return v;
         }
 
-        public decimal? Money(FieldSpec name)
+        /// <param name="currency">The row's currency field: a currency mark written with the amount must be that currency.</param>
+        public decimal? Money(FieldSpec name, FieldSpec currency)
         {
             var raw = Raw(name);
             if (raw == null) return null;
-            return TakeValue(name, raw, MoneyParser.Parse(raw, _options.Explain), v => v.ToString(CultureInfo.InvariantCulture));
+            var amount = MoneyParser.Parse(raw, _options.Explain, out var marked);
+            if (amount.Ok && marked != null && MarkContradicts(marked, currency) is string expected)
+            {
+                Fault(name, "CurrencyMismatch", raw, expected);
+                return null;
+            }
+            return TakeValue(name, raw, amount, v => v.ToString(CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>What the amount should be when its mark is not the row's currency (which is what Metrica stores),
+        /// or null. A row without a currency is RUB to Metrica (the docs' example), so only a ruble mark fits it.</summary>
+        private string? MarkContradicts(string marked, FieldSpec currency)
+        {
+            var rowRaw = Raw(currency);
+            if (rowRaw == null)
+                return marked == "RUB" ? null
+                    : $"an amount without a currency mark, or a row with a currency column: the amount is marked {marked}, and a row without a currency is RUB to Metrica";
+            var row = CurrencyCodes.Normalize(rowRaw);
+            if (!row.Ok) return null; // the currency's own error names it
+            return row.Value == marked ? null : $"an amount in {row.Value}, the row's currency; this one is marked {marked}";
         }
 
         public string? Currency(FieldSpec name)

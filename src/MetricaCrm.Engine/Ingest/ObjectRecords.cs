@@ -28,8 +28,13 @@ namespace MetricaCrm.Engine.Ingest
             _constants = constants;
         }
 
-        public ImportItem<T> Normalize(IReadOnlyList<string> names, IReadOnlyList<string?> values, string source, long number)
+        /// <param name="objectFaults">What could not be read off the object (a property that threw): such an object
+        /// is rejected with them, since a record read without those values is not the record the user has.</param>
+        public ImportItem<T> Normalize(IReadOnlyList<string> names, IReadOnlyList<string?> values, string source, long number,
+            IReadOnlyList<RowFault>? objectFaults = null)
         {
+            if (objectFaults is { Count: > 0 })
+                return new ImportItem<T>(null, new RowRejection(source, number, objectFaults, Raw(names, values)), null);
             string key = string.Join("\u0001", names);
             if (!_bindings.TryGetValue(key, out var binding))
             {

@@ -24,7 +24,7 @@ namespace MetricaCrm.Engine.Normalization
         private static readonly Dictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["RUR"] = "RUB", ["руб"] = "RUB", ["руб."] = "RUB", ["р."] = "RUB", ["₽"] = "RUB", ["рубль"] = "RUB", ["рублей"] = "RUB",
-            ["$"] = "USD", ["€"] = "EUR", ["тенге"] = "KZT", ["₸"] = "KZT",
+            ["р"] = "RUB", ["$"] = "USD", ["€"] = "EUR", ["£"] = "GBP", ["тенге"] = "KZT", ["₸"] = "KZT",
         };
 
         /// <summary>Every code <see cref="Normalize"/> accepts as such, sorted (for completion).</summary>

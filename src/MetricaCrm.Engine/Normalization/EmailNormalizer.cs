@@ -6,10 +6,17 @@ namespace MetricaCrm.Engine.Normalization
     /// <summary>E-mails as Metrica matches them: trimmed, lower-case, Latin, one '@' and a dotted domain.</summary>
     public static class EmailNormalizer
     {
+        /// <summary>The longest address SMTP carries (RFC 5321's path limit less its angle brackets).</summary>
+        public const int MaxLength = 254;
+
         public static Normalized<string> Normalize(string raw)
         {
-            string text = raw.Trim().Trim('<', '>').ToLowerInvariant();
+            string text = raw.Trim().ToLowerInvariant();
+            // <name@domain.tld> as mail programs write it; a lone '<' or '>' is part of no address.
+            if (text.Length > 1 && text[0] == '<' && text[text.Length - 1] == '>') text = text.Substring(1, text.Length - 2).Trim();
             if (text.StartsWith("mailto:", StringComparison.Ordinal)) text = text.Substring(7);
+            if (text.Length > MaxLength)
+                return Normalized<string>.Fail("InvalidEmail", $"an e-mail address of at most {MaxLength} characters (RFC 5321); this one has {text.Length}");
             int at = text.IndexOf('@');
             if (at <= 0 || at != text.LastIndexOf('@') || at == text.Length - 1)
                 return Normalized<string>.Fail("InvalidEmail", "an e-mail address with one '@' (name@domain.tld)");
@@ -25,7 +32,7 @@ namespace MetricaCrm.Engine.Normalization
             for (int i = 0; i < at; i++)
             {
                 char c = text[i];
-                if (c <= ' ' || c > '~' || c == '"' || c == ',' || c == ';' || c == '(' || c == ')' || c == '\\' || c == '[' || c == ']')
+                if (c <= ' ' || c > '~' || c == '"' || c == ',' || c == ';' || c == '(' || c == ')' || c == '\\' || c == '[' || c == ']' || c == '<' || c == '>')
                     return Normalized<string>.Fail("InvalidEmail", $"an e-mail address without '{c}' in the name part");
             }
 

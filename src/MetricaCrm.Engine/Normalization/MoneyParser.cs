@@ -6,26 +6,43 @@ namespace MetricaCrm.Engine.Normalization
     /// <summary>
     /// Money as CRMs and Excel write it (1234.5, 1 234,50, 1,234.50, 1234,5 ₽), read without the machine's culture.
     /// A lone separator followed by exactly three digits (1,234) is ambiguous and rejected rather than guessed.
+    /// Only digits, a leading '-', group and decimal separators (space, no-break space, apostrophe, ',' and '.') and
+    /// one currency mark before or after the number (₽, $, €, руб., RUB...) are read: anything else (1e3, 0x1F,
+    /// 1.5k, "12 and 50") is an error, never a number made of the digits that happen to be there.
     /// </summary>
     public static class MoneyParser
     {
-        public const string Accepted = "an amount such as 1234.5, 1 234,50, 1,234.50 or 1234,5 ₽";
+        public const string Accepted = "an amount such as 1234.5, 1 234,50, 1,234.50 or 1234,5 ₽ (digits, separators and one currency mark)";
 
-        public static Normalized<decimal> Parse(string raw) => Parse(raw, withNote: true);
+        public static Normalized<decimal> Parse(string raw) => Parse(raw, withNote: true, out _);
+
+        public static Normalized<decimal> Parse(string raw, bool withNote) => Parse(raw, withNote, out _);
 
         /// <param name="withNote">Whether to say how the value was read (only -Explain shows it; building it costs a string per value).</param>
-        public static Normalized<decimal> Parse(string raw, bool withNote)
+        /// <param name="markedCurrency">The ISO code of the currency mark written with the amount (₽ → RUB), or null: the
+        /// caller checks it against the row's currency, which is what Metrica stores.</param>
+        public static Normalized<decimal> Parse(string raw, bool withNote, out string? markedCurrency)
         {
+            markedCurrency = null;
             if (IsPlain(raw) && decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
                 return Normalized<decimal>.Success(plain); // 1234 or 1234.56: nothing to interpret
             if (TryGrouped(raw, out var grouped))
                 return Normalized<decimal>.Success(grouped, withNote ? "amount read as " + grouped.ToString(CultureInfo.InvariantCulture) : null);
-            var sb = new StringBuilder(raw.Length);
-            foreach (char c in raw)
+            string body = raw.Trim();
+            if (!SplitMark(ref body, out var mark)) return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+            if (mark != null)
             {
+                var currency = CurrencyCodes.Normalize(mark);
+                if (!currency.Ok) return Normalized<decimal>.Fail("InvalidAmount", $"{Accepted}; '{mark}' is not a currency");
+                markedCurrency = currency.Value;
+            }
+            var sb = new StringBuilder(body.Length);
+            for (int i = 0; i < body.Length; i++)
+            {
+                char c = body[i];
                 if (c >= '0' && c <= '9' || c == '.' || c == ',' || c == '-') sb.Append(c);
-                else if (char.IsWhiteSpace(c) || c == '\'' || c == '’' || c == '\u00A0' || c == '\u202F') continue;
-                else if (char.IsLetter(c) || c == '₽' || c == '$' || c == '€' || c == '£' || c == '¥') continue; // currency marks: руб., р., RUB
+                // Group separators stand between digits only: "12 and 50" or "1 .5" is not one amount.
+                else if (IsGroupSpace(c) && i > 0 && i < body.Length - 1 && IsDigit(body[i - 1]) && IsDigit(body[i + 1])) continue;
                 else return Normalized<decimal>.Fail("InvalidAmount", Accepted);
             }
             string text = sb.ToString().TrimEnd('.', ',');
@@ -77,7 +94,7 @@ namespace MetricaCrm.Engine.Normalization
                     units = units * 10 + (c - '0');
                 }
                 else if (c == ' ' || c == '\u00A0' || c == '\u202F') continue;
-                else if ((c == ',' || c == '.') && digits > 0) break;
+                else if ((c == ',' || c == '.') && digits > 0 && IsDigit(s[i - 1])) break;
                 else return false;
             }
             if (digits == 0) return false;
@@ -108,6 +125,28 @@ namespace MetricaCrm.Engine.Normalization
             }
             return s.Length > 0 && dot != s.Length - 1 && (dot < 0 || s.Length - dot - 1 != 3);
         }
+
+        private static bool IsDigit(char c) => c >= '0' && c <= '9';
+
+        private static bool IsGroupSpace(char c) => c == ' ' || c == '\u00A0' || c == '\u202F' || c == '\'' || c == '’';
+
+        /// <summary>Takes one currency mark off the start or the end of <paramref name="body"/> (a sign such as ₽ or $,
+        /// or a word such as руб., р. or USD, with or without a space); false when both ends carry one.</summary>
+        private static bool SplitMark(ref string body, out string? mark)
+        {
+            mark = null;
+            int end = body.Length;
+            if (end > 1 && body[end - 1] == '.' && char.IsLetter(body[end - 2])) end--; // руб., р.
+            while (end > 0 && IsMarkChar(body[end - 1])) end--;
+            int start = 0;
+            while (start < end && IsMarkChar(body[start])) start++;
+            if (end < body.Length && start > 0) return false;
+            if (end < body.Length) { mark = body.Substring(end); body = body.Substring(0, end).TrimEnd(); }
+            else if (start > 0) { mark = body.Substring(0, start); body = body.Substring(start).TrimStart(); }
+            return true;
+        }
+
+        private static bool IsMarkChar(char c) => char.IsLetter(c) || c == '₽' || c == '$' || c == '€' || c == '£' || c == '¥' || c == '₸';
 
         private static int Count(string s, char c)
         {

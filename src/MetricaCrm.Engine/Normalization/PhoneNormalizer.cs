@@ -103,6 +103,10 @@ namespace MetricaCrm.Engine.Normalization
         /// <summary>The library's full parse: what every shape goes through unless the fast path can take it.</summary>
         internal Normalized<string> ParseWithLibrary(string text)
         {
+            // The library reads letters as keypad digits (8-800-FLOWERS): from a CRM that is a typo or a note, and the
+            // digits it makes are somebody else's number. Letters may only name an extension at the end (доб. 123).
+            if (LettersOutsideExtension(text) is string letters)
+                return Normalized<string>.Fail("InvalidPhone", $"a phone number of digits: '{letters}' is not part of one (letters are never read as keypad digits)");
             // "00" is the international prefix in most of the world but not in Russia (810), where exports still use it.
             if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text.Substring(2);
             PhoneNumber number;
@@ -115,6 +119,24 @@ namespace MetricaCrm.Engine.Normalization
                 return Normalized<string>.Fail("InvalidPhone", $"a phone number (with country code, or a {_defaultRegion} number)");
             }
             return Finish(number, text, number.HasExtension);
+        }
+
+        private static readonly Regex Extension = new Regex(@"(?:доб(?:авочный)?|ext(?:ension)?|x)\.?\s*\d+\s*$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+        /// <summary>The first run of letters in <paramref name="text"/> that is not an extension marker at its end, or null.</summary>
+        private static string? LettersOutsideExtension(string text)
+        {
+            var ext = Extension.Match(text);
+            int end = ext.Success ? ext.Index : text.Length;
+            for (int i = 0; i < end; i++)
+            {
+                if (!char.IsLetter(text[i])) continue;
+                int j = i;
+                while (j < end && char.IsLetter(text[j])) j++;
+                return text.Substring(i, j - i);
+            }
+            return null;
         }
 
         private static Normalized<string> Finish(PhoneNumber number, string text, bool hasExtension)

@@ -181,9 +181,9 @@ namespace MetricaCrm.Commands
                     return;
             }
             _objects ??= new ObjectRecords<T>(_normalizer, _columnMap, Constants);
-            var (names, values) = PropertyBag.Read(input);
+            var (names, values) = PropertyBag.Read(input, out var faults);
             long number = _summary.Read + 1;
-            Emit(_objects.Normalize(names, values, "pipeline object", number));
+            Emit(_objects.Normalize(names, values, "pipeline object", number, faults));
             foreach (var note in _objects.Notes) WriteVerbose($"pipeline objects: {note}");
             _objects.Notes.Clear();
         }

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using MetricaCrm.Engine.Ingest;
 
 namespace MetricaCrm.Commands.Infrastructure
 {
@@ -12,15 +13,31 @@ namespace MetricaCrm.Commands.Infrastructure
     /// </summary>
     internal static class PropertyBag
     {
+        /// <summary>The object's properties; one that cannot be read as data stops the call (catalogue cmdlets).</summary>
         public static (List<string> names, List<string?> values) Read(PSObject obj)
+        {
+            var (names, values) = Read(obj, out var faults);
+            if (faults.Count > 0) throw new ArgumentException(string.Join("; ", faults));
+            return (names, values);
+        }
+
+        /// <summary>
+        /// The object's properties as text. A property whose getter throws, or whose value is code (a script block),
+        /// is a fault of the object, never left out or sent as its source text: a record read without it would be
+        /// another record than the one the user has.
+        /// </summary>
+        public static (List<string> names, List<string?> values) Read(PSObject obj, out List<RowFault> faults)
         {
             var names = new List<string>();
             var values = new List<string?>();
+            faults = new List<RowFault>();
             if (obj.BaseObject is IDictionary dict)
             {
                 foreach (DictionaryEntry e in dict)
                 {
-                    names.Add(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "");
+                    string name = Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "";
+                    if (Unreadable(name, e.Value) is RowFault f) { faults.Add(f); continue; }
+                    names.Add(name);
                     values.Add(Text(e.Value));
                 }
                 return (names, values);
@@ -30,11 +47,25 @@ namespace MetricaCrm.Commands.Infrastructure
                 if (!p.IsGettable) continue;
                 object? value;
                 try { value = p.Value; }
-                catch (GetValueException) { continue; }
+                catch (GetValueException ex)
+                {
+                    faults.Add(new RowFault("UnreadableProperty", p.Name, null,
+                        "a property that can be read: its getter failed (" + (ex.InnerException ?? ex).Message + ")"));
+                    continue;
+                }
+                if (Unreadable(p.Name, value) is RowFault f) { faults.Add(f); continue; }
                 names.Add(p.Name);
                 values.Add(Text(value));
             }
             return (names, values);
+        }
+
+        private static RowFault? Unreadable(string name, object? value)
+        {
+            if (value is PSObject pso) value = pso.BaseObject;
+            return value is ScriptBlock code
+                ? new RowFault("InvalidPropertyValue", name, "{" + code + "}", "a value (text, a number, a date or a list of them), not a script block")
+                : null;
         }
 
         /// <summary>The value of the first property named like one of <paramref name="keys"/> (case- and '_'-insensitive), or null.</summary>

@@ -101,8 +101,8 @@ namespace MetricaCrm.Commands.Infrastructure
         {
             // Read with the Import cmdlets' column and value rules; date-times without an offset in this machine's zone.
             _objects ??= new ObjectRecords<TRecord>(ObjectNormalizer(new NormalizerOptions(new PhoneNormalizer(), new CrmDateTimeParser(TimeZoneInfo.Local))));
-            var (names, values) = PropertyBag.Read(input);
-            var item = _objects.Normalize(names, values, "pipeline object", number);
+            var (names, values) = PropertyBag.Read(input, out var faults);
+            var item = _objects.Normalize(names, values, "pipeline object", number, faults);
             if (item.Record != null) ReadAlso(item.Record, input);
             return item;
         }
