@@ -44,11 +44,15 @@ namespace MetricaCrm.Engine.Metrica
 
         /// <param name="budget">The request budget every attempt passes through (quotas shared by the user's processes); null: none.</param>
         public MetricaClient(Uri? baseUri, MetricaToken token, RetryOptions? retry = null, Action<string>? log = null, HttpMessageHandler? handler = null, ProxySettings? proxy = null,
-            Journal.RequestBudget? budget = null)
+            Journal.RequestBudget? budget = null, bool allowPlainHttp = false)
         {
             _budget = budget;
             Proxy = proxy ?? ProxySettings.System;
             _baseUri = baseUri ?? DefaultBaseUri;
+            if (SendsTokenInClear(_baseUri) && !allowPlainHttp)
+                throw new ArgumentException($"{_baseUri.GetLeftPart(UriPartial.Authority)} is plain http to another machine: the OAuth token and the " +
+                    "uploaded personal data would travel unencrypted. Use an https address (Metrica's is https://api-metrika.yandex.net), or say " +
+                    "explicitly that this network path may carry them in clear.", nameof(baseUri));
             _token = token;
             _log = log ?? (_ => { });
             _retry = retry ?? new RetryOptions();
@@ -58,6 +62,9 @@ namespace MetricaCrm.Engine.Metrica
             _httpOnce = handler != null ? _http : SharedHttp.GetOrAdd(key + "|once", _ => NewHttpClient(Proxy.CreateHandler()));
             _pipeline = BuildPipeline(_retry);
         }
+
+        /// <summary>Plain http to anything but this machine (the sandbox on loopback is the one plain address expected).</summary>
+        public static bool SendsTokenInClear(Uri address) => address.Scheme == Uri.UriSchemeHttp && !address.IsLoopback;
 
         // One HttpClient (connection pool, TLS sessions) per API address and proxy for the whole process: every cmdlet of every
         // runspace shares it, so a pipeline of many commands does not open new connections each time.
@@ -421,6 +428,14 @@ namespace MetricaCrm.Engine.Metrica
             {
                 string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 int attempts = context.Properties.GetValue(AttemptsKey, 1);
+                if ((int)response.StatusCode >= 300 && (int)response.StatusCode < 400)
+                {
+                    // Not followed (see ProxySettings.CreateHandler): nothing reached the redirect's target.
+                    string target = response.Headers.Location?.ToString() ?? "no Location";
+                    throw new MetricaApiException(response.StatusCode, "redirect", $"the API address answered HTTP {(int)response.StatusCode} with a redirect to " +
+                        $"{Truncate(target)}; MetricaCrm follows no redirect (Metrica's API does not redirect, and the request would carry the data " +
+                        "elsewhere): check -ApiBaseUri and the proxy", operation, attempts);
+                }
                 if (!response.IsSuccessStatusCode)
                 {
                     var (type, message) = ParseError(body, response.ReasonPhrase);

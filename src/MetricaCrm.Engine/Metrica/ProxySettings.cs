@@ -27,9 +27,11 @@ namespace MetricaCrm.Engine.Metrica
         internal string Key => Address == null ? "system" :
             Address.AbsoluteUri + "|" + Credential?.Domain + "\\" + Credential?.UserName + "|" + (Credential?.Password ?? "").GetHashCode();
 
+        // No redirect is followed: Metrica's API does not redirect, and a followed 307/308 would re-send an upload's file
+        // (phones, e-mails) to wherever Location points. The client reports the redirect instead.
         internal HttpClientHandler CreateHandler() => Address == null
-            ? new HttpClientHandler { UseProxy = true, DefaultProxyCredentials = CredentialCache.DefaultCredentials }
-            : new HttpClientHandler { UseProxy = true, Proxy = new WebProxy(Address) { Credentials = (ICredentials?)Credential ?? CredentialCache.DefaultCredentials } };
+            ? new HttpClientHandler { UseProxy = true, DefaultProxyCredentials = CredentialCache.DefaultCredentials, AllowAutoRedirect = false }
+            : new HttpClientHandler { UseProxy = true, Proxy = new WebProxy(Address) { Credentials = (ICredentials?)Credential ?? CredentialCache.DefaultCredentials }, AllowAutoRedirect = false };
 
         /// <summary>Which proxy a request to <paramref name="target"/> would take, for diagnostics (never a password).</summary>
         public string Describe(Uri target)

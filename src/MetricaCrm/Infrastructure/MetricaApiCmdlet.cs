@@ -62,6 +62,13 @@ namespace MetricaCrm.Commands.Infrastructure
         [ValidatePositiveTimeSpan]
         public TimeSpan RequestTimeout { get; set; } = new RetryOptions().AttemptTimeout;
 
+        /// <summary>
+        /// Lets a plain http -ApiBaseUri that is not this machine carry the token and the data in clear (a TLS-terminating
+        /// proxy the admin trusts). Without it such an address is refused before anything is sent.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowUnencryptedHttp { get; set; }
+
         // Captured when PowerShell creates the command, on the pipeline thread: the counter id getter also runs on workers.
         private readonly Runspace? _runspace = Runspace.DefaultRunspace;
         private long _counterId;
@@ -143,8 +150,14 @@ namespace MetricaCrm.Commands.Infrastructure
                 ThrowTerminatingError(new ErrorRecord(ex, "MetricaProxyCredentialWithoutProxy", ErrorCategory.InvalidArgument, null));
                 throw;
             }
+            var address = BaseUri();
+            if (address != null && MetricaClient.SendsTokenInClear(address) && !AllowUnencryptedHttp)
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                    $"-ApiBaseUri {address.GetLeftPart(UriPartial.Authority)} is plain http to another machine: the OAuth token and the uploaded " +
+                    "personal data would travel unencrypted, so nothing was sent. Use an https address (Metrica's is https://api-metrika.yandex.net), " +
+                    "or add -AllowUnencryptedHttp if this network path may carry them in clear."), "MetricaPlainHttpRefused", ErrorCategory.SecurityError, address));
             _budget = OpenBudget(token);
-            var client = new MetricaClient(BaseUri(), token, retry, PostVerbose, proxy: proxy, budget: _budget);
+            var client = new MetricaClient(address, token, retry, PostVerbose, proxy: proxy, budget: _budget, allowPlainHttp: AllowUnencryptedHttp);
             WriteVerbose($"Metrica API: {client.BaseUri} (token from {found.Source}; {proxy.Describe(client.BaseUri)})");
             return client;
         }
