@@ -7,7 +7,7 @@ namespace MetricaCrm.Engine.Tests;
 /// <summary>Column binding, encoding detection and the reject file, without PowerShell.</summary>
 public sealed class IngestTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-ingest-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-ingest-");
 
     public void Dispose() => Directory.Delete(_dir, true);
 
@@ -82,8 +82,8 @@ public sealed class IngestTests : IDisposable
             Assert.Equal(1, rejects.Count);
         }
         var bytes = File.ReadAllBytes(path);
-        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
-        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes.Take(3).ToArray());
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split(new[] { "\r\n" }, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("_source,_line,_rule,_column,_value,_expected,id,phones", lines[0]);
         Assert.StartsWith("orders.csv,7,InvalidPhone,phones,12345,a phone number,", lines[1]);
         Assert.Contains("'=HYPERLINK", lines[1]);

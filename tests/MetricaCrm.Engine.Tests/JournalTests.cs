@@ -8,7 +8,7 @@ namespace MetricaCrm.Engine.Tests;
 
 public sealed class JournalTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-journal-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-journal-");
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     private string DbPath => Path.Combine(_dir, "nested", "journal.db");
@@ -245,13 +245,11 @@ PRAGMA user_version = 2;";
     [Fact]
     public void A_writer_process_killed_mid_write_leaves_every_committed_batch_whole_and_the_file_intact()
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { typeof(JournalWriterProcess).Assembly.Location, "journal-writer", DbPath }) psi.ArgumentList.Add(a);
         var announced = new List<long>();
-        using (var child = System.Diagnostics.Process.Start(psi)!)
+        using (var child = JournalWriterProcess.Start(DbPath))
         {
             while (announced.Count < 20 && child.StandardOutput.ReadLine() is string line) announced.Add(long.Parse(line));
-            child.Kill(entireProcessTree: true); // mid-batch: it never waits between batches
+            JournalWriterProcess.Kill(child); // mid-batch: it never waits between batches
             child.WaitForExit();
         }
         Assert.Equal(20, announced.Count);
@@ -365,7 +363,7 @@ PRAGMA user_version = 2;";
         });
         var kind = new Orders.OrdersKind(Upload.UploadFormat.Csv, counterStatuses: null, counterAttributes: null, new Orders.OrderWindows(maxAge: null));
         Assert.Equal(JournalRecord.FingerprintOf(joined), kind.JournalRecordOf(order)!.Value.Fingerprint);
-        order.Revenue = null; order.Products.Clear(); order.Attributes.Clear(); order.UpdateDateTime = DateTimeOffset.UnixEpoch;
+        order.Revenue = null; order.Products.Clear(); order.Attributes.Clear(); order.UpdateDateTime = new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal(JournalRecord.FingerprintOf(string.Join("\u001f", new[]
         {
             o.CreateDateTime.UtcTicks.ToString(inv), "К-7", "PAID", "123,456", "a@b.ru", "79991234567,79990000000", "", "abc", "", "0.000", "g1", "RUB",
@@ -392,7 +390,7 @@ PRAGMA user_version = 2;";
     public void Default_path_follows_the_platform_convention(bool windows, string? localAppData, string? xdg, string expected)
     {
         var env = new Dictionary<string, string?> { ["LOCALAPPDATA"] = localAppData, ["XDG_DATA_HOME"] = xdg };
-        string path = UploadJournal.DefaultPath(windows, n => env.GetValueOrDefault(n), "/home/me");
+        string path = UploadJournal.DefaultPath(windows, n => env.TryGetValue(n, out var value) ? value : null, "/home/me");
         Assert.Equal(expected.Replace('\\', '/'), path.Replace('\\', '/'));
     }
 
