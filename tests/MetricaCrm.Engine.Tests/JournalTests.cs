@@ -40,6 +40,40 @@ public sealed class JournalTests : IDisposable
         Assert.Equal("wal", cmd.ExecuteScalar());
     }
 
+    /// <summary>
+    /// The journal runs on the SQLite build the module ships, loaded the way each runtime finds it: on Windows
+    /// runtimes/win-&lt;arch&gt;/native/e_sqlite3.dll (.NET by its deps.json, .NET Framework by the engine's preload, as in
+    /// Windows PowerShell 5.1); on Linux .NET runtimes/&lt;rid&gt;/native/libe_sqlite3.so, Mono libe_sqlite3.so beside the
+    /// engine. Never a system libsqlite3 nor another copy on the search path.
+    /// </summary>
+    [Fact]
+    public void The_journal_runs_on_the_bundled_SQLite_library()
+    {
+        using (var j = Open()) Accept(j, 7, Rec("A-1", "v1"));
+        string engine = Path.GetDirectoryName(typeof(UploadJournal).Assembly.Location)!;
+        bool windows = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
+        bool mono = Type.GetType("Mono.Runtime") != null;
+        string loaded;
+        if (windows)
+        {
+            var modules = System.Diagnostics.Process.GetCurrentProcess().Modules.Cast<System.Diagnostics.ProcessModule>();
+            loaded = Assert.Single(modules, m => string.Equals(m.ModuleName, "e_sqlite3.dll", StringComparison.OrdinalIgnoreCase)).FileName;
+            string arch = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+            Assert.Equal(Path.Combine(engine, "runtimes", "win-" + arch, "native", "e_sqlite3.dll"), loaded, ignoreCase: true);
+        }
+        else
+        {
+            Assert.True(File.Exists("/proc/self/maps"), "this test reads the loaded libraries from /proc (Linux)");
+            var paths = File.ReadAllLines("/proc/self/maps").Select(l => l.Split(new[] { ' ' }, 6, StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length == 6).Select(f => f[5].Trim()).Distinct()
+                .Where(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), @"^lib.*sqlite3.*\.so")).ToList(); // any SQLite, ours or the system's
+            loaded = Assert.Single(paths);
+            if (mono) Assert.Equal(Path.Combine(engine, "libe_sqlite3.so"), loaded);
+            else Assert.Equal((Path.Combine(engine, "runtimes") + Path.DirectorySeparatorChar, "libe_sqlite3.so"),
+                (loaded.Substring(0, Path.Combine(engine, "runtimes").Length + 1), Path.GetFileName(loaded)));
+        }
+    }
+
     [Fact]
     public void A_journal_written_by_a_newer_schema_is_refused()
     {
