@@ -1,5 +1,7 @@
 using System.Text;
 using MetricaCrm.Engine.Ingest;
+using MetricaCrm.Engine.Normalization;
+using MetricaCrm.Engine.Orders;
 using Xunit;
 
 namespace MetricaCrm.Engine.Tests;
@@ -7,7 +9,7 @@ namespace MetricaCrm.Engine.Tests;
 /// <summary>Column binding, encoding detection and the reject file, without PowerShell.</summary>
 public sealed class IngestTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-ingest-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-ingest-");
 
     public void Dispose() => Directory.Delete(_dir, true);
 
@@ -71,6 +73,40 @@ public sealed class IngestTests : IDisposable
         Assert.Equal("UnsupportedEncoding", binary.ErrorId);
     }
 
+    /// <summary>
+    /// The same export in each encoding a Russian CRM writes reads to the same order: Windows-1251 by detection, UTF-16
+    /// by its BOM. 1251 comes from the code-page provider the engine registers, on every runtime.
+    /// </summary>
+    [Theory]
+    [InlineData("utf-8", 65001)]
+    [InlineData("windows-1251", 1251)]
+    [InlineData("utf-16le-bom", 1200)]
+    [InlineData("utf-16be-bom", 1201)]
+    public void Cyrillic_exports_are_read_in_Windows_1251_and_UTF_16_alike(string form, int codePage)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        const string text = "id;дата заказа;client_uniq_id;phones;order_status\r\nЗ-1;31.12.2024 18:30;Клиент «Ёлка»;8 (999) 555-11-11;Оплачен\r\n";
+        byte[] bytes = form switch
+        {
+            "utf-8" => new UTF8Encoding(false).GetBytes(text),
+            "windows-1251" => Encoding.GetEncoding(1251).GetBytes(text),
+            "utf-16le-bom" => Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(text)).ToArray(),
+            _ => Encoding.BigEndianUnicode.GetPreamble().Concat(Encoding.BigEndianUnicode.GetBytes(text)).ToArray(),
+        };
+        string path = Path.Combine(_dir, form + ".csv");
+        File.WriteAllBytes(path, bytes);
+        var now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        var options = new NormalizerOptions(new PhoneNormalizer("RU"), new CrmDateTimeParser(CrmDateTimeParser.ResolveZone("Europe/Moscow"), () => now));
+        using var file = new CsvRecordFile<CrmOrder>(path, new OrderNormalizer(options));
+        Assert.Equal(codePage, file.Encoding.CodePage);
+        var item = Assert.Single(file.Read(CancellationToken.None));
+        Assert.Null(item.Rejection?.Faults.First().Rule);
+        var order = item.Record!;
+        Assert.Equal(("З-1", "Клиент «Ёлка»", "Оплачен"), (order.Id, order.ClientUniqId, order.OrderStatus));
+        Assert.Equal(new[] { "79995551111" }, order.Phones);
+        Assert.Equal(new DateTimeOffset(2024, 12, 31, 15, 30, 0, TimeSpan.Zero), order.CreateDateTime);
+    }
+
     [Fact]
     public void Reject_file_has_the_reasons_first_a_BOM_and_neutralised_formulas()
     {
@@ -82,8 +118,8 @@ public sealed class IngestTests : IDisposable
             Assert.Equal(1, rejects.Count);
         }
         var bytes = File.ReadAllBytes(path);
-        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
-        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes.Take(3).ToArray());
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split(new[] { "\r\n" }, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("_source,_line,_rule,_column,_value,_expected,id,phones", lines[0]);
         Assert.StartsWith("orders.csv,7,InvalidPhone,phones,12345,a phone number,", lines[1]);
         Assert.Contains("'=HYPERLINK", lines[1]);

@@ -8,7 +8,7 @@ namespace MetricaCrm.Engine.Tests;
 
 public sealed class JournalTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-journal-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-journal-");
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     private string DbPath => Path.Combine(_dir, "nested", "journal.db");
@@ -38,6 +38,40 @@ public sealed class JournalTests : IDisposable
         Assert.Equal((long)UploadJournal.SchemaVersion, cmd.ExecuteScalar());
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", cmd.ExecuteScalar());
+    }
+
+    /// <summary>
+    /// The journal runs on the SQLite build the module ships, loaded the way each runtime finds it: on Windows
+    /// runtimes/win-&lt;arch&gt;/native/e_sqlite3.dll (.NET by its deps.json, .NET Framework by the engine's preload, as in
+    /// Windows PowerShell 5.1); on Linux .NET runtimes/&lt;rid&gt;/native/libe_sqlite3.so, Mono libe_sqlite3.so beside the
+    /// engine. Never a system libsqlite3 nor another copy on the search path.
+    /// </summary>
+    [Fact]
+    public void The_journal_runs_on_the_bundled_SQLite_library()
+    {
+        using (var j = Open()) Accept(j, 7, Rec("A-1", "v1"));
+        string engine = Path.GetDirectoryName(typeof(UploadJournal).Assembly.Location)!;
+        bool windows = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
+        bool mono = Type.GetType("Mono.Runtime") != null;
+        string loaded;
+        if (windows)
+        {
+            var modules = System.Diagnostics.Process.GetCurrentProcess().Modules.Cast<System.Diagnostics.ProcessModule>();
+            loaded = Assert.Single(modules, m => string.Equals(m.ModuleName, "e_sqlite3.dll", StringComparison.OrdinalIgnoreCase)).FileName;
+            string arch = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+            Assert.Equal(Path.Combine(engine, "runtimes", "win-" + arch, "native", "e_sqlite3.dll"), loaded, ignoreCase: true);
+        }
+        else
+        {
+            Assert.True(File.Exists("/proc/self/maps"), "this test reads the loaded libraries from /proc (Linux)");
+            var paths = File.ReadAllLines("/proc/self/maps").Select(l => l.Split(new[] { ' ' }, 6, StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length == 6).Select(f => f[5].Trim()).Distinct()
+                .Where(p => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(p), @"^lib.*sqlite3.*\.so")).ToList(); // any SQLite, ours or the system's
+            loaded = Assert.Single(paths);
+            if (mono) Assert.Equal(Path.Combine(engine, "libe_sqlite3.so"), loaded);
+            else Assert.Equal((Path.Combine(engine, "runtimes") + Path.DirectorySeparatorChar, "libe_sqlite3.so"),
+                (loaded.Substring(0, Path.Combine(engine, "runtimes").Length + 1), Path.GetFileName(loaded)));
+        }
     }
 
     [Fact]
@@ -245,13 +279,11 @@ PRAGMA user_version = 2;";
     [Fact]
     public void A_writer_process_killed_mid_write_leaves_every_committed_batch_whole_and_the_file_intact()
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { typeof(JournalWriterProcess).Assembly.Location, "journal-writer", DbPath }) psi.ArgumentList.Add(a);
         var announced = new List<long>();
-        using (var child = System.Diagnostics.Process.Start(psi)!)
+        using (var child = JournalWriterProcess.Start(DbPath))
         {
             while (announced.Count < 20 && child.StandardOutput.ReadLine() is string line) announced.Add(long.Parse(line));
-            child.Kill(entireProcessTree: true); // mid-batch: it never waits between batches
+            JournalWriterProcess.Kill(child); // mid-batch: it never waits between batches
             child.WaitForExit();
         }
         Assert.Equal(20, announced.Count);
@@ -365,7 +397,7 @@ PRAGMA user_version = 2;";
         });
         var kind = new Orders.OrdersKind(Upload.UploadFormat.Csv, counterStatuses: null, counterAttributes: null, new Orders.OrderWindows(maxAge: null));
         Assert.Equal(JournalRecord.FingerprintOf(joined), kind.JournalRecordOf(order)!.Value.Fingerprint);
-        order.Revenue = null; order.Products.Clear(); order.Attributes.Clear(); order.UpdateDateTime = DateTimeOffset.UnixEpoch;
+        order.Revenue = null; order.Products.Clear(); order.Attributes.Clear(); order.UpdateDateTime = new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal(JournalRecord.FingerprintOf(string.Join("\u001f", new[]
         {
             o.CreateDateTime.UtcTicks.ToString(inv), "К-7", "PAID", "123,456", "a@b.ru", "79991234567,79990000000", "", "abc", "", "0.000", "g1", "RUB",
@@ -392,7 +424,7 @@ PRAGMA user_version = 2;";
     public void Default_path_follows_the_platform_convention(bool windows, string? localAppData, string? xdg, string expected)
     {
         var env = new Dictionary<string, string?> { ["LOCALAPPDATA"] = localAppData, ["XDG_DATA_HOME"] = xdg };
-        string path = UploadJournal.DefaultPath(windows, n => env.GetValueOrDefault(n), "/home/me");
+        string path = UploadJournal.DefaultPath(windows, n => env.TryGetValue(n, out var value) ? value : null, "/home/me");
         Assert.Equal(expected.Replace('\\', '/'), path.Replace('\\', '/'));
     }
 

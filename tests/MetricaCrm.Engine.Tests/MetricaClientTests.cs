@@ -38,6 +38,50 @@ public sealed class MetricaClientTests
         Assert.Contains("datetime_offset=2026-11-01%2012%3A00%3A01", handler.Requests[1].Query);
     }
 
+    /// <summary>
+    /// The client's own handler (the system proxy with default credentials, as every cmdlet uses it) over a real
+    /// socket: on net472 that is .NET Framework's (or Mono's) HTTP stack, not the test handlers above.
+    /// </summary>
+    [Fact]
+    public async Task The_default_handler_sends_the_token_and_reads_a_UTF8_answer_over_a_socket()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var served = Task.Run(async () =>
+            {
+                using var socket = await listener.AcceptTcpClientAsync();
+                var stream = socket.GetStream();
+                var head = new StringBuilder();
+                var buffer = new byte[4096];
+                while (!head.ToString().Contains("\r\n\r\n"))
+                {
+                    int n = await stream.ReadAsync(buffer, 0, buffer.Length);
+                    if (n == 0) break;
+                    head.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                }
+                var body = Encoding.UTF8.GetBytes("{\"counter\":{\"id\":5,\"name\":\"Магазин «Ёлка»\",\"time_zone_name\":\"Asia/Yekaterinburg\",\"permission\":\"edit\"}}");
+                var answer = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(answer, 0, answer.Length);
+                await stream.WriteAsync(body, 0, body.Length);
+                return head.ToString();
+            });
+            using var client = new MetricaClient(new Uri($"http://127.0.0.1:{port}"), MetricaToken.FromPlainText("y0_socket"), new RetryOptions { MaxRetries = 0 });
+            var counter = await client.GetCounterAsync(5, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+            Assert.Equal((5L, "Магазин «Ёлка»", "Asia/Yekaterinburg", "edit"), (counter.Id, counter.Name, counter.TimeZoneName, counter.Permission));
+            var request = (await served).Split(new[] { "\r\n" }, StringSplitOptions.None);
+            Assert.Equal("GET /management/v1/counter/5 HTTP/1.1", request[0]);
+            Assert.Contains("Authorization: OAuth y0_socket", request);
+            Assert.Contains(request, h => h.StartsWith("User-Agent: MetricaCrm/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     [Fact]
     public void Token_never_shows_itself()
     {

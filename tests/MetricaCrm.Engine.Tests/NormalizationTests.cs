@@ -148,6 +148,37 @@ public sealed class NormalizationTests
         Assert.Equal(DateTimeOffset.Parse("2024-12-31T15:30:00Z"),
             new CrmDateTimeParser(CrmDateTimeParser.ResolveZone("Russian Standard Time"), () => Now).Parse("31.12.2024 18:30").Value);
 
+    /// <summary>
+    /// A Windows id and its IANA name read a local time to the same instant, on any OS: .NET Framework knows only the
+    /// first, Mono on Linux only the second, TimeZoneConverter maps between them. Moscow in 2012 was UTC+4 (the rules
+    /// changed in 2011 and 2014); Berlin and New York change with the seasons.
+    /// </summary>
+    [Theory]
+    [InlineData("Russian Standard Time", "Europe/Moscow", "15.07.2012 12:00", "2012-07-15T08:00:00Z")]
+    [InlineData("Russian Standard Time", "Europe/Moscow", "15.01.2015 12:00", "2015-01-15T09:00:00Z")]
+    [InlineData("W. Europe Standard Time", "Europe/Berlin", "15.01.2025 12:00", "2025-01-15T11:00:00Z")]
+    [InlineData("W. Europe Standard Time", "Europe/Berlin", "15.07.2025 12:00", "2025-07-15T10:00:00Z")]
+    [InlineData("Eastern Standard Time", "America/New_York", "15.07.2025 12:00", "2025-07-15T16:00:00Z")]
+    [InlineData("Ekaterinburg Standard Time", "Asia/Yekaterinburg", "2025-03-30 02:30", "2025-03-29T21:30:00Z")]
+    public void Windows_and_IANA_zone_ids_read_local_times_alike(string windowsId, string ianaId, string local, string utc)
+    {
+        foreach (var id in new[] { windowsId, ianaId, " " + ianaId + " " })
+        {
+            var r = new CrmDateTimeParser(CrmDateTimeParser.ResolveZone(id), () => Now).Parse(local);
+            Assert.True(r.Ok, id + ": " + r.Error);
+            Assert.Equal(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), r.Value);
+        }
+        Assert.Contains(ianaId, CrmDateTimeParser.KnownZoneIds());
+    }
+
+    [Fact]
+    public void An_unknown_zone_id_names_both_kinds_of_id()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CrmDateTimeParser.ResolveZone("Mars/Olympus_Mons"));
+        Assert.Contains("Europe/Moscow", ex.Message);
+        Assert.Contains("Russian Standard Time", ex.Message);
+    }
+
     [Theory]
     [InlineData("31.12.1969 23:00", "DateBefore1970")]
     [InlineData("2026-11-23 10:00", "FutureDateTime")]

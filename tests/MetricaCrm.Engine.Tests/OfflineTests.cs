@@ -9,7 +9,7 @@ namespace MetricaCrm.Engine.Tests;
 public sealed class OfflineTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-offline-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-offline-");
 
     public void Dispose() => Directory.Delete(_dir, true);
 
@@ -77,7 +77,7 @@ public sealed class OfflineTests : IDisposable
         Assert.False(writer.Fits(Conversion(clientId: null)), "a row filling other columns starts a new file");
         writer.Complete();
         writer.Dispose();
-        var lines = File.ReadAllText(writer.Path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = File.ReadAllText(writer.Path).Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("ClientId,Target,DateTime,Price,Currency", lines[0]);
         Assert.Equal($"133591247640966458,shop_purchase,{Now.AddHours(-5).ToUnixTimeSeconds()},1234.5,RUB", lines[1]);
     }
@@ -94,7 +94,7 @@ public sealed class OfflineTests : IDisposable
         writer.Write(call);
         writer.Complete();
         writer.Dispose();
-        var lines = File.ReadAllText(writer.Path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = File.ReadAllText(writer.Path).Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("ClientId,DateTime,StaticCall,PhoneNumber,TalkDuration,CallMissed,Tag,FirstTimeCaller,URL", lines[0]);
         Assert.Equal($"133591247640966458,{Now.AddHours(-1).ToUnixTimeSeconds()},0,+74951234567,95,0,sales,1,https://shop.example/contacts", lines[1]);
     }

@@ -7,7 +7,7 @@ namespace MetricaCrm.Engine.Tests;
 
 public sealed class RequestBudgetTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-budget-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-budget-");
     private string DbPath => Path.Combine(_dir, "journal.db");
     private static readonly MetricaToken Token = MetricaToken.FromPlainText("budget-token");
 

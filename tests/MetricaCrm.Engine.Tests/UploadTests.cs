@@ -15,7 +15,7 @@ namespace MetricaCrm.Engine.Tests;
 public sealed class UploadTests : IDisposable
 {
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-    private readonly string _dir = Directory.CreateTempSubdirectory("metricacrm-upload-").FullName;
+    private readonly string _dir = TestDirectory.Create("metricacrm-upload-");
 
     public void Dispose() => Directory.Delete(_dir, true);
 
@@ -43,7 +43,7 @@ public sealed class UploadTests : IDisposable
             Attributes = { ["shoe_size"] = "42", ["segment"] = "vip" },
         };
         var text = Written(new ContactCsvWriter(Path.Combine(_dir, "c.csv"), Moscow, c), c);
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = text.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("uniq_id,name,birth_date,create_date_time,update_date_time,client_ids,emails,phones,emails_md5,phones_md5,company_uniq_id,user_comment,segment,shoe_size", lines[0]);
         Assert.Equal("K-1,\"Иван, \"\"Рога\"\"\",1990-05-01,2026-11-01 10:00:00,,\"133591247640966458\",,\"79995551111,79995552222\",,,F-1,,vip,42", lines[1]);
         Assert.NotEqual(0xEF, File.ReadAllBytes(Path.Combine(_dir, "c.csv"))[0]); // no BOM
@@ -102,7 +102,7 @@ public sealed class UploadTests : IDisposable
         public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
-            Bodies.Add(await request.Content!.ReadAsStringAsync(ct));
+            Bodies.Add(await request.Content!.ReadAsStringAsync());
             var body = Status == HttpStatusCode.OK
                 ? "{\"uploading\":{\"uploading_id\":\"u" + Bodies.Count + "\",\"api_validation_status\":\"PASSED\",\"elements_count\":1}}"
                 : "{\"errors\":[{\"error_type\":\"access_denied\",\"message\":\"Access is denied\"}],\"code\":403,\"message\":\"Access is denied\"}";

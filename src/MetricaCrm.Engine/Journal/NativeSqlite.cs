@@ -30,16 +30,20 @@ namespace MetricaCrm.Engine.Journal
 
 #if NETFRAMEWORK
         /// <summary>
-        /// Windows PowerShell 5.1 (reasoned, not run here): .NET Framework resolves [DllImport("e_sqlite3")] with the
+        /// Windows PowerShell 5.1 (reasoned, not run: the net472 tests run under Mono on Linux, which skips this; on
+        /// Windows their native-library test checks the file loaded): .NET Framework resolves [DllImport("e_sqlite3")] with the
         /// Windows DLL search, which looks in powershell.exe's folder, the system folders and PATH, never in the module's
         /// dependencies/ folder, and one file there could hold one architecture only. The module ships
         /// dependencies/runtimes/win-{x64,x86,arm64}/native/e_sqlite3.dll; loading the one for this process by full path
         /// first makes the later DllImport find it, because Windows hands a module already loaded under the same name
         /// (e_sqlite3.dll) to any LoadLibrary of that name, wherever it came from. Absent file (the engine used outside
-        /// the module): nothing is preloaded and the ordinary search applies.
+        /// the module): nothing is preloaded and the ordinary search applies. Off Windows (this build under Mono, as its
+        /// tests run on Linux) there is no kernel32 to call, and Mono's own search finds libe_sqlite3.so beside the
+        /// engine: nothing is preloaded there either.
         /// </summary>
         private static void PreloadOnFramework()
         {
+            if (Environment.OSVersion.Platform != PlatformID.Win32NT) return;
             string? rid = RuntimeInformation.ProcessArchitecture switch
             {
                 Architecture.X64 => "win-x64",
