@@ -23,6 +23,7 @@ namespace MetricaCrm.Engine.Ingest
                 WriteByteOrderMark = true,
                 Injection = CsvInjection.Escape,
             });
+            Storage.PrivateFiles.RestrictFile(path);
         }
 
         public string Path { get; }

@@ -64,7 +64,7 @@ namespace MetricaCrm.Engine.Journal
             if (options.DailyRequests < 1 || options.ParallelRequests < 1 || options.RequestsPerSecond < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), "Every quota is at least one request.");
             var journal = UploadJournal.Open(journalPath, clock);
-            Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(journal.Path)!, "slots"));
+            Storage.PrivateFiles.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(journal.Path)!, "slots"));
             return new RequestBudget(journal, UploadJournal.TokenKey(token), options, clock);
         }
 

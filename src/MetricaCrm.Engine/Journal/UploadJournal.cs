@@ -65,7 +65,8 @@ namespace MetricaCrm.Engine.Journal
         public static UploadJournal Open(string path, TimeProvider clock)
         {
             string full = System.IO.Path.GetFullPath(path);
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            Storage.PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            bool created = !File.Exists(full);
             NativeSqlite.EnsureInitialized();
             var db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
@@ -80,6 +81,8 @@ namespace MetricaCrm.Engine.Journal
             try
             {
                 db.Open();
+                // Before the first write: SQLite gives its -wal and -shm files the database file's mode.
+                if (created) Storage.PrivateFiles.RestrictFile(full);
                 Configure(db, full);
                 var journal = new UploadJournal(full, db, clock);
                 journal.EnsureSchema();

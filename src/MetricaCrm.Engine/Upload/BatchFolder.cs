@@ -42,7 +42,7 @@ namespace MetricaCrm.Engine.Upload
         {
             try
             {
-                Directory.CreateDirectory(path);
+                Storage.PrivateFiles.CreateDirectory(path);
                 // FileShare.None is an exclusive lock between processes (flock on Unix, a share mode on Windows).
                 var ownerLock = new FileStream(System.IO.Path.Combine(path, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
                 return new BatchFolder(path, ownerLock);

@@ -14,6 +14,7 @@ namespace MetricaCrm.Engine.Upload
         {
             Path = path;
             Stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+            Storage.PrivateFiles.RestrictFile(path);
         }
 
         public string Path { get; }

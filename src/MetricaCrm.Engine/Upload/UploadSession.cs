@@ -463,10 +463,11 @@ namespace MetricaCrm.Engine.Upload
             string name = _keepPrefix + (string.IsNullOrEmpty(uploadId) ? "refused" : uploadId) + "_" + batch.Name;
             try
             {
-                Directory.CreateDirectory(_options.KeepDirectory!);
+                Storage.PrivateFiles.CreateDirectory(_options.KeepDirectory!);
                 string target = Path.Combine(_options.KeepDirectory!, name);
                 if (File.Exists(target)) File.Delete(target);
                 File.Move(batch.Path, target);
+                Storage.PrivateFiles.RestrictFile(target);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
