@@ -307,10 +307,26 @@ PRAGMA user_version = 2;";
         }
     }
 
+    private static readonly byte[] Secret = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    /// <summary>The key is keyed: without this user's secret a guessed token cannot be confirmed against the files.</summary>
+    [Fact]
+    public void The_token_key_depends_on_the_users_secret()
+    {
+        var token = MetricaToken.FromPlainText("y0_guessable");
+        var other = Enumerable.Range(2, 32).Select(i => (byte)i).ToArray();
+        Assert.Equal(UploadJournal.TokenKey(token, Secret), UploadJournal.TokenKey(token, Secret));
+        Assert.NotEqual(UploadJournal.TokenKey(token, Secret), UploadJournal.TokenKey(token, other));
+        // Not the unsalted SHA-256 prefix an earlier version stored.
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        string plain = string.Concat(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes("y0_guessable")).Take(8).Select(b => b.ToString("x2")));
+        Assert.NotEqual(plain, UploadJournal.TokenKey(token, Secret));
+    }
+
     [Fact]
     public void Two_journals_on_one_file_share_the_quota_without_overspending()
     {
-        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("shared-token"));
+        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("shared-token"), Secret);
         using var a = Open();
         using var b = Open();
         int granted = 0;
@@ -328,8 +344,8 @@ PRAGMA user_version = 2;";
     [Fact]
     public void Quota_resets_at_midnight_UTC_and_counts_each_second()
     {
-        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-1"));
-        string other = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-2"));
+        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-1"), Secret);
+        string other = UploadJournal.TokenKey(MetricaToken.FromPlainText("token-2"), Secret);
         _clock.Now = new DateTimeOffset(2026, 3, 1, 23, 59, 58, TimeSpan.Zero);
         using var j = Open();
         for (int i = 0; i < 3; i++) Assert.Equal(QuotaReservation.Reserved, j.ReserveRequest(key, 10, 3));
@@ -350,7 +366,7 @@ PRAGMA user_version = 2;";
     public void The_token_is_never_stored_only_its_key()
     {
         const string token = "y0_AgAAAABsecretTOKENvalue1234567890";
-        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText(token));
+        string key = UploadJournal.TokenKey(MetricaToken.FromPlainText(token), Secret);
         Assert.Matches("^[0-9a-f]{16}$", key);
         using (var j = Open())
         {

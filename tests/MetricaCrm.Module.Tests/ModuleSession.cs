@@ -60,6 +60,9 @@ public sealed class ModuleSession : IAsyncDisposable
         {
             Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero, ProcessingDelay = processingDelay ?? TimeSpan.Zero, Counters = counters,
         });
+        // A fresh sandbox has fresh quotas: a budget an earlier run left for this port (UserState.BudgetPath) is stale.
+        string budget = Path.Combine(Path.GetTempPath(), "metricacrm-budgets-" + Environment.UserName, $"budget-{sandbox.BaseUri.Host}-{sandbox.BaseUri.Port}.db");
+        foreach (var stale in new[] { budget, budget + "-wal", budget + "-shm" }) if (File.Exists(stale)) File.Delete(stale);
         var runspace = MetricaCrm.Shell.PowerShellHost.OpenRunspace(ModulePath);
         var work = Directory.CreateTempSubdirectory("metricacrm-test-").FullName;
         var session = new ModuleSession(sandbox, runspace, work);

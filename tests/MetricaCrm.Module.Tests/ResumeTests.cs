@@ -103,7 +103,14 @@ public sealed class ResumeTests
     private static void AssertNoToken(ModuleSession s)
     {
         var token = System.Text.Encoding.UTF8.GetBytes(SandboxOptions.DefaultToken);
-        foreach (var path in Directory.EnumerateFiles(s.WorkDir, "journal.db*").Concat(Directory.EnumerateFiles(Path.Combine(s.WorkDir, "slots"))))
+        // The journal, and the request budget every process shares (its file, its in-flight slots, its key's secret).
+        string budgets = Path.Combine(Path.GetTempPath(), "metricacrm-budgets-" + Environment.UserName);
+        var files = Directory.EnumerateFiles(s.WorkDir, "journal.db*")
+            .Concat(Directory.EnumerateFiles(budgets, $"budget-{s.Sandbox.BaseUri.Host}-{s.Sandbox.BaseUri.Port}.db*"))
+            .Concat(Directory.EnumerateFiles(Path.Combine(budgets, "slots")))
+            .ToList();
+        Assert.Contains(files, f => f.EndsWith(".lock", StringComparison.Ordinal));
+        foreach (var path in files)
         {
             var bytes = File.ReadAllBytes(path);
             Assert.False(bytes.AsSpan().IndexOf(token) >= 0, $"{path} holds the token");

@@ -57,15 +57,18 @@ namespace MetricaCrm.Engine.Journal
         public QuotaOptions Options => _options;
 
         /// <summary>Opens the budget of <paramref name="token"/> in the journal at <paramref name="journalPath"/> (its own connection).</summary>
-        public static RequestBudget Open(string journalPath, MetricaToken token, QuotaOptions options) => Open(journalPath, token, options, TimeProvider.System);
+        /// <param name="budgetPath">The budget's file, shared by every process that sends for the same API address
+        /// (<see cref="UserState.BudgetPath"/>); its folder also holds the in-flight slots and the token key's secret.</param>
+        public static RequestBudget Open(string budgetPath, MetricaToken token, QuotaOptions options) => Open(budgetPath, token, options, TimeProvider.System);
 
-        public static RequestBudget Open(string journalPath, MetricaToken token, QuotaOptions options, TimeProvider clock)
+        public static RequestBudget Open(string budgetPath, MetricaToken token, QuotaOptions options, TimeProvider clock)
         {
             if (options.DailyRequests < 1 || options.ParallelRequests < 1 || options.RequestsPerSecond < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), "Every quota is at least one request.");
-            var journal = UploadJournal.Open(journalPath, clock);
-            Storage.PrivateFiles.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(journal.Path)!, "slots"));
-            return new RequestBudget(journal, UploadJournal.TokenKey(token), options, clock);
+            var journal = UploadJournal.Open(budgetPath, clock);
+            string folder = System.IO.Path.GetDirectoryName(journal.Path)!;
+            Storage.PrivateFiles.CreateDirectory(System.IO.Path.Combine(folder, "slots"));
+            return new RequestBudget(journal, UploadJournal.TokenKey(token, UserState.Secret(folder)), options, clock);
         }
 
         /// <summary>

@@ -39,8 +39,59 @@ namespace MetricaCrm.Engine.Journal
 
         public string Path { get; }
 
-        /// <summary>Where sends keep their batch files, beside the journal: a batch kept for a resume must outlive its process.</summary>
-        public string BatchesFolder => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "batches");
+        /// <summary>
+        /// Where sends keep their batch files, beside the journal (a batch kept for a resume must outlive its process),
+        /// in a folder of this journal's own identity: journals side by side (production's and the sandbox's) and a
+        /// journal file that was lost and made anew never take each other's kept files for leftovers.
+        /// </summary>
+        public string BatchesFolder => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "batches", Identity);
+
+        private string? _identity;
+
+        /// <summary>A random id made when the journal is first asked for it and kept in the file (not in the schema version:
+        /// an older module reading the file ignores the table).</summary>
+        public string Identity => _identity ??= ReadOrCreateIdentity();
+
+        private string ReadOrCreateIdentity()
+        {
+            Execute(_db, null, "CREATE TABLE IF NOT EXISTS journal_identity (id TEXT NOT NULL, api TEXT)");
+            if (Scalar<string>(_db, "SELECT id FROM journal_identity LIMIT 1") is string known) return known;
+            using var tx = Begin(); // two processes making it at once take turns; the second reads the first's
+            if (Scalar<string>(_db, "SELECT id FROM journal_identity LIMIT 1", _transaction) is string made) return made;
+            string id = Guid.NewGuid().ToString("N");
+            using (var insert = Command("INSERT INTO journal_identity (id) VALUES ($id)", ("$id", id))) insert.ExecuteNonQuery();
+            tx.Commit();
+            return id;
+        }
+
+        /// <summary>
+        /// Binds the journal to the API address whose uploads it remembers, on first use; a later use for another address
+        /// is refused. What it remembers ("Metrica has these values") is true of that address only: the sandbox's
+        /// "accepted" must never make a send to production skip a record.
+        /// </summary>
+        /// <exception cref="JournalForAnotherApiException">The journal remembers uploads to another address.</exception>
+        public void BindApi(Uri api)
+        {
+            string address = ApiKey(api);
+            _ = Identity;
+            if (Scalar<string>(_db, "SELECT api FROM journal_identity LIMIT 1") is string bound)
+            {
+                if (bound == address) return;
+                throw new JournalForAnotherApiException(Path, bound, address);
+            }
+            using var tx = Begin();
+            string? again = Scalar<string>(_db, "SELECT api FROM journal_identity LIMIT 1", _transaction);
+            if (again == null)
+            {
+                using (var update = Command("UPDATE journal_identity SET api = $api", ("$api", address))) update.ExecuteNonQuery();
+                tx.Commit();
+                return;
+            }
+            if (again != address) throw new JournalForAnotherApiException(Path, again, address);
+        }
+
+        /// <summary>Scheme, host, port and path of an API address, lower-case, without a trailing '/'.</summary>
+        internal static string ApiKey(Uri api) => api.GetLeftPart(UriPartial.Path).TrimEnd('/').ToLowerInvariant();
 
         /// <summary>%LOCALAPPDATA%\MetricaCrm\journal.db on Windows; $XDG_DATA_HOME/MetricaCrm/journal.db (or ~/.local/share/...) elsewhere.</summary>
         public static string DefaultPath() =>
@@ -525,10 +576,14 @@ FROM accepted a JOIN batch b ON b.id = a.batch_id WHERE a.counter_id = $counter 
         // ---- quota ----
 
         /// <summary>The key a token's request budget is kept under: 16 hex digits of its SHA-256, never the token.</summary>
-        public static string TokenKey(MetricaToken token)
+        /// <summary>
+        /// The token's key in the quota table and the lock-file names: HMAC-SHA256 keyed with this user's secret
+        /// (<see cref="UserState.Secret"/>), so the key confirms no guessed token to someone who reads the files.
+        /// </summary>
+        public static string TokenKey(MetricaToken token, byte[] secret)
         {
-            using var sha = SHA256.Create();
-            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(token.HeaderValue.Substring("OAuth ".Length)));
+            using var hmac = new HMACSHA256(secret);
+            byte[] hash = hmac.ComputeHash(Encoding.UTF8.GetBytes(token.HeaderValue.Substring("OAuth ".Length)));
             var hex = new StringBuilder(16);
             for (int i = 0; i < 8; i++) hex.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
             return hex.ToString();
@@ -653,7 +708,8 @@ FROM accepted a JOIN batch b ON b.id = a.batch_id WHERE a.counter_id = $counter 
             using var cmd = db.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = sql;
-            return (T?)cmd.ExecuteScalar();
+            object? value = cmd.ExecuteScalar();
+            return value is DBNull ? default : (T?)value;
         }
 
         private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

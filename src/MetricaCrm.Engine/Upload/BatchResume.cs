@@ -59,6 +59,11 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Batches sent again and accepted, or found accepted in the counter's uploads.</summary>
         public IList<MetricaUpload> Accepted { get; } = new List<MetricaUpload>();
 
+        /// <summary>The selected batches that the last <see cref="Run"/> left to the running send that owns them.</summary>
+        public IReadOnlyList<JournalBatch> OwnedElsewhere { get; private set; } = Array.Empty<JournalBatch>();
+
+        private readonly HashSet<long> _warnedBusy = new HashSet<long>();
+
         /// <summary>Settles what it can and returns every selected batch as it stands afterwards.</summary>
         public IReadOnlyList<JournalBatch> Run()
         {
@@ -67,8 +72,10 @@ namespace MetricaCrm.Engine.Upload
                 var selected = _journal.PendingBatches(_options.CounterId, _options.Kind)
                     .Where(b => _options.BatchIds == null || _options.BatchIds.Contains(b.Id)).ToList();
                 var mine = selected.Where(Claim).ToList();
-                foreach (var busy in selected.Except(mine))
-                    _host.Warning($"Batch {busy.Id} ({busy.Rows} records) belongs to a send that is still running; it is left to that send.");
+                OwnedElsewhere = selected.Except(mine).ToList();
+                foreach (var busy in OwnedElsewhere)
+                    if (_warnedBusy.Add(busy.Id))
+                        _host.Warning($"Batch {busy.Id} ({busy.Rows} records) belongs to a send that is still running; it is left to that send.");
                 if (_options.Discard)
                     foreach (var batch in mine) Discard(batch);
                 else

@@ -328,6 +328,12 @@ namespace MetricaCrm.Engine.Upload
         private void Send(BatchFile batch, IReadOnlyList<Journal.JournalRecord> records)
         {
             FinishInFlight();
+            if (_refused != null)
+            {
+                Summary.NotSent += batch.Rows;
+                BatchFolder.Delete(batch.Path);
+                return;
+            }
             var request = _kind.Request(_options.MergeMode);
             if (_stop == null)
             {
@@ -422,6 +428,11 @@ namespace MetricaCrm.Engine.Upload
             }
             foreach (var upload in resume.Accepted) _accepted.Add(upload);
         }
+
+        /// <summary>Sends nothing of this session: every record it is given is counted NotSent, and no batch is journaled.</summary>
+        public void Refuse(string reason) => _refused = reason;
+
+        private string? _refused;
 
         private void StopSending(string reason, DateTime? resumeAfterUtc, bool keep)
         {

@@ -32,6 +32,14 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
 
+        /// <summary>Counts records that reached a send which could not start (its budget was spent before it asked
+        /// anything): received, and not sent.</summary>
+        public void AddNotSent(long records)
+        {
+            Received += records;
+            NotSent += records;
+        }
+
         public bool Reconciles => Received == Sent + Unchanged + Rejected + Skipped + Failed + Pending + NotSent;
 
         public override string ToString()

@@ -62,17 +62,37 @@ namespace MetricaCrm.Commands.Infrastructure
 
         protected string ResolveJournalPath() => JournalLocation.Resolve(this, JournalPath, BaseUri());
 
+        /// <summary>The journal of this command's API address (refused when it remembers another address's uploads).</summary>
         protected UploadJournal OpenJournal()
         {
             string path = ResolveJournalPath();
             WriteVerbose($"Upload journal: {path}");
-            return UploadJournal.Open(path);
+            var journal = UploadJournal.Open(path);
+            try
+            {
+                journal.BindApi(BaseUri() ?? MetricaClient.DefaultBaseUri);
+            }
+            catch (JournalForAnotherApiException ex)
+            {
+                journal.Dispose();
+                ThrowTerminatingError(new ErrorRecord(ex, "UploadJournalForAnotherApi", ErrorCategory.InvalidArgument, path)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use another -JournalPath for this API address." },
+                });
+            }
+            return journal;
         }
 
+        /// <summary>
+        /// The request budget every process of the user shares for this API address, whatever journal it keeps or
+        /// whether it keeps one (-NoJournal): Metrica's quotas are the user's. -WhatIf sends nothing and takes none.
+        /// </summary>
         private protected override RequestBudget? OpenBudget(MetricaToken token)
         {
-            if (!UsesJournal) return null;
-            return RequestBudget.Open(ResolveJournalPath(), token,
+            if (IsWhatIf()) return null;
+            string path = UserState.BudgetPath(BaseUri() ?? MetricaClient.DefaultBaseUri);
+            WriteVerbose($"Request budget: {path}");
+            return RequestBudget.Open(path, token,
                 new QuotaOptions { DailyRequests = DailyRequestLimit, ParallelRequests = MaxParallelRequests, RequestsPerSecond = MaxRequestsPerSecond });
         }
     }

@@ -73,6 +73,8 @@ namespace MetricaCrm.Commands.Infrastructure
         private UploadSession<TRecord>? _session;
         private MetricaCrm.Engine.Journal.UploadJournal? _journal;
         private long _objectNumber;
+        /// <summary>The summary of a send that could not start; every record it received is NotSent.</summary>
+        private UploadSummary? _cannotStart;
 
         /// <summary>Names of the counter's attributes for an entity, or null under -WhatIf (nothing is sent, so nothing is asked).</summary>
         protected ISet<string>? CounterAttributes(string entityType, bool whatIf)
@@ -131,15 +133,18 @@ namespace MetricaCrm.Commands.Infrastructure
                     KeepDirectory = KeepUploadFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeepUploadFile),
                 };
                 // -WhatIf writes nothing, the journal included.
+                string? refused = null;
                 if (UsesJournal)
                 {
                     options.Journal = _journal = OpenJournal();
                     options.Directory = _journal.BatchesFolder;
-                    SettleKept(kind);
+                    refused = SettleKept(kind);
                     BatchResume.RemoveLeftovers(_journal, options.Directory);
                 }
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
+                // Nothing is sent, and the summary still says so: every record NotSent, with the reason.
+                if (refused != null) _session.Refuse(refused);
             }
             catch (MetricaApiException ex)
             {
@@ -152,28 +157,47 @@ namespace MetricaCrm.Commands.Infrastructure
 
         /// <summary>
         /// Settles the batches of this counter and kind that earlier sends kept, before anything new is sent: a kept
-        /// batch holds older values, and sending it after newer ones would put the old values back. What cannot be
-        /// settled now stops this send, with what to do.
+        /// batch holds older values, and sending it after newer ones would put the old values back. A batch that
+        /// another running send owns is waited for (up to -WaitTimeout); what cannot be settled is an error, and the
+        /// reason this send then sends nothing (its summary counts every record NotSent).
         /// </summary>
-        private void SettleKept(UploadKind<TRecord> kind)
+        private string? SettleKept(UploadKind<TRecord> kind)
         {
-            if (_journal!.PendingBatches(CounterId, kind.JournalKind).Count == 0) return;
+            if (_journal!.PendingBatches(CounterId, kind.JournalKind).Count == 0) return null;
             WriteVerbose($"Settling the {kind.Name} batches earlier sends kept for counter {CounterId}.");
             var resume = new BatchResume(_journal, this, () => Client, new ResumeOptions { CounterId = CounterId, Kind = kind.JournalKind, ListingGrace = ListingGrace }, StopToken);
             resume.Run();
-            var left = _journal.PendingBatches(CounterId, kind.JournalKind);
-            if (left.Count == 0) return;
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                    $"{left.Count} earlier {kind.Name} upload(s) of counter {CounterId} ({System.Linq.Enumerable.Sum(left, b => b.Rows)} records) are not settled: " +
-                    string.Join("; ", System.Linq.Enumerable.Select(left, b => $"batch {b.Id} {b.State}: {b.Message}")) +
-                    ". Nothing new is sent before them, so that older values never overwrite newer ones."),
-                "MetricaUploadsPending", ErrorCategory.ResourceBusy, CounterId)
+            var deadline = DateTime.UtcNow + WaitTimeout;
+            while (resume.OwnedElsewhere.Count > 0 && DateTime.UtcNow < deadline)
             {
-                ErrorDetails = new ErrorDetails($"Earlier uploads are pending. Settle them with Resume-MetricaUpload -CounterId {CounterId} (or give them up with -Discard), then send again.")
-                {
-                    RecommendedAction = $"Resume-MetricaUpload -CounterId {CounterId}",
-                },
+                Progress(2, Activity, $"waiting for another running send of counter {CounterId} to finish its batch(es) " +
+                    string.Join(", ", System.Linq.Enumerable.Select(resume.OwnedElsewhere, b => b.Id)));
+                Run(ct => Task.Delay(TimeSpan.FromSeconds(1), ct));
+                resume.Run();
+            }
+            var left = _journal.PendingBatches(CounterId, kind.JournalKind);
+            if (left.Count == 0) return null;
+            string batches = string.Join("; ", System.Linq.Enumerable.Select(left, b => $"batch {b.Id} {b.State}: {b.Message}"));
+            long rows = System.Linq.Enumerable.Sum(left, b => b.Rows);
+            bool elsewhere = resume.OwnedElsewhere.Count == left.Count;
+            string reason = elsewhere
+                ? $"{left.Count} earlier {kind.Name} upload(s) of counter {CounterId} ({rows} records) belong to another send that is still running ({batches})"
+                : $"{left.Count} earlier {kind.Name} upload(s) of counter {CounterId} ({rows} records) are not settled ({batches})";
+            WriteError(new ErrorRecord(new InvalidOperationException(
+                    reason + ". Nothing new is sent before them, so that older values never overwrite newer ones."),
+                elsewhere ? "MetricaUploadsInFlightElsewhere" : "MetricaUploadsPending", ErrorCategory.ResourceBusy, CounterId)
+            {
+                ErrorDetails = elsewhere
+                    ? new ErrorDetails($"Another send of counter {CounterId} is still running and owns those batches (waited {WaitTimeout}). Let it finish, then send again; its batches are never given up while it runs.")
+                    {
+                        RecommendedAction = "Run this send again after the other one has finished.",
+                    }
+                    : new ErrorDetails($"Earlier uploads are pending. Settle them with Resume-MetricaUpload -CounterId {CounterId} (or give them up with -Discard), then send again.")
+                    {
+                        RecommendedAction = $"Resume-MetricaUpload -CounterId {CounterId}",
+                    },
             });
+            return reason;
         }
 
         private TimeZoneInfo CounterZone(bool whatIf)
@@ -225,7 +249,27 @@ namespace MetricaCrm.Commands.Infrastructure
             foreach (var item in Items(InputObject))
             {
                 _objectNumber++;
-                var session = Session();
+                if (_cannotStart != null)
+                {
+                    _cannotStart.AddNotSent(1);
+                    continue;
+                }
+                UploadSession<TRecord> session;
+                try
+                {
+                    session = Session();
+                }
+                catch (MetricaCrm.Engine.Journal.DailyBudgetSpentException ex)
+                {
+                    // Spent before the send could ask the counter what it needs: nothing is sent, and the summary says so.
+                    WriteError(new ErrorRecord(ex, "MetricaDailyBudgetSpent", ErrorCategory.QuotaExceeded, CounterId)
+                    {
+                        ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Send again after {ex.ResumeAtUtc:yyyy-MM-dd HH:mm} UTC." },
+                    });
+                    _cannotStart = new UploadSummary(MyInvocation.MyCommand.Name);
+                    _cannotStart.AddNotSent(1);
+                    continue;
+                }
                 if (item.BaseObject is TRecord record)
                 {
                     session.Add(record);
@@ -250,7 +294,7 @@ namespace MetricaCrm.Commands.Infrastructure
             {
                 Progress(2, Activity, $"{_session?.Summary.Sent ?? 0:N0} records uploaded", completed: true);
             }
-            var summary = _session?.Summary ?? new UploadSummary(MyInvocation.MyCommand.Name);
+            var summary = _session?.Summary ?? _cannotStart ?? new UploadSummary(MyInvocation.MyCommand.Name);
             WriteInformation(summary, new[] { "Summary" });
             WriteVerbose(summary.ToString());
             if (PassThru) WriteObject(summary);
