@@ -24,6 +24,7 @@ namespace MetricaCrm.Commands
         public string[] ArgumentList { get; set; } = new string[0];
 
         [Parameter(Mandatory = true)]
+        [TimeSpanArgument]
         public TimeSpan At { get; set; }
 
         [Parameter(Mandatory = true)]
@@ -47,6 +48,7 @@ namespace MetricaCrm.Commands
 
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan ExecutionTimeLimit { get; set; } = TimeSpan.FromHours(4);
 
         [Parameter]

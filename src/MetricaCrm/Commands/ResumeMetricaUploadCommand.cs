@@ -36,6 +36,7 @@ namespace MetricaCrm.Commands
         /// <summary>How long after it began an unlisted APPEND batch of unknown outcome counts as not applied.</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan ListingGrace { get; set; } = new ResumeOptions().ListingGrace;
 
         /// <summary>Gives the kept batches up: marked Failed, files deleted, nothing sent.</summary>

@@ -21,6 +21,7 @@ namespace MetricaCrm.Commands
         /// <summary>Orders created longer ago than this are skipped; without it they are sent and counted in one warning.</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument(BareNumberIsDays = true)]
         public TimeSpan? MaxAge { get; set; }
 
         protected override UploadKind<CrmOrder> CreateKind(bool whatIf)

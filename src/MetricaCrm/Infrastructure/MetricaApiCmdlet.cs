@@ -55,11 +55,13 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>The first backoff delay; later ones double, with jitter. Retry-After from Metrica wins.</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
         /// <summary>How long one attempt of a request may take, an upload included, before it counts as failed.</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan RequestTimeout { get; set; } = new RetryOptions().AttemptTimeout;
 
         /// <summary>

@@ -42,10 +42,12 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>How long -Wait waits. Default: 10 minutes for CRM uploads, 3 hours for offline conversions and calls.</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
         /// <summary>Keeps no journal: every record is sent, nothing is remembered.</summary>
@@ -59,6 +61,7 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>How long after it began an unlisted APPEND batch of unknown outcome counts as not applied, when earlier batches are settled.</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument]
         public TimeSpan ListingGrace { get; set; } = new ResumeOptions().ListingGrace;
 
         /// <summary>Also write the UploadSummary to the output at the end, for scripts that branch on the counts.</summary>

@@ -18,6 +18,7 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>Events older than this are skipped; without it they are sent and counted in one warning (they will not link).</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
+        [TimeSpanArgument(BareNumberIsDays = true)]
         public TimeSpan? MaxAge { get; set; }
 
         protected OfflineOptions OfflineOptions()
