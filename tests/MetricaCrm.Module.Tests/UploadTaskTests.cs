@@ -19,6 +19,7 @@ public sealed class UploadTaskTests
     public async Task Writes_a_task_scheduler_definition_with_the_required_elements()
     {
         await using var s = await ModuleSession.StartAsync();
+        s.WriteFile("Invoke-DailyUpload.ps1", "# the daily job");
         var r = s.Run(@"Register-MetricaUploadTask -TaskName 'MetricaCrm Daily' -ScriptPath ([IO.Path]::Combine($work, 'Invoke-DailyUpload.ps1')) `
             -ArgumentList '-OrdersPath', 'D:\Export\my orders.csv', '-CounterId', '12345' -At '06:30' -RunAs 'CONTOSO\svc-metrica' `
             -LogonType Password -WorkingDirectory $work -Edition Core -Path ([IO.Path]::Combine($work, 'task.xml'))");
@@ -55,20 +56,27 @@ public sealed class UploadTaskTests
     {
         await using var s = await ModuleSession.StartAsync();
         var path = Path.Combine(s.WorkDir, "task.xml");
-        var r = s.Run("Register-MetricaUploadTask Daily ./job.ps1 -At '06:30' -RunAs svc -Path $args[0] -WhatIf", path);
+        var job = s.WriteFile("job.ps1", "# the daily job");
+        var r = s.Run("Register-MetricaUploadTask Daily $args[1] -At '06:30' -RunAs svc -Path $args[0] -WhatIf", path, job);
         Assert.Null(r.Terminating);
         Assert.Empty(r.Output);
         Assert.False(File.Exists(path));
 
-        r = s.Run("Register-MetricaUploadTask Daily ./job.ps1 -ArgumentList '-Token', 'abc' -At '06:30' -RunAs svc -Path $args[0]", path);
+        r = s.Run("Register-MetricaUploadTask Daily $args[1] -ArgumentList '-Token', 'abc' -At '06:30' -RunAs svc -Path $args[0]", path, job);
         Assert.Equal(new[] { "MetricaSecretOnCommandLine" }, r.ErrorIds);
         Assert.False(File.Exists(path));
 
         if (!OperatingSystem.IsWindows())
         {
-            r = s.Run("Register-MetricaUploadTask Daily ./job.ps1 -At '06:30' -RunAs svc -Path $args[0] -Register", path);
+            r = s.Run("Register-MetricaUploadTask Daily $args[1] -At '06:30' -RunAs svc -Path $args[0] -Register", path, job);
             Assert.Equal(new[] { "MetricaTaskSchedulerUnavailable" }, r.ErrorIds);
             Assert.False(File.Exists(path));
         }
+
+        // A task that would run a script that is not there is refused before anything is written.
+        r = s.Run("Register-MetricaUploadTask Daily ([IO.Path]::Combine($work, 'missing.ps1')) -At '06:30' -RunAs svc -Path $args[0]", path);
+        Assert.Equal(new[] { "FileNotFound" }, r.ErrorIds);
+        Assert.Contains("missing.ps1", r.Errors[0].Exception.Message);
+        Assert.False(File.Exists(path));
     }
 }

@@ -7,7 +7,7 @@ using MetricaCrm.Engine.OfflineConversions;
 namespace MetricaCrm.Commands
 {
     /// <summary>Reads calls from call-tracker exports (CSV) or pipeline objects.</summary>
-    [Cmdlet(VerbsData.Import, "CrmCall")]
+    [Cmdlet(VerbsData.Import, "CrmCall", DefaultParameterSetName = "Path")]
     [Alias("Import-CrmCalls")]
     [OutputType(typeof(CrmCall))]
     public sealed class ImportCrmCallCommand : ImportCrmRecordCommand<CrmCall>

@@ -7,7 +7,7 @@ using MetricaCrm.Engine.Ingest;
 namespace MetricaCrm.Commands
 {
     /// <summary>Reads CRM contacts from CSV exports or pipeline objects into normalised client objects.</summary>
-    [Cmdlet(VerbsData.Import, "CrmClient")]
+    [Cmdlet(VerbsData.Import, "CrmClient", DefaultParameterSetName = "Path")]
     [Alias("Import-CrmClients")]
     [OutputType(typeof(CrmClient))]
     public sealed class ImportCrmClientCommand : ImportCrmRecordCommand<CrmClient>

@@ -7,7 +7,7 @@ using MetricaCrm.Engine.OfflineConversions;
 namespace MetricaCrm.Commands
 {
     /// <summary>Reads offline conversions (shop sales, phone orders) from CSV exports or pipeline objects.</summary>
-    [Cmdlet(VerbsData.Import, "CrmConversion")]
+    [Cmdlet(VerbsData.Import, "CrmConversion", DefaultParameterSetName = "Path")]
     [Alias("Import-CrmConversions")]
     [OutputType(typeof(CrmConversion))]
     public sealed class ImportCrmConversionCommand : ImportCrmRecordCommand<CrmConversion>

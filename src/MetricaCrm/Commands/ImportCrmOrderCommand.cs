@@ -9,7 +9,7 @@ using MetricaCrm.Engine.Orders;
 namespace MetricaCrm.Commands
 {
     /// <summary>Reads CRM orders from CSV exports or pipeline objects into normalised order objects.</summary>
-    [Cmdlet(VerbsData.Import, "CrmOrder")]
+    [Cmdlet(VerbsData.Import, "CrmOrder", DefaultParameterSetName = "Path")]
     [Alias("Import-CrmOrders")]
     [OutputType(typeof(CrmOrder))]
     public sealed class ImportCrmOrderCommand : ImportCrmRecordCommand<CrmOrder>

@@ -40,11 +40,17 @@ namespace MetricaCrm.Commands
     public abstract class ImportCrmRecordCommand<T> : MetricaCmdlet where T : class
     {
         /// <summary>CSV files (wildcards allowed).</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName", "PSPath")]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
+        [Alias("FullName")]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>CSV files named exactly (no wildcards: [ ] and * are part of the name), as PowerShell's own cmdlets take them.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>
         /// Records from the pipeline (Import-Csv rows, DataRows, hashtables), bound by property name. File objects from
@@ -162,6 +168,12 @@ namespace MetricaCrm.Commands
                 foreach (var item in Items(InputObject)) ProcessInput(item);
                 return;
             }
+            foreach (var p in LiteralPath)
+            {
+                string file = GetUnresolvedProviderPathFromPSPath(p);
+                if (File.Exists(file)) ImportFile(file);
+                else WriteError(new ErrorRecord(new FileNotFoundException($"There is no file '{file}'.", file), "FileNotFound", ErrorCategory.ObjectNotFound, p));
+            }
             foreach (var p in Path)
             {
                 foreach (var file in ResolveFiles(p))
@@ -199,6 +211,23 @@ namespace MetricaCrm.Commands
             {
                 WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, path));
                 yield break;
+            }
+            if (resolved.Count == 0)
+            {
+                // A pattern that matches nothing. A file named exactly so ("orders[1].csv": [1] reads as a wildcard) is
+                // the file meant; otherwise nothing was read, which is an error, never a silent empty import.
+                string literal = GetUnresolvedProviderPathFromPSPath(path);
+                if (File.Exists(literal))
+                {
+                    WriteVerbose($"'{path}' matches no file as a wildcard pattern; read as the file of that exact name (-LiteralPath says so).");
+                    resolved.Add(literal);
+                }
+                else
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"No file matches '{path}'. (A name with [ ] in it is a wildcard pattern: use -LiteralPath.)", path),
+                        "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                    yield break;
+                }
             }
             foreach (var r in resolved) yield return r;
         }

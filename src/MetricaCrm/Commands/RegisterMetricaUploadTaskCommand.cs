@@ -70,6 +70,10 @@ namespace MetricaCrm.Commands
             catch (ArgumentException ex) { ThrowTerminatingError(new ErrorRecord(ex, "MetricaSecretOnCommandLine", ErrorCategory.SecurityError, ArgumentList)); }
 
             string script = GetUnresolvedProviderPathFromPSPath(ScriptPath);
+            // A task that runs a script that is not there fails every night with nothing in our log to say why.
+            if (!File.Exists(script))
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The script '{script}' does not exist: the task would fail every run.", script),
+                    "FileNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
             string path = GetUnresolvedProviderPathFromPSPath(Path);
             var definition = new UploadTaskDefinition
             {
