@@ -116,10 +116,16 @@ public sealed class StatusTests
         await using var s = await ModuleSession.StartAsync();
         var orders = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss},a@b.ru,x\n" +
             $"A-2,{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss},b@b.ru,y\n");
+        // From a map: the map's entry is named and nothing at all is sent (issue 20: not row errors after other rows went).
         var r = s.Run($"Import-CrmOrder '{orders}' | Convert-MetricaStatus -Map @{{ x = 'not_a_goal'; y = 'order_confirmed' }} | Send-MetricaConversion -CounterId 9 {ModuleSession.Api}");
-        Assert.Equal("StatusNotAGoal", Assert.Single(r.ErrorIds));
-        Assert.Contains("not_a_goal", r.Errors[0].Exception.Message);
-        Assert.Contains("line 2", r.Errors[0].Exception.Message);
+        Assert.Equal("StatusMapNotForCounter", Assert.Single(r.ErrorIds));
+        Assert.Contains("'x' = 'not_a_goal'", r.Errors[0].Exception.Message);
+        Assert.Empty(s.Counter(9).Orders.Keys);
+        // A status that no map set (the row's own MetricaStatus) is refused row by row, located.
+        var rows = s.Run($"[pscustomobject]@{{ id = 'A-1'; create_date_time = '{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss}'; emails = 'a@b.ru'; MetricaStatus = 'not_a_goal' }}, " +
+            $"[pscustomobject]@{{ id = 'A-2'; create_date_time = '{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss}'; emails = 'b@b.ru'; MetricaStatus = 'order_confirmed' }} | Send-MetricaConversion -CounterId 9 {ModuleSession.Api}");
+        Assert.Equal("StatusNotAGoal", Assert.Single(rows.ErrorIds));
+        Assert.Contains("not_a_goal", rows.Errors[0].Exception.Message);
         Assert.Equal(new[] { "A-2" }, s.Counter(9).Orders.Keys);
     }
 
@@ -149,7 +155,7 @@ public sealed class StatusTests
         // A custom status id belongs to detailed orders: simplified orders refuse it before anything is sent.
         var orders = s.WriteFile("orders.csv", $"id,create_date_time,emails,order_status\nA-1,{DateTime.Now.AddDays(-2):yyyy-MM-dd HH:mm:ss},a@b.ru,Доставка\n");
         var sent = s.Run($"Import-CrmOrder '{orders}' | Convert-MetricaStatus -Map @{{ 'доставка' = 'delivery' }} -CounterId 3 {ModuleSession.Api} | Send-MetricaConversion -CounterId 3 {ModuleSession.Api}");
-        Assert.Equal("StatusNotAGoal", Assert.Single(sent.ErrorIds));
+        Assert.Equal("StatusMapNotForCounter", Assert.Single(sent.ErrorIds));
         Assert.Contains("Send-MetricaOrder", sent.Errors[0].ToString());
         Assert.Empty(s.Requests("/data/simple_orders"));
     }

@@ -23,6 +23,9 @@ namespace MetricaCrm.Engine.Orders
         public string? OrderStatus { get; set; }
         /// <summary>The Metrica status (a type, a status-schema id or a JS goal id), set by Convert-MetricaStatus.</summary>
         public string? MetricaStatus { get; set; }
+        /// <summary>The map that set <see cref="MetricaStatus"/>: the Send checks its every value against the counter
+        /// once, before the first upload (internal: not a column of the order a user sees or exports).</summary>
+        internal Statuses.StatusMap? MappedBy { get; set; }
         public decimal? Revenue { get; set; }
         public decimal? Cost { get; set; }
         /// <summary>Extra JS goals reached with the order, each <c>goal[:price]</c>.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using MetricaCrm.Engine.Ingest;
@@ -24,8 +25,18 @@ namespace MetricaCrm.Engine.SimpleOrders
         public override string Name => "simple_orders";
         public override Journal.JournalKind JournalKind => Journal.JournalKind.SimpleOrders;
 
+        private readonly HashSet<StatusMap> _checkedMaps = new HashSet<StatusMap>();
+
+        /// <exception cref="StatusMapNotForCounterException">The order's map sends a value the counter cannot take.</exception>
         public override RowFault? Check(CrmOrder order)
         {
+            if (order.MappedBy is StatusMap map && _counterGoals != null && _checkedMaps.Add(map))
+            {
+                // The whole map at its first order: a typo in one entry must not show as row errors after other rows went.
+                var wrong = map.GivenEntries.Where(e => !StatusTypes.IsSendable(e.Value) && !_counterGoals.Contains(e.Value)).ToList();
+                if (wrong.Count > 0)
+                    throw new StatusMapNotForCounterException(wrong, StatusTypes.Sendable.Concat(_counterGoals.OrderBy(g => g, StringComparer.Ordinal)));
+            }
             var (status, fault) = OrderRules.ResolveStatus(order);
             if (fault != null) return fault;
             order.MetricaStatus = status;

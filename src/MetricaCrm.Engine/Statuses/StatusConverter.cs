@@ -32,6 +32,13 @@ namespace MetricaCrm.Engine.Statuses
 
         public StatusConversionSummary Summary { get; }
 
+        /// <summary>Sets the order's Metrica status as this converter decided it, and remembers which map decided.</summary>
+        public void Apply(Orders.CrmOrder order, string? metricaStatus)
+        {
+            order.MetricaStatus = metricaStatus;
+            order.MappedBy = _map;
+        }
+
         /// <summary>Decides the Metrica status for a CRM status; <paramref name="metricaStatus"/> is null when there is none to send.</summary>
         public StatusOutcome Convert(string? crmStatus, out string? metricaStatus)
         {

@@ -27,8 +27,14 @@ namespace MetricaCrm.Engine.Statuses
             if (_map.TryGetValue(key, out var existing) && existing != value)
                 throw new ArgumentException($"The map gives '{crmStatus}' twice, as {existing} and as {value} (keys match ignoring case, spaces and ё/е).");
             _map[key] = value;
+            _entries[key] = new KeyValuePair<string, string>(crmStatus, value);
             _bySpelling.Clear();
         }
+
+        private readonly Dictionary<string, KeyValuePair<string, string>> _entries = new Dictionary<string, KeyValuePair<string, string>>(StringComparer.Ordinal);
+
+        /// <summary>The map's own entries as given (CRM status = Metrica status), without the common table.</summary>
+        public IEnumerable<KeyValuePair<string, string>> GivenEntries => _entries.Values;
 
         public void IncludeCommonStatuses()
         {

@@ -167,7 +167,7 @@ namespace MetricaCrm.Commands
             }
             if (order != null)
             {
-                order.MetricaStatus = metricaStatus;
+                _converter.Apply(order, metricaStatus);
                 WriteObject(order);
                 return;
             }

@@ -235,6 +235,13 @@ namespace MetricaCrm.Commands.Infrastructure
             {
                 AddAll();
             }
+            catch (MetricaCrm.Engine.Statuses.StatusMapNotForCounterException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "StatusMapNotForCounter", ErrorCategory.InvalidData, ex.Entries)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Correct the map: a goal is named by its JS identifier (Test-MetricaConnection -CounterId {CounterId} checks the goals)." },
+                });
+            }
             catch (UnknownAttributeException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "UnknownAttribute", ErrorCategory.ObjectNotFound, ex.Names)
