@@ -23,6 +23,19 @@ BeforeAll {
     # Examples that show a Windows-only step: elsewhere their documented error is what the user must see.
     $PlatformErrors = @{ 'Register-MetricaUploadTask #2' = 'MetricaTaskSchedulerUnavailable' }
 
+    # What some examples' remarks promise, beyond running without error.
+    $ExampleEffects = @{
+        'Register-MetricaUploadTask #1' = { param($work, $output)
+            $xml = [xml](Get-Content -Raw (Join-Path $work 'metrica-daily.xml'))
+            $xml.Task.Actions.Exec.Arguments | Should -Match 'Invoke-DailyUpload\.ps1.*-OrdersPath'
+            $xml.Task.Principals.Principal.UserId | Should -Be 'CONTOSO\svc-metrica'
+        }
+        'Import-CrmClient #1' = { param($work, $output) $output | Should -Match '(?m)^4 contacts ready' }
+        'Send-MetricaConversion #2' = { param($work, $output) $output | Should -Match 'What if: .*Upload 20 order\(s\) as simple_orders' }
+        'Set-MetricaProduct #2' = { param($work, $output) foreach ($p in 'sneakers', 'socks', 'insoles') { $output | Should -Match "\b$p\b" } }
+        'Get-MetricaAttribute #2' = { param($work, $output) $output | Should -Match 'delivery_type' }
+    }
+
     # samples/ (dates moved so that the newest is yesterday, as a daily export's are) into the example's folder.
     function Copy-ExampleSamples([string] $Destination) {
         $samples = Join-Path (Get-RepoRoot) 'samples'
@@ -164,5 +177,6 @@ Describe 'Help examples' {
             $r.Error | Should -BeNullOrEmpty
         }
         $r.Output + $r.Error | Should -Not -Match 'sandbox-token' -Because 'the token is never printed'
+        if ($ExampleEffects["$Cmdlet #$Number"]) { & $ExampleEffects["$Cmdlet #$Number"] $work $r.Output }
     }
 }

@@ -9,6 +9,9 @@ BeforeAll {
     # keeps the machine's registrations and modules out of the test, and the test's out of the machine.
     $home_ = Join-Path $TestDrive 'home'
     $modules = Join-Path $home_ '.local/share/powershell/Modules'
+    # .NET answers an empty user data folder when it does not exist yet, and PSResourceGet would then write its
+    # repository list to the current directory.
+    [void][IO.Directory]::CreateDirectory($modules)
     $environment = @{ HOME = $home_; XDG_DATA_HOME = (Join-Path $home_ '.local/share'); PSModulePath = $modules
         METRICA_JOURNAL = (Join-Path $TestDrive 'journal.db') }
 
@@ -43,6 +46,7 @@ Install-PSResource MetricaCrm -Repository MetricaLocal -TrustRepository -Scope C
 "@
         $install.ExitCode | Should -Be 0 -Because ($install.Output + $install.Error)
         $install.Output.Trim() | Should -Be $manifest.ModuleVersion
+        Join-Path $home_ '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist
         Get-ChildItem $modules -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
 
         $orders = Join-Path $TestDrive 'orders.csv'
