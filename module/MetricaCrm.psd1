@@ -28,8 +28,8 @@
         PSData = @{
             Tags         = @('Yandex', 'Metrica', 'Metrika', 'CRM', 'CDP', 'OfflineConversions', 'ETL',
                 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
-            ProjectUri   = 'https://example.invalid/MetricaCrm'
-            LicenseUri   = 'https://example.invalid/MetricaCrm/blob/main/LICENSE'
+            # No ProjectUri or LicenseUri: the project has no public address yet, and a made-up one would be shown by
+            # Find-PSResource and Get-InstalledPSResource as if it were real.
             ReleaseNotes = '0.1.0: CRM contacts, orders and statuses, offline conversions and calls; credentials chain (SecretManagement), Connect-Metrica, Test-MetricaConnection, -Proxy.'
         }
     }

@@ -13,10 +13,14 @@
     EXIT CODES (Task Scheduler's "Last Run Result"):
       0  every selected order was sent and Metrica validated its upload
       1  some rows were rejected (see the log and the rejects file); the rest was sent
-      2  an upload failed (refused, validation FAILED) or is still pending after -Wait
-      3  configuration or access error: token missing, HTTP 401/403, counter not found, bad -StatusMap or export path
+      2  an upload failed (refused, validation FAILED), is still pending after -Wait, or orders were kept unsent
+         (Pending: a 5xx after every retry, the day's quota) or not sent; the next run sends what was kept
+      3  configuration or access error: token missing, HTTP 401/403, counter not found, bad -StatusMap or export path,
+         an export whose columns cannot be read (MissingColumn, AmbiguousColumn, its encoding)
       4  the previous run still holds the lock (daily-upload.lock in -LogFolder); nothing was done
-    The highest applicable code wins (3 over 2 over 1).
+    The highest applicable code wins (3 over 2 over 1). The codes follow from the summaries' counts: rows rejected by
+    Import-CrmOrder, Convert-MetricaStatus (unmapped) or Send-MetricaConversion are 1; Failed, Pending or NotSent
+    orders, or no Send summary at all, are 2.
 .EXAMPLE
     powershell.exe -NoProfile -NonInteractive -File C:\Tasks\Invoke-DailyUpload.ps1 -OrdersPath D:\Export\orders.csv -StatusMap C:\Tasks\statuses.psd1 -CounterId 12345 -LogFolder C:\Tasks\logs
 #>
@@ -44,7 +48,9 @@ $ExitAllSent = 0; $ExitRejected = 1; $ExitUploadFailed = 2; $ExitConfiguration =
 $configurationIds = @('MetricaTokenMissing', 'MetricaSecretUnavailable', 'MetricaSecretManagementUnavailable',
     'MetricaSecretInvalidType', 'MetricaCounterIdMissing', 'MetricaInvalidToken', 'MetricaUnauthorized',
     'MetricaAccessDenied', 'MetricaHttp401', 'MetricaHttp403', 'MetricaHttp404', 'MetricaNotFound', 'InvalidTimeZone',
-    'MetricaProxyCredentialWithoutProxy', 'StatusMapMissing', 'InvalidStatusMap', 'StatusMapNotFound', 'DailyUploadConfiguration')
+    'MetricaProxyCredentialWithoutProxy', 'StatusMapMissing', 'InvalidStatusMap', 'StatusMapNotFound', 'DailyUploadConfiguration',
+    # The export itself cannot be read: its columns or encoding changed, which the admin must map.
+    'MissingColumn', 'AmbiguousColumn', 'UnsupportedEncoding', 'FileUnreadable', 'FileNotFound')
 
 [void][IO.Directory]::CreateDirectory($LogFolder)
 $stamp = [DateTime]::Now.ToString('yyyyMMdd-HHmmss-fff')
@@ -52,6 +58,12 @@ $logPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.log")
 $rejectPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.rejects.csv")
 $log = [Collections.Generic.List[string]]::new()
 function Write-Log([string] $Text) { $log.Add([DateTime]::Now.ToString('yyyy-MM-dd HH:mm:ss') + ' ' + $Text) }
+# A plain sum, not Measure-Object: the script also runs in hosts that have only the core cmdlets (MetricaCrm.Shell).
+function Get-Total([object[]] $Summaries, [string[]] $Property) {
+    [long] $total = 0
+    foreach ($s in $Summaries) { foreach ($p in $Property) { $total += $s.$p } }
+    $total
+}
 function Save-Log([int] $Code) {
     Write-Log "Exit code $Code"
     # UTF-8 with BOM: Windows PowerShell's Get-Content and Notepad read Cyrillic messages correctly.
@@ -72,7 +84,7 @@ catch [IO.IOException] {
 
 $errors = [Collections.Generic.List[Management.Automation.ErrorRecord]]::new()
 $uploads = @()
-$importInfo = $null; $sendInfo = $null; $sendWarnings = @()
+$importInfo = $null; $convertInfo = $null; $sendInfo = $null; $sendWarnings = @()
 try {
     $pid_ = [Text.Encoding]::ASCII.GetBytes("$PID`n")
     $lock.SetLength(0); $lock.Write($pid_, 0, $pid_.Length); $lock.Flush()
@@ -94,7 +106,7 @@ try {
         }
         $uploads = @(Import-CrmOrder @import -InformationVariable importInfo -ErrorVariable +errors |
             Where-Object { $_.CreateDateTime -ge $since -or ($null -ne $_.UpdateDateTime -and $_.UpdateDateTime -ge $since) } |
-            Convert-MetricaStatus -Map $StatusMap -ErrorVariable +errors |
+            Convert-MetricaStatus -Map $StatusMap -InformationVariable convertInfo -ErrorVariable +errors |
             Send-MetricaConversion @send -InformationVariable sendInfo -ErrorVariable +errors -WarningVariable sendWarnings)
     }
     catch {
@@ -104,10 +116,13 @@ try {
     }
 
     $importSummary = @($importInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
+    $convertSummary = @($convertInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
     $sendSummary = @($sendInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
     foreach ($s in $importSummary) { Write-Log "Import: read $($s.Read), emitted $($s.Emitted), rejected $($s.Rejected)" }
+    foreach ($s in $convertSummary) { Write-Log "Convert: received $($s.Received), mapped $($s.Mapped), skipped $($s.Skipped), unmapped $($s.Unmapped)" }
     foreach ($s in $sendSummary) {
-        Write-Log "Send: received $($s.Received), sent $($s.Sent), rejected $($s.Rejected), failed $($s.Failed), not sent $($s.NotSent)"
+        Write-Log ("Send: received $($s.Received), sent $($s.Sent), unchanged $($s.Unchanged), rejected $($s.Rejected), " +
+            "skipped $($s.Skipped), failed $($s.Failed), pending $($s.Pending), not sent $($s.NotSent)")
     }
     foreach ($u in $uploads) {
         if ($null -ne $u.PSObject.Properties["UploadId"]) { Write-Log "Upload $($u.UploadId): $($u.Status), $($u.RowsSent) rows" }
@@ -120,18 +135,19 @@ try {
     $pending = @($uploads | Where-Object { $null -ne $_.PSObject.Properties["UploadId"] -and -not ($_.IsFinal -and -not $_.Failed) })
     # -Wait reports an upload Metrica had not listed as final by -WaitTimeout only as this warning.
     $pending += @($sendWarnings | Where-Object { $_.Message -match '^Upload \S+ was not final within' })
-    $send0 = if ($sendSummary.Count) { $sendSummary[0] } else { $null }
-    $rejected = ($importSummary | ForEach-Object { $_.Rejected }) + ($sendSummary | ForEach-Object { $_.Rejected }) |
-        Where-Object { $_ -gt 0 }
+    # Orders not sent, from the counts: kept for the next run (Pending), refused (Failed), or never sent (NotSent).
+    $notDone = Get-Total $sendSummary Failed, Pending, NotSent
+    $rejected = (Get-Total $importSummary Rejected) + (Get-Total $convertSummary Unmapped) + (Get-Total $sendSummary Rejected)
 
     $code = $ExitAllSent
     if (@($ids | Where-Object { $configurationIds -contains $_ }).Count -or @($statusCodes | Where-Object { $_ -in 401, 403 }).Count) {
         $code = $ExitConfiguration
     }
-    elseif ($null -eq $send0 -or $send0.Failed -gt 0 -or $send0.NotSent -gt 0 -or $pending.Count) {
+    elseif ($sendSummary.Count -eq 0 -or $notDone -gt 0 -or $pending.Count) {
+        # No Send summary: the pipeline stopped before the send ended, so nothing is known to be sent.
         $code = $ExitUploadFailed
     }
-    elseif (@($rejected).Count) {
+    elseif ($rejected -gt 0) {
         $code = $ExitRejected
     }
     Save-Log $code

@@ -9,7 +9,8 @@ $contacts = Copy-SampleWithRecentDates "$PSScriptRoot/contacts.csv" ([IO.Path]::
 $deals = Copy-SampleWithRecentDates "$PSScriptRoot/deals.csv" ([IO.Path]::Combine($work, 'deals.csv'))
 
 # The counter's schema once: the attributes the files carry (created only where missing; -Force: no prompt).
-Set-MetricaAttribute -CounterId $CounterId -EntityType CONTACT -Name shoe_size, segment -Force | Out-Null
+Set-MetricaAttribute -CounterId $CounterId -EntityType CONTACT -Name shoe_size -TypeName numeric -Force | Out-Null
+Set-MetricaAttribute -CounterId $CounterId -EntityType CONTACT -Name segment -Force | Out-Null
 Set-MetricaAttribute -CounterId $CounterId -EntityType ORDER -Name branch -Force | Out-Null
 Set-MetricaProduct -CounterId $CounterId -InputObject 'sneakers', 'boots', 'socks', 'insoles' -Force | Out-Null
 

@@ -33,16 +33,22 @@ namespace MetricaCrm.Isolation
             }
         }
 
-        /// <summary>Called once per process by the module initializer; later imports reuse the same context.</summary>
-        public static void Install(string dependencyDirectory, string engineAssemblyName)
+        /// <summary>
+        /// Called once per process by the module initializer; later imports reuse the same context. Returns the engine,
+        /// loaded into this context.
+        /// </summary>
+        public static Assembly Install(string dependencyDirectory, string engineAssemblyName)
         {
             lock (Gate)
             {
-                if (_instance != null) return;
-                var context = new DependencyLoadContext(dependencyDirectory);
-                Default.Resolving += (_, name) =>
-                    string.Equals(name.Name, engineAssemblyName, StringComparison.OrdinalIgnoreCase) ? context.LoadFromAssemblyName(name) : null;
-                _instance = context;
+                if (_instance == null)
+                {
+                    var context = new DependencyLoadContext(dependencyDirectory);
+                    Default.Resolving += (_, name) =>
+                        string.Equals(name.Name, engineAssemblyName, StringComparison.OrdinalIgnoreCase) ? context.LoadFromAssemblyName(name) : null;
+                    _instance = context;
+                }
+                return _instance.LoadFromAssemblyName(new AssemblyName(engineAssemblyName));
             }
         }
 

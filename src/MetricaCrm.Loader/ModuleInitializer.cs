@@ -32,9 +32,10 @@ namespace MetricaCrm.Loader
                 if (isCore)
                 {
                     var isolation = Assembly.LoadFrom(Path.Combine(ModuleDirectory, "MetricaCrm.Isolation.dll"));
-                    isolation.GetType("MetricaCrm.Isolation.DependencyLoadContext", throwOnError: true)!
+                    var engine = (Assembly)isolation.GetType("MetricaCrm.Isolation.DependencyLoadContext", throwOnError: true)!
                         .GetMethod("Install", BindingFlags.Public | BindingFlags.Static)!
-                        .Invoke(null, new object[] { Path.Combine(DependencyDirectory, "core"), "MetricaCrm.Engine" });
+                        .Invoke(null, new object[] { Path.Combine(DependencyDirectory, "core"), "MetricaCrm.Engine" })!;
+                    AddTypeNames(engine);
                 }
                 else
                 {
@@ -56,6 +57,22 @@ namespace MetricaCrm.Loader
                 _dependencies = null;
                 _installed = false;
             }
+        }
+
+        /// <summary>
+        /// PowerShell 7 resolves type names in scripts only among the default context's assemblies, and the engine is
+        /// not there on purpose: in the default context it would bind to another module's Polly or CsvHelper whenever
+        /// that copy's assembly version is the same or higher (every Polly.Core 8.x is 8.0.0.0). Type accelerators named
+        /// after the engine's public types' full names make [MetricaCrm.Engine.Metrica.MergeMode]::Save and
+        /// $o -is [MetricaCrm.Engine.Orders.CrmOrder] work, as they do in Windows PowerShell.
+        /// </summary>
+        private static void AddTypeNames(Assembly engine)
+        {
+            var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+            var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+            if (add == null) return; // the cmdlets work without it; only naming the types in scripts does not
+            foreach (var type in engine.GetExportedTypes())
+                if (type.FullName != null) add.Invoke(null, new object[] { type.FullName, type });
         }
 
         private static Assembly? ResolveOnFramework(object sender, ResolveEventArgs args)

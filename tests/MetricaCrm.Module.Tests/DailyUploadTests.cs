@@ -53,7 +53,7 @@ public sealed class DailyUploadTests
         Assert.Equal(0, code);
         Assert.Equal(new[] { "D-1", "D-2" }, (await s.StoredOrdersAsync(12345)).Select(o => o.Id).OrderBy(x => x));
         Assert.Contains("Import: read 3, emitted 3, rejected 0", log);
-        Assert.Contains("Send: received 2, sent 2, rejected 0, failed 0, not sent 0", log);
+        Assert.Contains("Send: received 2, sent 2, unchanged 0, rejected 0, skipped 0, failed 0, pending 0, not sent 0", log);
         Assert.Contains("Exit code 0", log);
         Assert.DoesNotContain("sandbox-token", log);
     }

@@ -52,6 +52,16 @@ function Get-SandboxRequest {
 # The pwsh running these tests, for scripts that must run in a fresh process.
 function Get-PwshPath { (Get-Process -Id $PID).Path }
 
+# A 'pwsh -NoProfile -NonInteractive' to start, its output redirected; the caller adds the rest of the command line.
+function New-PwshStartInfo {
+    $exe = Get-PwshPath
+    $psi = [Diagnostics.ProcessStartInfo]::new($exe)
+    # 'dotnet tool run pwsh' runs pwsh.dll inside dotnet: the fresh process needs that dll as its first argument.
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in @('-NoProfile', '-NonInteractive')) { $psi.ArgumentList.Add($a) }
+    $psi
+}
+
 # Runs a script in a fresh 'pwsh -NoProfile -NonInteractive' and returns its output lines and exit code.
 function Invoke-FreshPwsh {
     param(
@@ -60,14 +70,15 @@ function Invoke-FreshPwsh {
         [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
         [hashtable] $Environment = @{}
     )
-    $psi = [Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-    foreach ($a in @('-NoProfile', '-NonInteractive')) { $psi.ArgumentList.Add($a) }
+    $psi = New-PwshStartInfo
     if ($PSCmdlet.ParameterSetName -eq 'File') {
         $psi.ArgumentList.Add('-File'); $psi.ArgumentList.Add($File)
         foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
     } else {
         $psi.ArgumentList.Add('-Command'); $psi.ArgumentList.Add($Command)
     }
+    # Plain text: ANSI colours in captured errors would break assertions and the NUnit XML.
+    $psi.Environment['NO_COLOR'] = '1'
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -77,6 +88,25 @@ function Invoke-FreshPwsh {
     $stdout = $p.StandardOutput.ReadToEnd()
     $p.WaitForExit()
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout; Error = $stderr.Result }
+}
+
+# Another process that holds $Path open the way Invoke-DailyUpload.ps1 holds its lock (FileShare.None), until
+# Stop-LockHolder; returns once the file is held.
+function Start-LockHolder {
+    param([Parameter(Mandatory)] [string] $Path)
+    $psi = New-PwshStartInfo
+    $psi.ArgumentList.Add('-Command')
+    $psi.ArgumentList.Add("`$f = [IO.File]::Open('$Path', 'OpenOrCreate', 'ReadWrite', 'None'); 'held'; Start-Sleep 300")
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $p = [Diagnostics.Process]::Start($psi)
+    if ($p.StandardOutput.ReadLine() -ne 'held') { throw "The lock holder could not open $Path" }
+    $p
+}
+
+function Stop-LockHolder {
+    param($Process)
+    if ($Process -and -not $Process.HasExited) { $Process.Kill(); $Process.WaitForExit() }
 }
 
 Export-ModuleMember -Function *

@@ -29,6 +29,13 @@ namespace MetricaCrm.Commands
 
         protected override RecordNormalizer<CrmCall> ObjectNormalizer(NormalizerOptions options) => new CallNormalizer(options);
 
+        /// <summary>A counter's first calls upload is refused without new_goal_name: the fix is this cmdlet's -NewGoalName.</summary>
+        protected override ErrorRecord ApiError(MetricaApiException ex, object? target)
+        {
+            var record = base.ApiError(ex, target);
+            return ex.ErrorType == "missing_parameter" && ex.ApiMessage.Contains("new_goal_name") ? Hints.Attach(record, "CallsGoalMissing") : record;
+        }
+
         /// <summary>Static calls never link, so a file of them only ends in LINKAGE_FAILURE as a matter of course.</summary>
         protected override bool LinkageFailureIsExpected(MetricaUpload upload) => upload.DynamicCallsQuantity == 0 || _kind?.SentDynamicCalls == false;
     }

@@ -24,6 +24,7 @@ namespace MetricaCrm.Commands.Infrastructure
             ["MetricaUnauthorized"] = "pass -Token or set METRICA_TOKEN",
             ["MetricaInvalidToken"] = "get a new token (README, 'Tokens') and pass it with -Token or METRICA_TOKEN",
             ["MetricaMayHaveBeenApplied"] = "check Get-MetricaUploadStatus -CounterId <id> before sending again",
+            ["CallsGoalMissing"] = "the counter has no goal for calls yet: send once with -NewGoalName 'Calls' (any name); later uploads count towards that goal",
         };
 
         /// <summary>Adds the fix for <paramref name="rule"/> to the record: shown after the engine's message, and as its recommended action.</summary>

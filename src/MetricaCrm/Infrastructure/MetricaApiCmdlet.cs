@@ -169,7 +169,7 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>The request budget this command's requests pass through; none unless a cmdlet keeps the journal.</summary>
         private protected virtual Engine.Journal.RequestBudget? OpenBudget(MetricaToken token) => null;
 
-        protected ErrorRecord ApiError(MetricaApiException ex, object? target)
+        protected virtual ErrorRecord ApiError(MetricaApiException ex, object? target)
         {
             var category = ex.StatusCode switch
             {
