@@ -3,7 +3,7 @@
     Builds, tests and packages MetricaCrm. Wraps the same dotnet commands as README.md, for people with PowerShell.
 .EXAMPLE
     ./build.ps1                 # Build
-    ./build.ps1 -Task Test      # xUnit suites (dotnet test) and then Pester in each installed edition
+    ./build.ps1 -Task Test      # xUnit suites and Pester in the repo's pwsh (dotnet test), then Pester in Windows PowerShell if present
     ./build.ps1 -Task Package   # out/MetricaCrm.<version>.nupkg for Install-PSResource / Install-Module from a folder
 #>
 [CmdletBinding()]
@@ -26,16 +26,20 @@ foreach ($t in $Task) {
     switch ($t) {
         'Build' { Invoke-Step 'Build' { dotnet build MetricaCrm.sln -c $Configuration } }
         'Test' {
-            Invoke-Step 'xUnit' { dotnet test MetricaCrm.sln -c $Configuration }
-            & $PSCommandPath -Task Pester -Configuration $Configuration
+            # dotnet test runs the Pester suite in the repo's pwsh too (AcceptanceSuiteTests); 5.1 is added where it exists.
+            Invoke-Step 'xUnit and Pester (pwsh)' { dotnet test MetricaCrm.sln -c $Configuration }
+            if (Get-Command powershell.exe -ErrorAction SilentlyContinue) {
+                Invoke-Step 'Pester (Windows PowerShell)' { powershell.exe -NoProfile -NonInteractive -File "$PSScriptRoot/tests/pester/Invoke-AcceptanceSuite.ps1" }
+            }
         }
         'Pester' {
-            # A fresh process per edition: in-process tests cannot prove a clean Import-Module.
-            $hosts = @('pwsh', 'powershell') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue }
-            foreach ($h in $hosts) {
-                Invoke-Step "Pester ($h)" {
-                    & $h -NoProfile -Command "Import-Module Pester -MinimumVersion 5.0; `$r = Invoke-Pester -Path '$PSScriptRoot/tests/pester' -PassThru; exit `$r.FailedCount"
-                }
+            # A fresh process per edition, with the Pester the restore downloaded: the repo's pwsh (tool manifest), and
+            # Windows PowerShell 5.1 where it is installed. In-process tests cannot prove a clean Import-Module.
+            $suite = "$PSScriptRoot/tests/pester/Invoke-AcceptanceSuite.ps1"
+            Invoke-Step 'Tools' { dotnet tool restore }
+            Invoke-Step 'Pester (pwsh 7.6)' { dotnet tool run pwsh -NoProfile -NonInteractive -File $suite }
+            if (Get-Command powershell.exe -ErrorAction SilentlyContinue) {
+                Invoke-Step 'Pester (Windows PowerShell)' { powershell.exe -NoProfile -NonInteractive -File $suite }
             }
         }
         'Package' {
