@@ -52,7 +52,12 @@ $configurationIds = @('MetricaTokenMissing', 'MetricaSecretUnavailable', 'Metric
     # The export itself cannot be read: its columns or encoding changed, which the admin must map.
     'MissingColumn', 'AmbiguousColumn', 'UnsupportedEncoding', 'FileUnreadable', 'FileNotFound')
 
+# The logs and rejects hold phones and e-mails: on Linux and macOS a folder made here is the owner's alone (0700) and
+# each log 0600 (Windows: the folder inherits its parent's ACL, so keep -LogFolder under the task account's profile).
+$ownerOnly = $PSVersionTable.PSVersion.Major -ge 7 -and -not $IsWindows
+$newFolder = -not [IO.Directory]::Exists($LogFolder)
 [void][IO.Directory]::CreateDirectory($LogFolder)
+if ($ownerOnly -and $newFolder) { [IO.File]::SetUnixFileMode($LogFolder, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute') }
 $stamp = [DateTime]::Now.ToString('yyyyMMdd-HHmmss-fff')
 $logPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.log")
 $rejectPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.rejects.csv")
@@ -68,6 +73,7 @@ function Save-Log([int] $Code) {
     Write-Log "Exit code $Code"
     # UTF-8 with BOM: Windows PowerShell's Get-Content and Notepad read Cyrillic messages correctly.
     [IO.File]::WriteAllLines($logPath, $log, [Text.UTF8Encoding]::new($true))
+    if ($ownerOnly) { [IO.File]::SetUnixFileMode($logPath, [IO.UnixFileMode]'UserRead, UserWrite') }
 }
 
 # The OS drops a dead process's handle, so a lock file left behind by a crash does not block the next run.
