@@ -24,17 +24,26 @@ namespace MetricaCrm.Engine.Normalization
         {
             "yyyy-M-d'T'H:mm:sszzz", "yyyy-M-d'T'H:mm:ss.FFFFFFFzzz", "yyyy-M-d H:mm:sszzz", "yyyy-M-d H:mm:ss.FFFFFFFzzz", "yyyy-M-d'T'H:mmzzz",
             "yyyy-M-d'T'H:mm:ss'Z'", "yyyy-M-d'T'H:mm:ss.FFFFFFF'Z'", "yyyy-M-d H:mm:ss'Z'", "yyyy-M-d'T'H:mm'Z'",
+            "yyyy-M-d H:mm:ss zzz", // the form this parser's own explanations write
         };
         private static readonly DateTimeOffset Epoch = new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
         public const string Accepted = "a date-time such as 31.12.2024 18:30[:00], 31.12.24, 2024-12-31[ T]18:30[:00], ISO 8601 with offset or Z, or Unix seconds";
 
         private readonly Func<DateTimeOffset> _now;
 
-        public CrmDateTimeParser(TimeZoneInfo zone, Func<DateTimeOffset>? now = null)
+        public CrmDateTimeParser(TimeZoneInfo zone, Func<DateTimeOffset>? now = null, CultureInfo? culture = null)
         {
             Zone = zone;
             _now = now ?? (() => DateTimeOffset.UtcNow);
+            var c = culture ?? CultureInfo.CurrentCulture;
+            _culture = c;
+            _cultureFormats = new[] { c.DateTimeFormat.ShortDatePattern + " " + c.DateTimeFormat.LongTimePattern + " zzz" };
         }
+
+        // DateTimeOffset.ToString() in this culture (what Export-Csv writes), offset required: an instant written by a
+        // program on this machine, so an export reads back; without its offset the same shape stays refused (ambiguous).
+        private readonly CultureInfo _culture;
+        private readonly string[] _cultureFormats;
 
         public TimeZoneInfo Zone { get; }
 
@@ -80,6 +89,10 @@ namespace MetricaCrm.Engine.Normalization
             else if (DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
             {
                 value = InZone(local);
+            }
+            else if (DateTimeOffset.TryParseExact(text, _cultureFormats, _culture, DateTimeStyles.None, out value))
+            {
+                note = $"the date-time form of culture '{_culture.Name}' with its offset (as Export-Csv writes it)";
             }
             else if (DateTime.TryParseExact(text, DateOnlyFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
