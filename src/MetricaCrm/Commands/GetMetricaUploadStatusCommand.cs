@@ -66,13 +66,13 @@ namespace MetricaCrm.Commands
         {
             if (UploadId == null || UploadId.Length == 0)
             {
-                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, OfflinePaths.ListPath(kind), Limit, ct))) WriteObject(u);
+                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, OfflinePaths.ListPath(kind), Limit, ct))) WriteObject(UploadView.Of(u));
                 return;
             }
             foreach (var id in UploadId)
             {
                 var found = Call((client, ct) => client.GetOfflineUploadAsync(CounterId, kind, OfflinePaths.UploadPath(kind, id), ct));
-                if (found != null) WriteObject(found);
+                if (found != null) WriteObject(UploadView.Of(found));
                 else NotFound(id, $"Counter {CounterId} has no {kind} upload '{id}'.");
             }
         }
@@ -88,7 +88,7 @@ namespace MetricaCrm.Commands
             foreach (var id in UploadId)
             {
                 var found = Call((client, ct) => client.FindUploadAsync(CounterId, id, MaxPages, ct));
-                if (found != null) WriteObject(found);
+                if (found != null) WriteObject(UploadView.Of(found));
                 else NotFound(id, $"Counter {CounterId} lists no upload '{id}' in its last {MaxPages * 1000} uploads.");
             }
         }
