@@ -38,44 +38,30 @@ namespace MetricaCrm.Commands.Infrastructure
     /// <summary>The engine side of <see cref="RecordMembers"/>: which array of which record a name means.</summary>
     internal static class RecordFields
     {
-        public static IList Get(object record, string field) => new ValueList<string>(Array(record, field));
+        public static IList Get(object record, string field) => new ValueList<string>(Field(record, field).Get(record));
 
         /// <summary>What a script assigns (an array, one string, another record's list) becomes the engine's array.</summary>
-        public static void Set(object record, string field, object? value)
-        {
-            var items = value == null ? System.Array.Empty<string>() : LanguagePrimitives.ConvertTo<string[]>(value);
-            switch (record, field)
-            {
-                case (CrmOrder o, "ClientIds"): o.ClientIds = items; break;
-                case (CrmOrder o, "Emails"): o.Emails = items; break;
-                case (CrmOrder o, "Phones"): o.Phones = items; break;
-                case (CrmOrder o, "EmailsMd5"): o.EmailsMd5 = items; break;
-                case (CrmOrder o, "PhonesMd5"): o.PhonesMd5 = items; break;
-                case (CrmOrder o, "Goals"): o.Goals = items; break;
-                case (CrmClient c, "ClientIds"): c.ClientIds = items; break;
-                case (CrmClient c, "Emails"): c.Emails = items; break;
-                case (CrmClient c, "Phones"): c.Phones = items; break;
-                case (CrmClient c, "EmailsMd5"): c.EmailsMd5 = items; break;
-                case (CrmClient c, "PhonesMd5"): c.PhonesMd5 = items; break;
-                default: throw Unexpected(record, field);
-            }
-        }
+        public static void Set(object record, string field, object? value) =>
+            Field(record, field).Set(record, value == null ? System.Array.Empty<string>() : LanguagePrimitives.ConvertTo<string[]>(value));
 
-        private static string[] Array(object record, string field) => (record, field) switch
-        {
-            (CrmOrder o, "ClientIds") => o.ClientIds,
-            (CrmOrder o, "Emails") => o.Emails,
-            (CrmOrder o, "Phones") => o.Phones,
-            (CrmOrder o, "EmailsMd5") => o.EmailsMd5,
-            (CrmOrder o, "PhonesMd5") => o.PhonesMd5,
-            (CrmOrder o, "Goals") => o.Goals,
-            (CrmClient c, "ClientIds") => c.ClientIds,
-            (CrmClient c, "Emails") => c.Emails,
-            (CrmClient c, "Phones") => c.Phones,
-            (CrmClient c, "EmailsMd5") => c.EmailsMd5,
-            (CrmClient c, "PhonesMd5") => c.PhonesMd5,
-            _ => throw Unexpected(record, field),
-        };
+        private static readonly Dictionary<(Type, string), (Func<object, string[]> Get, Action<object, string[]> Set)> Fields =
+            new Dictionary<(Type, string), (Func<object, string[]>, Action<object, string[]>)>
+            {
+                [(typeof(CrmOrder), "ClientIds")] = (r => ((CrmOrder)r).ClientIds, (r, v) => ((CrmOrder)r).ClientIds = v),
+                [(typeof(CrmOrder), "Emails")] = (r => ((CrmOrder)r).Emails, (r, v) => ((CrmOrder)r).Emails = v),
+                [(typeof(CrmOrder), "Phones")] = (r => ((CrmOrder)r).Phones, (r, v) => ((CrmOrder)r).Phones = v),
+                [(typeof(CrmOrder), "EmailsMd5")] = (r => ((CrmOrder)r).EmailsMd5, (r, v) => ((CrmOrder)r).EmailsMd5 = v),
+                [(typeof(CrmOrder), "PhonesMd5")] = (r => ((CrmOrder)r).PhonesMd5, (r, v) => ((CrmOrder)r).PhonesMd5 = v),
+                [(typeof(CrmOrder), "Goals")] = (r => ((CrmOrder)r).Goals, (r, v) => ((CrmOrder)r).Goals = v),
+                [(typeof(CrmClient), "ClientIds")] = (r => ((CrmClient)r).ClientIds, (r, v) => ((CrmClient)r).ClientIds = v),
+                [(typeof(CrmClient), "Emails")] = (r => ((CrmClient)r).Emails, (r, v) => ((CrmClient)r).Emails = v),
+                [(typeof(CrmClient), "Phones")] = (r => ((CrmClient)r).Phones, (r, v) => ((CrmClient)r).Phones = v),
+                [(typeof(CrmClient), "EmailsMd5")] = (r => ((CrmClient)r).EmailsMd5, (r, v) => ((CrmClient)r).EmailsMd5 = v),
+                [(typeof(CrmClient), "PhonesMd5")] = (r => ((CrmClient)r).PhonesMd5, (r, v) => ((CrmClient)r).PhonesMd5 = v),
+            };
+
+        private static (Func<object, string[]> Get, Action<object, string[]> Set) Field(object record, string field) =>
+            record != null && Fields.TryGetValue((record.GetType(), field), out var f) ? f : throw Unexpected(record, field);
 
         public static IList Products(object record) => new ValueList<OrderProduct>(Order(record).Products);
 
