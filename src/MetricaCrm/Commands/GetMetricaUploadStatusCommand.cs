@@ -26,7 +26,8 @@ namespace MetricaCrm.Commands
 
         /// <summary>SimpleOrders, Contacts, Orders, OfflineConversion or Call (the Kind of a piped upload also binds).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("SimpleOrders", "Contacts", "Orders", "OfflineConversion", "Call", "simple_orders", "offline_conversions", "calls", IgnoreCase = true)]
+        [ValidateUploadKind]
+        [ArgumentCompleter(typeof(UploadKindCompleter))]
         public string? Kind { get; set; }
 
         [Parameter]
@@ -39,14 +40,7 @@ namespace MetricaCrm.Commands
         public int MaxPages { get; set; } = 10;
 
         /// <summary>The kind as Metrica's paths name it.</summary>
-        private string? KindName => Kind?.ToLowerInvariant() switch
-        {
-            null => null,
-            "simpleorders" or "simple_orders" => "simple_orders",
-            "offlineconversion" or "offline_conversions" => "offline_conversions",
-            "call" or "calls" => "calls",
-            var other => other,
-        };
+        private string? KindName => UploadKindNames.PathName(Kind);
 
         protected override void ProcessRecord()
         {
