@@ -38,6 +38,13 @@ Describe 'Output types: export, JSON and views' {
         $Out.JournalBatches = @(Get-MetricaUploadJournal -JournalPath $JournalPath)
         $Out.JournalRecords = @(Get-MetricaUploadJournal -JournalPath $JournalPath -CounterId 4300 -Kind SimpleOrders -RecordId 'ORDER-2026-000012345')
         $Out.ConnectionChecks = @(Test-MetricaConnection @Api -JournalPath $JournalPath)
+        $Out.AttributeChanges = @(Set-MetricaAttribute @Api -EntityType ORDER -Name branch, segment -Confirm:$false)
+        $Out.Attributes = @(Get-MetricaAttribute @Api)
+        $Out.StatusChanges = @(Set-MetricaOrderStatus @Api -Confirm:$false -InputObject @(
+                @{ Id = 'paid_online'; Humanized = 'Оплачен онлайн'; Type = 'PAID'; GoalActionIds = 'order_confirmed,callback_request' }
+                @{ Id = 'delivery'; Humanized = 'Доставка'; Type = 'IN_PROGRESS' }))
+        $Out.Statuses = @(Get-MetricaOrderStatus @Api)
+        $Out.Products = @(Set-MetricaProduct @Api -InputObject 'shoe_red', 'box' -Confirm:$false)
         $bad = @{ CounterId = 4300; Token = (ConvertTo-SecureString 'not-the-token' -AsPlainText -Force); ApiBaseUri = $Sandbox.Uri }
         $Out.FailedChecks = @(Test-MetricaConnection @bad -JournalPath $JournalPath)
 
@@ -51,7 +58,7 @@ Describe 'Output types: export, JSON and views' {
 
     It 'produced every output type it inspects' {
         foreach ($name in 'Orders', 'ImportSummary', 'CrmUploads', 'UploadSummary', 'Contacts', 'Conversions', 'OfflineUploads', 'Calls',
-            'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'FailedChecks') {
+            'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'FailedChecks', 'AttributeChanges', 'Attributes', 'StatusChanges', 'Statuses', 'Products') {
             $Out[$name].Count | Should -BeGreaterThan 0 -Because "the fixture must produce $name"
         }
         $Out.UploadSummary[0].Unchanged | Should -Be 2
@@ -61,7 +68,8 @@ Describe 'Output types: export, JSON and views' {
 
     Context 'Export-Csv' {
         It 'writes no type name in any cell of <_>' -ForEach @('Orders', 'ImportSummary', 'CrmUploads', 'UploadSummary', 'Contacts', 'Conversions',
-            'OfflineUploads', 'Calls', 'JournalBatches', 'JournalRecords', 'ConnectionChecks') {
+            'OfflineUploads', 'Calls', 'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'AttributeChanges', 'Attributes', 'StatusChanges',
+            'Statuses', 'Products') {
             $file = Join-Path $TestDrive "$_.csv"
             $Out[$_] | Export-Csv $file
             $rows = Import-Csv $file
@@ -76,6 +84,16 @@ Describe 'Output types: export, JSON and views' {
             $row.ClientIds | Should -Be '1644302575743358107,8917973994425390910'
             $row.Goals | Should -Be 'callback_request:150,order_confirmed'
             $row.Products | Should -Be 'shoe_red:2,box:1'
+        }
+
+        It 'round-trips the status schema: Export-Csv, then Import-Csv | Set-MetricaOrderStatus on another counter' {
+            $file = Join-Path $TestDrive 'statuses.csv'
+            $Out.Statuses | Export-Csv $file
+            (Import-Csv $file | Where-Object Id -eq 'paid_online').GoalActionIds | Should -Be 'order_confirmed,callback_request'
+            Import-Csv $file | Set-MetricaOrderStatus -CounterId 4301 -Token $Api.Token -ApiBaseUri $Api.ApiBaseUri -Confirm:$false | Out-Null
+            $copy = Get-MetricaOrderStatus -CounterId 4301 -Token $Api.Token -ApiBaseUri $Api.ApiBaseUri | Where-Object Id -eq 'paid_online'
+            @($copy.GoalActionIds) | Should -Be @('order_confirmed', 'callback_request')
+            $copy.Humanized | Should -Be 'Оплачен онлайн'
         }
 
         It 'writes a contact''s attributes as name=value pairs' {
@@ -125,7 +143,8 @@ Describe 'Output types: export, JSON and views' {
 
     Context 'ConvertTo-Json' {
         It 'writes values, not type names, for <_>' -ForEach @('Orders', 'ImportSummary', 'CrmUploads', 'UploadSummary', 'Contacts', 'Conversions',
-            'OfflineUploads', 'Calls', 'JournalBatches', 'JournalRecords', 'ConnectionChecks') {
+            'OfflineUploads', 'Calls', 'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'AttributeChanges', 'Attributes', 'StatusChanges',
+            'Statuses', 'Products') {
             $json = $Out[$_] | ConvertTo-Json -Depth 4
             $json | Should -Not -Match '"(System|MetricaCrm)\.[\w.`]+'
             @($json | ConvertFrom-Json).Count | Should -Be $Out[$_].Count
@@ -170,6 +189,11 @@ Describe 'Output types: export, JSON and views' {
                 JournalRecords   = 'RecordId', 'State', 'UploadId', 'AtUtc', 'CreatedUtc', 'ClientId'
                 ConnectionChecks = 'Check', 'Verdict', 'Detail', 'Fix'
                 FailedChecks     = 'Check', 'Verdict', 'Detail', 'Fix'
+                AttributeChanges = 'Change', 'EntityType', 'Name', 'Before', 'After'
+                Attributes       = 'CounterId', 'EntityType', 'Name', 'TypeName', 'Multivalued', 'Humanized'
+                StatusChanges    = 'Id', 'Change', 'Before', 'After'
+                Statuses         = 'CounterId', 'Id', 'Humanized', 'Type', 'GoalActionIds'
+                Products         = 'Name', 'Humanized'
             }
             # The rendering's header line: the first line whose next line is the dashes under the headers.
             function script:Get-HeaderLine([string] $Text) {
@@ -179,7 +203,8 @@ Describe 'Output types: export, JSON and views' {
         }
 
         It 'shows the columns of <_> as a table, no line over 120' -ForEach @('Orders', 'Contacts', 'Conversions', 'Calls', 'CrmUploads', 'OfflineUploads',
-            'UploadSummary', 'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'FailedChecks') {
+            'UploadSummary', 'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'FailedChecks', 'AttributeChanges', 'Attributes', 'StatusChanges',
+            'Statuses', 'Products') {
             $text = $Out[$_] | Out-String -Width 120
             Get-LongLine $text | Should -BeNullOrEmpty
             $header = Get-HeaderLine $text
@@ -230,7 +255,7 @@ Describe 'Output types: export, JSON and views' {
         }
 
         It 'Format-List * of <_> shows values, no type names' -ForEach @('Orders', 'Contacts', 'CrmUploads', 'OfflineUploads', 'UploadSummary',
-            'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'Conversions', 'Calls') {
+            'JournalBatches', 'JournalRecords', 'ConnectionChecks', 'Conversions', 'Calls', 'AttributeChanges', 'Attributes', 'StatusChanges', 'Statuses') {
             $text = $Out[$_] | Format-List * | Out-String -Width 120
             $text | Should -Not -Match '(System\.(String|Object)\[\]|System\.Collections\.Generic|MetricaCrm\.Engine\.)'
         }

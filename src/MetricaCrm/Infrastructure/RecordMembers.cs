@@ -3,12 +3,13 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using MetricaCrm.Engine.Contacts;
+using MetricaCrm.Engine.Metrica;
 using MetricaCrm.Engine.Orders;
 
 namespace MetricaCrm.Commands.Infrastructure
 {
     /// <summary>
-    /// The CodeProperties of MetricaCrm.Types.ps1xml: orders' and contacts' multi-valued fields as <see cref="ValueList{T}"/>
+    /// The CodeProperties of MetricaCrm.Types.ps1xml: orders', contacts' and order statuses' multi-valued fields as <see cref="ValueList{T}"/>
     /// and attributes as <see cref="AttributeMap"/>, so Export-Csv writes their values (the cells Import-CrmOrder and
     /// Import-CrmClient read back) while scripts still index, count, enumerate and assign them as before.
     /// PowerShell reads these signatures when it loads the types file, before the loader can resolve the engine:
@@ -29,6 +30,8 @@ namespace MetricaCrm.Commands.Infrastructure
         public static void SetPhonesMd5(PSObject record, object? value) => RecordFields.Set(record.BaseObject, nameof(PhonesMd5), value);
         public static object Goals(PSObject record) => RecordFields.Get(record.BaseObject, nameof(Goals));
         public static void SetGoals(PSObject record, object? value) => RecordFields.Set(record.BaseObject, nameof(Goals), value);
+        public static object GoalActionIds(PSObject record) => RecordFields.Get(record.BaseObject, nameof(GoalActionIds));
+        public static void SetGoalActionIds(PSObject record, object? value) => RecordFields.Set(record.BaseObject, nameof(GoalActionIds), value);
         public static object Products(PSObject record) => RecordFields.Products(record.BaseObject);
         public static void SetProducts(PSObject record, object? value) => RecordFields.SetProducts(record.BaseObject, value);
         public static object Attributes(PSObject record) => RecordFields.Attributes(record.BaseObject);
@@ -58,6 +61,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 [(typeof(CrmClient), "Phones")] = (r => ((CrmClient)r).Phones, (r, v) => ((CrmClient)r).Phones = v),
                 [(typeof(CrmClient), "EmailsMd5")] = (r => ((CrmClient)r).EmailsMd5, (r, v) => ((CrmClient)r).EmailsMd5 = v),
                 [(typeof(CrmClient), "PhonesMd5")] = (r => ((CrmClient)r).PhonesMd5, (r, v) => ((CrmClient)r).PhonesMd5 = v),
+                [(typeof(OrderStatusDefinition), "GoalActionIds")] = (r => ((OrderStatusDefinition)r).GoalActionIds, (r, v) => ((OrderStatusDefinition)r).GoalActionIds = v),
             };
 
         private static (Func<object, string[]> Get, Action<object, string[]> Set) Field(object record, string field) =>
