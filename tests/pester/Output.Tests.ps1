@@ -133,6 +133,25 @@ Describe 'Output types: export, JSON and views' {
             } finally { [cultureinfo]::CurrentCulture = $before }
         }
 
+        It 'round-trips contacts with a birth date under the <_> culture: Export-Csv then Import-CrmClient' -ForEach @('ru-RU', 'en-US', 'Invariant') {
+            $before = [cultureinfo]::CurrentCulture
+            try {
+                [cultureinfo]::CurrentCulture = if ($_ -eq 'Invariant') { [cultureinfo]::InvariantCulture } else { $_ }
+                $source = Join-Path $TestDrive 'born.csv'
+                @('uniq_id,name,birth_date,phones,emails,create_date_time',
+                    "K-1,Anna,31.12.1990,+7 951 254-60-93;8 978 196-56-84,anna@example.ru,$([datetime]::Today.AddDays(-3).ToString('yyyy-MM-dd HH:mm'))") | Set-Content $source
+                $contacts = @(Import-CrmClient $source -TimeZone 'Europe/Moscow')
+                $file = Join-Path $TestDrive "contacts-$_.csv"
+                $contacts | Export-Csv $file
+                $back = @(Import-CrmClient $file -ErrorAction Stop)
+                $back.UniqId | Should -Be 'K-1'
+                $back.BirthDate | Should -Be ([datetime]'1990-12-31')
+                $back.CreateDateTime | Should -Be $contacts.CreateDateTime
+                @($back.Phones) | Should -Be @('79512546093', '79781965684')
+                @($back.Emails) | Should -Be @('anna@example.ru')
+            } finally { [cultureinfo]::CurrentCulture = $before }
+        }
+
         It 'keeps refusing a slash date without an offset (the culture form is read only with its offset)' {
             $file = Join-Path $TestDrive 'slash.csv'
             @('id,create_date_time,phones', "S-1,$([datetime]::Today.AddDays(-2).ToString('MM/dd/yyyy HH:mm:ss', [cultureinfo]::InvariantCulture)),79512546093") | Set-Content $file
