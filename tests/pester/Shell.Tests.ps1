@@ -43,6 +43,12 @@ Describe 'Tab completion' {
         Disconnect-Metrica
     }
 
+    It 'completes the journal cmdlets'' -Kind with the journal''s five kinds' {
+        $kinds = @('Calls', 'Clients', 'OfflineConversions', 'Orders', 'SimpleOrders')
+        (Complete 'Get-MetricaUploadJournal -Kind ').CompletionText | Sort-Object | Should -Be $kinds
+        (Complete 'Resume-MetricaUpload -Kind ').CompletionText | Sort-Object | Should -Be $kinds
+    }
+
     It 'completes -MergeMode with Save, Update and Append' {
         (Complete 'Send-MetricaConversion -MergeMode ').CompletionText | Sort-Object | Should -Be @('Append', 'Save', 'Update')
     }
