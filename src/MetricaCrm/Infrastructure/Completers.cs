@@ -37,4 +37,9 @@ namespace MetricaCrm.Commands.Infrastructure
     {
         protected override IEnumerable<string> Values() => CurrencyCodes.All;
     }
+
+    public sealed class UploadKindCompleter : ListCompleter
+    {
+        protected override IEnumerable<string> Values() => UploadKindNames.Completed;
+    }
 }

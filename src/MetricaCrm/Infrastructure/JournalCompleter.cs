@@ -70,28 +70,4 @@ namespace MetricaCrm.Commands.Infrastructure
         protected static string Describe(JournalBatch b) =>
             $"batch {b.Id}: {b.Kind}, {b.Rows} rows, {b.State}, {b.StartedUtc:yyyy-MM-dd HH:mm} UTC, counter {b.CounterId}";
     }
-
-    /// <summary>Get-MetricaUploadStatus -UploadId: the upload ids of the journal's recent batches.</summary>
-    public sealed class UploadIdCompleter : JournalCompleter
-    {
-        protected override IEnumerable<CompletionResult> Complete(UploadJournal journal, long? counterId, JournalKind? kind, string typed) =>
-            journal.Batches(counterId, kind, null, Recent)
-                .Where(b => !string.IsNullOrEmpty(b.UploadId) && b.UploadId!.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
-                .GroupBy(b => b.UploadId).Select(g => g.First())
-                .Select(b => new CompletionResult(b.UploadId!, b.UploadId!, CompletionResultType.ParameterValue, Describe(b)));
-    }
-
-    /// <summary>Resume-MetricaUpload -BatchId: the batches still to settle (Pending, Unknown, Deferred), oldest first.</summary>
-    public sealed class BatchIdCompleter : JournalCompleter
-    {
-        protected override IEnumerable<CompletionResult> Complete(UploadJournal journal, long? counterId, JournalKind? kind, string typed)
-        {
-            var unsettled = counterId != null
-                ? journal.PendingBatches(counterId.Value, kind)
-                : journal.Batches(null, kind, null, Recent).Where(b => b.State == BatchState.Pending || b.State == BatchState.Unknown || b.State == BatchState.Deferred).Reverse();
-            return unsettled
-                .Where(b => b.Id.ToString(System.Globalization.CultureInfo.InvariantCulture).StartsWith(typed, StringComparison.Ordinal))
-                .Select(b => new CompletionResult(b.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{b.Id} ({b.State}, {b.Kind})", CompletionResultType.ParameterValue, Describe(b)));
-        }
-    }
 }

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 
 namespace MetricaCrm.Commands.Infrastructure
 {
@@ -25,21 +23,5 @@ namespace MetricaCrm.Commands.Infrastructure
 
         /// <summary>The kind as Metrica's paths name it; null for a name of no kind.</summary>
         public static string? PathName(string? kind) => kind != null && PathNames.TryGetValue(kind.Trim(), out var name) ? name : null;
-    }
-
-    public sealed class UploadKindCompleter : ListCompleter
-    {
-        protected override IEnumerable<string> Values() => UploadKindNames.Completed;
-    }
-
-    /// <summary>One of the upload kinds (in any of its spellings, see <see cref="UploadKindNames"/>).</summary>
-    public sealed class ValidateUploadKindAttribute : ValidateArgumentsAttribute
-    {
-        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-        {
-            var text = ValidateTimeZoneAttribute.Text(arguments);
-            if (UploadKindNames.PathName(text) == null)
-                throw new ValidationMetadataException($"'{text}' is not an upload kind: use one of {string.Join(", ", UploadKindNames.Completed)}.");
-        }
     }
 }
