@@ -20,6 +20,7 @@
         'Connect-Metrica', 'Disconnect-Metrica', 'Test-MetricaConnection', 'Register-MetricaUploadTask'
     )
     FormatsToProcess     = @('MetricaCrm.Format.ps1xml')
+    TypesToProcess       = @('MetricaCrm.Types.ps1xml')
     AliasesToExport      = @('Import-CrmOrders', 'Import-CrmClients', 'Send-MetricaConversions', 'Send-MetricaContacts', 'Send-MetricaClient', 'Send-MetricaOrders',
         'Import-CrmConversions', 'Import-CrmCalls', 'Send-MetricaOfflineConversions', 'Send-MetricaCalls')
     FunctionsToExport    = @()

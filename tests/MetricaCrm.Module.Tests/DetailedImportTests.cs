@@ -18,7 +18,7 @@ public sealed class DetailedImportTests
         var visitors = s.WriteFile("visits.csv", $"Deal ID;Created;Client ID;Stage\nD-1;{Day(2)};133591247640966458;paid\n");
         var m = s.Run($"Import-CrmOrder '{visitors}' -Verbose");
         Assert.Empty(m.Errors);
-        Assert.Equal(new[] { "133591247640966458" }, (string[])Assert.Single(m.Output).Properties["ClientIds"].Value);
+        Assert.Equal(new[] { "133591247640966458" }, PropertyValues.Strings(Assert.Single(m.Output), "ClientIds"));
         Assert.Contains(m.Verbose, v => v.Message.Contains("read as Metrica ClientIDs"));
     }
 

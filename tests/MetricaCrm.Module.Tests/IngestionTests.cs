@@ -11,7 +11,7 @@ public sealed class IngestionTests
     private static void AssertRuOrder(PSObject o)
     {
         Assert.Equal("З-1", o.Properties["Id"].Value);
-        Assert.Equal(new[] { "79995551111" }, (string[])o.Properties["Phones"].Value);
+        Assert.Equal(new[] { "79995551111" }, PropertyValues.Strings(o, "Phones"));
         Assert.Equal("Оплачен", o.Properties["OrderStatus"].Value);
         Assert.Equal(1234.50m, o.Properties["Revenue"].Value);
         Assert.Equal(DateTimeOffset.Parse("2026-10-02T07:07:00Z"), o.Properties["CreateDateTime"].Value);
@@ -66,7 +66,7 @@ public sealed class IngestionTests
         var r = s.Run($"Import-CrmOrder '{file}'");
         Assert.Empty(r.Errors);
         Assert.Equal(2, r.Output.Count);
-        Assert.Equal(new[] { "a@b.ru", "c@d.ru" }, (string[])r.Output[0].Properties["Emails"].Value);
+        Assert.Equal(new[] { "a@b.ru", "c@d.ru" }, PropertyValues.Strings(r.Output[0], "Emails"));
         Assert.Equal("paid \"fast\"", r.Output[0].Properties["OrderStatus"].Value);
         Assert.Equal(4L, r.Output[1].Properties["SourceLine"].Value); // the quoted line break counts
     }
@@ -131,7 +131,7 @@ public sealed class IngestionTests
         var mapped = s.Run($"Import-CrmOrder '{ambiguous}' -ColumnMap @{{ Phones = 'Mobile' }} -Currency RUB -TimeZone UTC");
         Assert.Empty(mapped.Errors);
         var o = Assert.Single(mapped.Output);
-        Assert.Equal(new[] { "79995552222" }, (string[])o.Properties["Phones"].Value);
+        Assert.Equal(new[] { "79995552222" }, PropertyValues.Strings(o, "Phones"));
         Assert.Equal("RUB", o.Properties["Currency"].Value);
     }
 
@@ -194,7 +194,7 @@ public sealed class IngestionTests
             var o = r.Output[i];
             Assert.Equal(DateTimeOffset.Parse(rows[i].utc), (DateTimeOffset)o.Properties["CreateDateTime"].Value);
             Assert.Equal(rows[i].value, o.Properties["Revenue"].Value);
-            Assert.Equal(new[] { "79995551111" }, (string[])o.Properties["Phones"].Value);
+            Assert.Equal(new[] { "79995551111" }, PropertyValues.Strings(o, "Phones"));
         }
     }
 
@@ -208,10 +208,10 @@ public sealed class IngestionTests
         Assert.Empty(r.Errors);
         foreach (var o in r.Output)
         {
-            Assert.Empty((string[])o.Properties["Emails"].Value);
-            Assert.Empty((string[])o.Properties["Phones"].Value);
-            Assert.Equal(new[] { "3c56ff8fef0f6c65b36b2d25720fe276" }, (string[])o.Properties["EmailsMd5"].Value);
-            Assert.Equal(new[] { "f09f2c3d48f31e2a802944ade2e5aec5" }, (string[])o.Properties["PhonesMd5"].Value);
+            Assert.Empty(PropertyValues.Strings(o, "Emails"));
+            Assert.Empty(PropertyValues.Strings(o, "Phones"));
+            Assert.Equal(new[] { "3c56ff8fef0f6c65b36b2d25720fe276" }, PropertyValues.Strings(o, "EmailsMd5"));
+            Assert.Equal(new[] { "f09f2c3d48f31e2a802944ade2e5aec5" }, PropertyValues.Strings(o, "PhonesMd5"));
         }
         // And the hashes are what reaches Metrica: no raw personal data in the uploaded file.
         var sent = s.Run($"Import-CrmOrder '{file}' -HashIdentifiers -OrderStatus PAID | Send-MetricaConversion -CounterId 4 {ModuleSession.Api}");
@@ -275,8 +275,8 @@ public sealed class IngestionTests
         var c = Assert.Single(r.Output);
         Assert.Equal("K-1", c.Properties["UniqId"].Value);
         Assert.Equal("Иван Петров", c.Properties["Name"].Value);
-        Assert.Equal(new[] { "79995551111", "79995552222" }, (string[])c.Properties["Phones"].Value);
-        Assert.Equal(new[] { "133591247640966458" }, (string[])c.Properties["ClientIds"].Value);
+        Assert.Equal(new[] { "79995551111", "79995552222" }, PropertyValues.Strings(c, "Phones"));
+        Assert.Equal(new[] { "133591247640966458" }, PropertyValues.Strings(c, "ClientIds"));
         Assert.Equal("InvalidClientId", Assert.Single(r.ErrorIds));
         Assert.Contains("scientific notation", r.Errors[0].Exception.Message);
     }

@@ -145,7 +145,7 @@ public sealed class StatusTests
         Assert.Empty(set.Errors);
         var got = s.Run($"Get-MetricaOrderStatus -CounterId 3 {ModuleSession.Api}");
         Assert.Equal(new[] { "new", "delivery", "cancelled_by_client" }, got.Output.Select(o => (string)o.Properties["Id"].Value));
-        Assert.Equal(new[] { "order_confirmed" }, (string[])got.Output[1].Properties["GoalActionIds"].Value);
+        Assert.Equal(new[] { "order_confirmed" }, PropertyValues.Strings(got.Output[1], "GoalActionIds"));
 
         var change = s.Run($"@{{ Id = 'new'; Humanized = 'New'; Type = 'IN_PROGRESS' }}, @{{ Id = 'delivery'; Humanized = 'Shipping'; Type = 'IN_PROGRESS'; GoalActionIds = 'order_confirmed' }} | " +
                            $"Set-MetricaOrderStatus -CounterId 3 {ModuleSession.Api} -Confirm:$false");

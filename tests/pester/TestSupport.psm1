@@ -109,4 +109,36 @@ function Stop-LockHolder {
     if ($Process -and -not $Process.HasExited) { $Process.Kill(); $Process.WaitForExit() }
 }
 
+# ---- added for the pipeline, output and shell tests ----
+
+# What the sandbox keeps for a counter: 'orders', 'contacts', 'conversions' or 'calls'.
+function Get-SandboxStored {
+    param([Parameter(Mandatory)] $Sandbox, [long] $CounterId = 4242, [string] $What = 'orders')
+    @(Invoke-RestMethod "$($Sandbox.Uri)sandbox/counters/$CounterId/$What")
+}
+
+# An orders CSV in Metrica's column names, created <days> ago in Moscow time (recent: the sandbox refuses old orders).
+# Rows: hashtables with any of id, phones, emails, client_ids, order_status, revenue, goals, products, days.
+function New-OrderCsv {
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [hashtable[]] $Row)
+    $lines = @('id,create_date_time,client_uniq_id,client_ids,emails,phones,order_status,revenue,currency,goals,products')
+    foreach ($r in $Row) {
+        $days = if ($r['days']) { $r['days'] } else { 2 }
+        $created = [datetime]::UtcNow.AddHours(3).AddDays(-$days).ToString('yyyy-MM-dd HH:mm:ss')
+        $cells = foreach ($c in 'id', 'created', 'client_uniq_id', 'client_ids', 'emails', 'phones', 'order_status', 'revenue', 'currency', 'goals', 'products') {
+            $v = if ($c -eq 'created') { $created } else { [string]$r[$c] }
+            '"' + $v.Replace('"', '""') + '"'
+        }
+        $lines += $cells -join ','
+    }
+    [IO.File]::WriteAllLines($Path, $lines, [Text.UTF8Encoding]::new($false))
+    $Path
+}
+
+# The lines of a rendering that exceed a width (a view at -Width 120 must have none).
+function Get-LongLine {
+    param([Parameter(Mandatory)] [string] $Text, [int] $Width = 120)
+    @($Text -split "`r?`n" | Where-Object { $_.Length -gt $Width })
+}
+
 Export-ModuleMember -Function *

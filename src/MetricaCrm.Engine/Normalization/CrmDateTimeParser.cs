@@ -24,17 +24,28 @@ namespace MetricaCrm.Engine.Normalization
         {
             "yyyy-M-d'T'H:mm:sszzz", "yyyy-M-d'T'H:mm:ss.FFFFFFFzzz", "yyyy-M-d H:mm:sszzz", "yyyy-M-d H:mm:ss.FFFFFFFzzz", "yyyy-M-d'T'H:mmzzz",
             "yyyy-M-d'T'H:mm:ss'Z'", "yyyy-M-d'T'H:mm:ss.FFFFFFF'Z'", "yyyy-M-d H:mm:ss'Z'", "yyyy-M-d'T'H:mm'Z'",
+            "yyyy-M-d H:mm:ss zzz", // the form this parser's own explanations write
         };
         private static readonly DateTimeOffset Epoch = new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
         public const string Accepted = "a date-time such as 31.12.2024 18:30[:00], 31.12.24, 2024-12-31[ T]18:30[:00], ISO 8601 with offset or Z, or Unix seconds";
 
         private readonly Func<DateTimeOffset> _now;
 
-        public CrmDateTimeParser(TimeZoneInfo zone, Func<DateTimeOffset>? now = null)
+        public CrmDateTimeParser(TimeZoneInfo zone, Func<DateTimeOffset>? now = null, CultureInfo? culture = null)
         {
             Zone = zone;
             _now = now ?? (() => DateTimeOffset.UtcNow);
+            var c = culture ?? CultureInfo.CurrentCulture;
+            _culture = c;
+            _cultureDateFormat = c.DateTimeFormat.ShortDatePattern + " " + c.DateTimeFormat.LongTimePattern;
+            _cultureFormats = new[] { _cultureDateFormat + " zzz" };
         }
+
+        // DateTimeOffset.ToString() in this culture (what Export-Csv writes), offset required: an instant written by a
+        // program on this machine, so an export reads back; without its offset the same shape stays refused (ambiguous).
+        private readonly CultureInfo _culture;
+        private readonly string[] _cultureFormats;
+        private readonly string _cultureDateFormat;
 
         public TimeZoneInfo Zone { get; }
 
@@ -81,6 +92,10 @@ namespace MetricaCrm.Engine.Normalization
             {
                 value = InZone(local);
             }
+            else if (DateTimeOffset.TryParseExact(text, _cultureFormats, _culture, DateTimeStyles.None, out value))
+            {
+                note = $"the date-time form of culture '{_culture.Name}' with its offset (as Export-Csv writes it)";
+            }
             else if (DateTime.TryParseExact(text, DateOnlyFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
                 value = EndOfDay(day);
@@ -102,12 +117,20 @@ namespace MetricaCrm.Engine.Normalization
             string text = raw.Trim();
             DateTime day;
             if (TryParseCommon(text, out var common, out _)) day = common.Date;
-            else if (!DateTime.TryParseExact(text, DateOnlyFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+            else if (!DateTime.TryParseExact(text, DateOnlyFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+                && !IsCultureDate(text, out day))
                 return Normalized<DateTime>.Fail("InvalidDate", "a date such as 31.12.1990, 31.12.90 or 1990-12-31");
             if (day.Year < 1970) return Normalized<DateTime>.Fail("DateBefore1970", "a date from 1970 on (Metrica does not accept earlier dates)");
             if (day > InZoneNow().Date) return Normalized<DateTime>.Fail("FutureDateTime", "a date that has passed");
             return Normalized<DateTime>.Success(day);
         }
+
+        /// <summary>
+        /// DateTime.ToString() of a date in this culture (what Export-Csv writes for a birth date): the culture's form
+        /// with a midnight time to the second, the mark of a date written by a program here rather than typed.
+        /// </summary>
+        private bool IsCultureDate(string text, out DateTime day) =>
+            DateTime.TryParseExact(text, _cultureDateFormat, _culture, DateTimeStyles.None, out day) && day.TimeOfDay == TimeSpan.Zero;
 
         /// <summary>
         /// The latest "now" read, in UTC ticks: a value not after it has passed for certain, so the clock is read again

@@ -31,6 +31,9 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Management uploads: the list of the counter's uploads of this kind (CDP uploads are all in last_uploadings).</summary>
         public string? ListPath { get; }
 
+        /// <summary>What a table or an Export-Csv cell shows (instead of the type name).</summary>
+        public override string ToString() => $"{Api} {PathAndQuery}";
+
         /// <summary>
         /// Whether a listed upload can be one of this kind's: last_uploadings lists every CDP entity, naming it
         /// CONTACT, ORDER or SIMPLE_ORDER (the sandbox does; Metrica's docs show SYSTEM and others, so any other value,

@@ -26,7 +26,8 @@ namespace MetricaCrm.Commands
 
         /// <summary>SimpleOrders, Contacts, Orders, OfflineConversion or Call (the Kind of a piped upload also binds).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("SimpleOrders", "Contacts", "Orders", "OfflineConversion", "Call", "simple_orders", "offline_conversions", "calls", IgnoreCase = true)]
+        [ValidateUploadKind]
+        [ArgumentCompleter(typeof(UploadKindCompleter))]
         public string? Kind { get; set; }
 
         [Parameter]
@@ -39,14 +40,7 @@ namespace MetricaCrm.Commands
         public int MaxPages { get; set; } = 10;
 
         /// <summary>The kind as Metrica's paths name it.</summary>
-        private string? KindName => Kind?.ToLowerInvariant() switch
-        {
-            null => null,
-            "simpleorders" or "simple_orders" => "simple_orders",
-            "offlineconversion" or "offline_conversions" => "offline_conversions",
-            "call" or "calls" => "calls",
-            var other => other,
-        };
+        private string? KindName => UploadKindNames.PathName(Kind);
 
         protected override void ProcessRecord()
         {
@@ -66,13 +60,13 @@ namespace MetricaCrm.Commands
         {
             if (UploadId == null || UploadId.Length == 0)
             {
-                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, OfflinePaths.ListPath(kind), Limit, ct))) WriteObject(u);
+                foreach (var u in Call((client, ct) => client.ListOfflineUploadsAsync(CounterId, kind, OfflinePaths.ListPath(kind), Limit, ct))) WriteObject(UploadView.Of(u));
                 return;
             }
             foreach (var id in UploadId)
             {
                 var found = Call((client, ct) => client.GetOfflineUploadAsync(CounterId, kind, OfflinePaths.UploadPath(kind, id), ct));
-                if (found != null) WriteObject(found);
+                if (found != null) WriteObject(UploadView.Of(found));
                 else NotFound(id, $"Counter {CounterId} has no {kind} upload '{id}'.");
             }
         }
@@ -88,7 +82,7 @@ namespace MetricaCrm.Commands
             foreach (var id in UploadId)
             {
                 var found = Call((client, ct) => client.FindUploadAsync(CounterId, id, MaxPages, ct));
-                if (found != null) WriteObject(found);
+                if (found != null) WriteObject(UploadView.Of(found));
                 else NotFound(id, $"Counter {CounterId} lists no upload '{id}' in its last {MaxPages * 1000} uploads.");
             }
         }

@@ -31,6 +31,7 @@ namespace MetricaCrm.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateRange(1, long.MaxValue)]
+        [ArgumentCompleter(typeof(BatchIdCompleter))]
         public long[]? BatchId { get; set; }
 
         /// <summary>How long after it began an unlisted APPEND batch of unknown outcome counts as not applied.</summary>

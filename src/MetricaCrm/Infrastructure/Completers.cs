@@ -37,28 +37,9 @@ namespace MetricaCrm.Commands.Infrastructure
     {
         protected override IEnumerable<string> Values() => CurrencyCodes.All;
     }
-}
 
-namespace MetricaCrm.Commands.Infrastructure
-{
-    /// <summary>
-    /// Upload ids from the local upload journal (newest first, of the -CounterId already typed): no request to Metrica,
-    /// so completion stays instant. A machine without a journal completes nothing.
-    /// </summary>
-    public sealed class UploadIdCompleter : IArgumentCompleter
+    public sealed class UploadKindCompleter : ListCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            string typed = (wordToComplete ?? "").Trim('\'', '"');
-            string path = Environment.GetEnvironmentVariable("METRICA_JOURNAL") is { Length: > 0 } env ? env : MetricaCrm.Engine.Journal.UploadJournal.DefaultPath();
-            if (!System.IO.File.Exists(path)) return Array.Empty<CompletionResult>();
-            long? counter = fakeBoundParameters?["CounterId"] is object c && long.TryParse(c.ToString(), out var id) ? id : (long?)null;
-            using var journal = MetricaCrm.Engine.Journal.UploadJournal.Open(path);
-            return journal.Batches(counter, null, null, 200)
-                .Where(b => !string.IsNullOrEmpty(b.UploadId) && b.UploadId!.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
-                .Select(b => new CompletionResult(b.UploadId!, b.UploadId!, CompletionResultType.ParameterValue,
-                    $"{b.Kind} {b.Rows} rows, {b.State}, {b.StartedUtc:yyyy-MM-dd HH:mm} UTC"))
-                .ToList();
-        }
+        protected override IEnumerable<string> Values() => UploadKindNames.Completed;
     }
 }

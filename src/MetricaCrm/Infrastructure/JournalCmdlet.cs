@@ -14,6 +14,12 @@ namespace MetricaCrm.Commands.Infrastructure
         /// </summary>
         public static string Resolve(PSCmdlet cmdlet, string? given, Uri? api)
         {
+            return cmdlet.GetUnresolvedProviderPathFromPSPath(Choose(given, api));
+        }
+
+        /// <summary>The journal's path before PowerShell resolves it (completers, which have no cmdlet, use it as is).</summary>
+        public static string Choose(string? given, Uri? api)
+        {
             string? chosen = string.IsNullOrEmpty(given) ? Environment.GetEnvironmentVariable("METRICA_JOURNAL") : given;
             if (string.IsNullOrEmpty(chosen))
             {
@@ -21,7 +27,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 if (api != null && !string.Equals(api.Host, MetricaClient.DefaultBaseUri.Host, StringComparison.OrdinalIgnoreCase))
                     chosen = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(chosen)!, $"journal-{api.Host}-{api.Port}.db");
             }
-            return cmdlet.GetUnresolvedProviderPathFromPSPath(chosen);
+            return chosen!;
         }
 
         /// <summary>The API address of METRICA_API_URI, for cmdlets that read the journal without a connection.</summary>

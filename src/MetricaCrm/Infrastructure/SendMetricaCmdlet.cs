@@ -298,7 +298,7 @@ namespace MetricaCrm.Commands.Infrastructure
             {
                 _session?.Complete();
                 if (Wait && _session != null)
-                    foreach (var upload in _session.Accepted) WriteObject(WaitFor(upload));
+                    foreach (var upload in _session.Accepted) WriteObject(UploadView.Of(WaitFor(upload)));
             }
             finally
             {
@@ -326,7 +326,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 WriteError(new ErrorRecord(new InvalidDataException(
                     $"Metrica accepted upload {upload.UploadId} but its validation FAILED ({batch.Rows} records, elements_count {upload.ElementsCount}). Nothing of it is counted; check the file's values."),
                     "MetricaUploadValidationFailed", ErrorCategory.InvalidData, upload));
-            if (!Wait || upload.Failed) WriteObject(upload);
+            if (!Wait || upload.Failed) WriteObject(UploadView.Of(upload));
         }
 
         void IBatchHost.UploadFailed(MetricaApiException error, BatchFile batch, MetricaCrm.Engine.Journal.BatchState outcome) => WriteError(ApiError(error, CounterId));

@@ -61,4 +61,15 @@ namespace MetricaCrm.Commands.Infrastructure
                 throw new ValidationMetadataException($"{t} is not a positive time span (use for example '00:00:05' for five seconds).");
         }
     }
+
+    /// <summary>One of the upload kinds (in any of its spellings, see <see cref="UploadKindNames"/>).</summary>
+    public sealed class ValidateUploadKindAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            var text = ValidateTimeZoneAttribute.Text(arguments);
+            if (UploadKindNames.PathName(text) == null)
+                throw new ValidationMetadataException($"'{text}' is not an upload kind: use one of {string.Join(", ", UploadKindNames.Completed)}.");
+        }
+    }
 }
