@@ -24,6 +24,19 @@ BeforeAll {
     }
 
     function Get-Mode([string] $Path) { [Convert]::ToString([int][IO.File]::GetUnixFileMode($Path), 8) }
+
+    # 503s on one counter's simple_orders until Clear-SandboxFault: what a send then keeps is deterministic.
+    function Set-Outage($Sandbox, [long] $CounterId) {
+        Add-SandboxFault $Sandbox @{ pathContains = "counter/$CounterId/data/simple_orders"; status = 503; times = 200 }
+    }
+
+    # Uses up what is left of an outage with bodiless uploads (answered 400 once it is over; nothing is stored).
+    function Clear-SandboxFault($Sandbox, [long] $CounterId) {
+        for ($i = 0; $i -lt 300; $i++) {
+            $r = Invoke-WebRequest -Method Post "$($Sandbox.Uri)cdp/api/v1/counter/$CounterId/data/simple_orders" -Headers @{ Authorization = 'OAuth sandbox-token' } -SkipHttpErrorCheck
+            if ($r.StatusCode -ne 503) { return }
+        }
+    }
 }
 AfterAll { Stop-TestSandbox $sandbox; Stop-TestSandbox $other }
 
@@ -34,7 +47,7 @@ Describe 'Personal data on disk' -Skip:$IsWindows {
         $rejects = Join-Path $TestDrive 'rejects.csv'
         $orders = New-Orders 'private.csv' 4
         Add-Content -LiteralPath $orders -Value "S-bad,not a date,x@example.ru,paid,1"
-        Add-SandboxFault $sandbox @{ pathContains = 'simple_orders'; status = 503; times = 100 }
+        Set-Outage $sandbox 8101
         Import-CrmOrder $orders -RejectPath $rejects -ErrorAction SilentlyContinue | Convert-MetricaStatus -Map $map |
             Send-MetricaConversion -CounterId 8101 -ApiBaseUri $sandbox.Uri -Token $token -JournalPath $journal -BatchSize 2 -MaxRetryCount 0 -ErrorAction SilentlyContinue
         Get-Mode $journal | Should -Be '600'
@@ -45,14 +58,14 @@ Describe 'Personal data on disk' -Skip:$IsWindows {
         $kept.Count | Should -Be 2
         foreach ($f in $kept) { Get-Mode $f.FullName | Should -Be '600' }
         foreach ($d in Get-ChildItem (Join-Path $folder 'batches') -Recurse -Directory) { Get-Mode $d.FullName | Should -Be '700' }
-        Invoke-RestMethod -Method Post "$($sandbox.Uri)sandbox/faults" -ContentType 'application/json' -Body '{"pathContains":"simple_orders","status":503,"times":0}' | Out-Null
+        Clear-SandboxFault $sandbox 8101
     }
 }
 
 Describe 'Two journals side by side' {
     It 'a rehearsal against another address deletes none of the batches production keeps, and the resume sends them' {
         $folder = Join-Path $TestDrive 'shared'
-        Add-SandboxFault $sandbox @{ pathContains = 'simple_orders'; status = 503; times = 100 }
+        Set-Outage $sandbox 8102
         $summary = Import-CrmOrder (New-Orders 'prod.csv' 6 100) | Convert-MetricaStatus -Map $map |
             Send-MetricaConversion -CounterId 8102 -ApiBaseUri $sandbox.Uri -Token $token -JournalPath (Join-Path $folder 'journal.db') -BatchSize 2 -MaxRetryCount 0 -PassThru -ErrorAction SilentlyContinue |
             Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
@@ -64,8 +77,7 @@ Describe 'Two journals side by side' {
             Send-MetricaConversion -CounterId 8102 -ApiBaseUri $other.Uri -Token $token -JournalPath (Join-Path $folder 'journal-rehearsal.db') -BatchSize 2 | Out-Null
         foreach ($f in $kept) { Test-Path -LiteralPath $f | Should -BeTrue -Because "$f belongs to the other journal" }
 
-        # The faults are used up by an upload that succeeds: let the resume through.
-        for ($i = 0; $i -lt 100; $i++) { try { Invoke-WebRequest -Method Post "$($sandbox.Uri)management/v1/counter/1/offline_conversions/upload" -SkipHttpErrorCheck | Out-Null } catch { } }
+        Clear-SandboxFault $sandbox 8102
         $resumed = Resume-MetricaUpload -CounterId 8102 -ApiBaseUri $sandbox.Uri -Token $token -JournalPath (Join-Path $folder 'journal.db')
         @($resumed | Where-Object State -eq 'Accepted').Count | Should -Be 3
         (Invoke-RestMethod "$($sandbox.Uri)sandbox/counters/8102/orders").Count | Should -Be 6
@@ -87,16 +99,20 @@ Describe 'Two journals side by side' {
 }
 
 Describe 'The request budget' {
+    # A sandbox of its own: the budget is the token's, across every counter of the address.
+    BeforeAll { $quiet = Start-TestSandbox }
+    AfterAll { Stop-TestSandbox $quiet }
+
     It 'is shared by sends with different journals and kept with -NoJournal' {
         $orders = New-Orders 'budget.csv' 30 400
         foreach ($j in 'a.db', 'b.db') {
             Import-CrmOrder $orders | Convert-MetricaStatus -Map $map |
-                Send-MetricaConversion -CounterId 8104 -ApiBaseUri $other.Uri -Token $token -JournalPath (Join-Path $TestDrive $j) -BatchSize 2 -DailyRequestLimit 10 -ErrorAction SilentlyContinue | Out-Null
+                Send-MetricaConversion -CounterId 8104 -ApiBaseUri $quiet.Uri -Token $token -JournalPath (Join-Path $TestDrive $j) -BatchSize 2 -DailyRequestLimit 10 -ErrorAction SilentlyContinue | Out-Null
         }
         $summary = Import-CrmOrder $orders | Convert-MetricaStatus -Map $map |
-            Send-MetricaConversion -CounterId 8104 -ApiBaseUri $other.Uri -Token $token -NoJournal -BatchSize 2 -DailyRequestLimit 10 -PassThru -ErrorVariable spent -ErrorAction SilentlyContinue |
+            Send-MetricaConversion -CounterId 8104 -ApiBaseUri $quiet.Uri -Token $token -NoJournal -BatchSize 2 -DailyRequestLimit 10 -PassThru -ErrorVariable spent -ErrorAction SilentlyContinue |
             Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
-        @(Get-SandboxRequest $other | Where-Object { $_.path -like '*/counter/8104*' }).Count | Should -Be 10
+        @(Get-SandboxRequest $quiet | Where-Object { $_.path -like '*/counter/8104*' }).Count | Should -Be 10
         $summary.Sent | Should -Be 0
         $summary.Reconciles | Should -BeTrue
         $spent[0].FullyQualifiedErrorId | Should -BeLike 'MetricaDailyBudgetSpent,*'

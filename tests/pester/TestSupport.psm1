@@ -35,6 +35,10 @@ function Start-TestSandbox {
         }
         if ($task.Result -match 'listening on (http://\S+/)') { $uri = $Matches[1] }
     }
+    # A fresh sandbox has fresh quotas: a request budget an earlier run left for this port is stale (UserState.BudgetPath).
+    $u = [uri]$uri
+    $budget = [IO.Path]::Combine([IO.Path]::GetTempPath(), "metricacrm-budgets-$([Environment]::UserName)", "budget-$($u.Host)-$($u.Port).db")
+    foreach ($stale in $budget, "$budget-wal", "$budget-shm") { if (Test-Path -LiteralPath $stale) { Remove-Item -LiteralPath $stale -Force } }
     [pscustomobject]@{ Uri = $uri; Process = $process }
 }
 
