@@ -42,6 +42,11 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <exception cref="MetricaCredentialException">A secret was named and cannot be read.</exception>
         public static FoundToken? Find(SecureString? token, PSCredential? credential, string? secretName, string? vault, MetricaConnection? session)
         {
+            // Two tokens given at once: which one the user meant is a guess, and a wrong guess sends with another account.
+            int given = (token != null ? 1 : 0) + (credential != null ? 1 : 0) + (string.IsNullOrWhiteSpace(secretName) ? 0 : 1);
+            if (given > 1)
+                throw new MetricaCredentialException("MetricaTokenAmbiguous", ErrorCategory.InvalidArgument, "",
+                    "Give one token source: -Token, -Credential or -SecretName, not several (each may hold another account's token).");
             if (token != null) return new FoundToken(token, "-Token");
             if (credential != null) return new FoundToken(credential.Password, "-Credential");
             if (!string.IsNullOrWhiteSpace(secretName)) return ReadSecret(secretName!, vault, "-SecretName");
