@@ -137,7 +137,7 @@ Describe 'Values never rewritten' {
             "H-2,$day,,+7 (999) FLOWERS,10,RUB"
             "H-3,$day,<script>@x.ru,,10,RUB"
             "H-4,$day,d@example.ru,,100 USD,RUB"
-            "H-5,$day,e@example.ru,+7 999 555-11-11,1 234,50 руб.,RUB")
+            "H-5,$day,e@example.ru,+7 999 555-11-11,`"1 234,50 руб.`",RUB")
         $rows = Import-CrmOrder $path -ErrorVariable bad -ErrorAction SilentlyContinue
         $rows.Id | Should -Be @('H-5')
         $rows[0].Revenue | Should -Be 1234.5

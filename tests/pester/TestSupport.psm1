@@ -50,7 +50,8 @@ function Stop-TestSandbox {
 # The requests the sandbox received (method, path, query, body...), oldest first.
 function Get-SandboxRequest {
     param([Parameter(Mandatory)] $Sandbox)
-    @(Invoke-RestMethod "$($Sandbox.Uri)sandbox/requests")
+    # Invoke-RestMethod writes a JSON array as one object: enumerate it, one request per pipeline object.
+    @(Invoke-RestMethod "$($Sandbox.Uri)sandbox/requests" | ForEach-Object { $_ })
 }
 
 # The pwsh running these tests, for scripts that must run in a fresh process.
