@@ -142,13 +142,17 @@ namespace MetricaCrm.Engine.Ingest
             int written = 0;
             while (_inLen - _inPos >= _unit && output.Length - written >= _unit)
             {
-                int run = _unit == 1 && !_dropping && _state != State.QuoteInQuoted ? Run(output.Length - written) : 0;
-                if (run > 0)
+                if (_unit == 1 && _state != State.QuoteInQuoted)
                 {
-                    new ReadOnlySpan<byte>(_in, _inPos, run).CopyTo(output.Slice(written));
-                    written += run;
-                    _inPos += run;
-                    continue;
+                    // Dropped bytes need no room in the output.
+                    int run = Run(_dropping ? int.MaxValue : output.Length - written);
+                    if (run > 0)
+                    {
+                        if (!_dropping) new ReadOnlySpan<byte>(_in, _inPos, run).CopyTo(output.Slice(written));
+                        if (!_dropping) written += run;
+                        _inPos += run;
+                        continue;
+                    }
                 }
                 int c = _unit == 1 ? _in[_inPos] : _bigEndian ? _in[_inPos] << 8 | _in[_inPos + 1] : _in[_inPos] | _in[_inPos + 1] << 8;
                 bool wasDropping = _dropping;
@@ -174,13 +178,15 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         /// <summary>
-        /// The bytes of the current value up to its next separator, quote or line break, taken at once: what
-        /// <see cref="Step"/> would do byte by byte, at the speed of a vectorised search. 0 when the bytes would reach a
-        /// bound (<see cref="Step"/> then finds the exact byte) or start with a byte that is not plain content.
+        /// The bytes of the current value up to its next separator, quote or line break, taken (or, in a cut, dropped) at
+        /// once: what <see cref="Step"/> would do byte by byte, at the speed of a vectorised search. 0 when the bytes would
+        /// reach a bound (<see cref="Step"/> then finds the exact byte) or start with a byte that is not plain content.
         /// </summary>
         private int Run(int max)
         {
             var span = new ReadOnlySpan<byte>(_in, _inPos, Math.Min(_inLen - _inPos, max));
+            // The rest of a character whose first byte Step took (the one a cut started at) goes byte by byte too.
+            if (_utf8 && (span[0] & 0xC0) == 0x80) return 0;
             if (_state == State.FieldStart)
             {
                 byte first = span[0];
@@ -198,6 +204,12 @@ namespace MetricaCrm.Engine.Ingest
             }
             if (end == 0) return 0;
             long chars = _utf8 ? Encoding.UTF8.GetCharCount(_in, _inPos, end) : end;
+            if (_dropping)
+            {
+                _fieldChars += chars;
+                _recordAllChars += chars;
+                return end;
+            }
             if (_fieldChars + chars > _maxCell || _recordChars + chars > _maxRecord) return 0;
             _fieldChars += chars;
             _recordChars += chars;

@@ -211,17 +211,16 @@ namespace MetricaCrm.Engine.Ingest
             {
                 string column = cut.Field < headers.Count ? headers[cut.Field] : $"(field {cut.Field + 1})";
                 string start = cut.Field < fieldCount ? _reader.GetString(cut.Field) : "";
-                string lines = cut.LineBreaks > 0 ? $" on {ValueText.Count(cut.LineBreaks + 1)} lines (is a quote in it never closed?)" : "";
+                string lines = cut.LineBreaks > 0 ? $"; this one is on {ValueText.Count(cut.LineBreaks + 1)} lines: is a quote in it never closed?" : "";
                 if (cut.WholeRecord)
                 {
                     faults.Add(new RowFault("RecordTooLong", "(row)", RawText(),
-                        $"a row of at most {ValueText.Count(CellLimitStream.MaxRecordCharacters)} characters of values; this one has {ValueText.Count(cut.Characters)} characters{lines}, " +
+                        $"a row of at most {ValueText.Count(CellLimitStream.MaxRecordCharacters)} characters of values; this one has {ValueText.Count(cut.Characters)} characters, " +
                         $"so it was not read past column '{column}'", cut.Characters));
                     continue;
                 }
                 faults.Add(new RowFault("ValueTooLong", column, start,
-                    $"a value of at most {ValueText.Count(CellLimitStream.MaxCellCharacters)} characters (no Metrica field holds more); " +
-                    $"this one has {ValueText.Count(cut.Characters)}{lines}", cut.Characters));
+                    $"a value of at most {ValueText.Count(CellLimitStream.MaxCellCharacters)} characters (no Metrica field holds more){lines}", cut.Characters));
                 if (cut.Field < headers.Count) values[column] = ValueText.Cell(start, cut.Characters);
             }
             return new RowRejection(Path, line, faults, values);
