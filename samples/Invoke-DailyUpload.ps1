@@ -44,7 +44,7 @@ $ExitAllSent = 0; $ExitRejected = 1; $ExitUploadFailed = 2; $ExitConfiguration =
 $configurationIds = @('MetricaTokenMissing', 'MetricaSecretUnavailable', 'MetricaSecretManagementUnavailable',
     'MetricaSecretInvalidType', 'MetricaCounterIdMissing', 'MetricaInvalidToken', 'MetricaUnauthorized',
     'MetricaAccessDenied', 'MetricaHttp401', 'MetricaHttp403', 'MetricaHttp404', 'MetricaNotFound', 'InvalidTimeZone',
-    'MetricaProxyCredentialWithoutProxy', 'StatusMapMissing', 'InvalidStatusMap', 'StatusMapNotFound', 'DailyUploadConfiguration')
+    'MetricaProxyCredentialWithoutProxy', 'StatusMapMissing', 'InvalidStatusMap', 'StatusMapNotFound', 'DailyUploadConfiguration', 'UploadJournalUnavailable')
 
 [void][IO.Directory]::CreateDirectory($LogFolder)
 $stamp = [DateTime]::Now.ToString('yyyyMMdd-HHmmss-fff')

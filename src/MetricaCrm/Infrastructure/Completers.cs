@@ -53,7 +53,10 @@ namespace MetricaCrm.Commands.Infrastructure
             string path = Environment.GetEnvironmentVariable("METRICA_JOURNAL") is { Length: > 0 } env ? env : MetricaCrm.Engine.Journal.UploadJournal.DefaultPath();
             if (!System.IO.File.Exists(path)) return Array.Empty<CompletionResult>();
             long? counter = fakeBoundParameters?["CounterId"] is object c && long.TryParse(c.ToString(), out var id) ? id : (long?)null;
-            using var journal = MetricaCrm.Engine.Journal.UploadJournal.Open(path);
+            MetricaCrm.Engine.Journal.UploadJournal journal;
+            try { journal = MetricaCrm.Engine.Journal.UploadJournal.Open(path); }
+            catch (MetricaCrm.Engine.Journal.UploadJournalUnavailableException) { return Array.Empty<CompletionResult>(); } // Tab must not throw
+            using var _ = journal;
             return journal.Batches(counter, null, null, 200)
                 .Where(b => !string.IsNullOrEmpty(b.UploadId) && b.UploadId!.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
                 .Select(b => new CompletionResult(b.UploadId!, b.UploadId!, CompletionResultType.ParameterValue,

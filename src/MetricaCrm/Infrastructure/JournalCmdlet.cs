@@ -66,14 +66,30 @@ namespace MetricaCrm.Commands.Infrastructure
         {
             string path = ResolveJournalPath();
             WriteVerbose($"Upload journal: {path}");
-            return UploadJournal.Open(path);
+            try
+            {
+                return UploadJournal.Open(path);
+            }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+                throw;
+            }
         }
 
         private protected override RequestBudget? OpenBudget(MetricaToken token)
         {
             if (!UsesJournal) return null;
-            return RequestBudget.Open(ResolveJournalPath(), token,
-                new QuotaOptions { DailyRequests = DailyRequestLimit, ParallelRequests = MaxParallelRequests, RequestsPerSecond = MaxRequestsPerSecond });
+            try
+            {
+                return RequestBudget.Open(ResolveJournalPath(), token,
+                    new QuotaOptions { DailyRequests = DailyRequestLimit, ParallelRequests = MaxParallelRequests, RequestsPerSecond = MaxRequestsPerSecond });
+            }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+                throw;
+            }
         }
     }
 }
