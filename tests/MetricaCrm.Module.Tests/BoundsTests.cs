@@ -95,4 +95,38 @@ public sealed class BoundsTests
         Assert.True(Convert.ToInt32(r.Output[^1].BaseObject) == 3, log);
         Assert.Contains("UploadJournalUnavailable", log);
     }
+
+    [Fact]
+    public async Task A_UTF_16_export_without_a_BOM_is_imported_as_UTF_16()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteBytes("unicode.csv", new UnicodeEncoding(false, false).GetBytes(
+            "id,create_date_time,emails,order_status\r\nЗ-1,2026-11-20 10:00:00,a@example.ru,paid\r\n"));
+        var r = s.Run($"Import-CrmOrder '{file}' -TimeZone UTC -Verbose");
+        Assert.True(r.Errors.Count == 0, r.AllText());
+        Assert.Equal("З-1", (string)Assert.Single(r.Output).Properties["Id"].Value);
+        Assert.Contains(r.Verbose, v => v.Message.Contains("utf-16"));
+    }
+
+    [Fact]
+    public async Task One_bad_byte_in_a_UTF_8_file_names_its_line_and_column_and_the_options_that_read_the_file()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var utf8 = new UTF8Encoding(false);
+        var file = s.WriteBytes("orders.csv", utf8.GetBytes("id,create_date_time,emails,order_status,client_uniq_id\n" +
+                "З-1,2026-11-20 10:00:00,a@example.ru,paid,Ёлка\nЗ-2,2026-11-20 10:00:00,b@example.ru,paid,Ромашка")
+            .Concat(new byte[] { 0xC0 }).Concat(utf8.GetBytes("\nЗ-3,2026-11-20 10:00:00,c@example.ru,paid,Ёж\n")).ToArray());
+
+        var refused = s.Run($"Import-CrmOrder '{file}' -TimeZone UTC");
+        Assert.Empty(refused.Output);
+        var error = Single(refused, "UnsupportedEncoding");
+        Assert.Contains("orders.csv, line 3, column 50 (byte ", Shown(error));
+        Assert.Contains("byte 0xC0 after '", Shown(error));
+        Assert.Contains("-Encoding UTF8", Shown(error));
+        Assert.Contains("-Encoding windows-1251", Shown(error));
+
+        var read = s.Run($"Import-CrmOrder '{file}' -TimeZone UTC -Encoding UTF8");
+        Assert.Equal(new[] { "З-1", "З-3" }, read.Output.Select(o => (string)o.Properties["Id"].Value));
+        Assert.Contains("line 3", Single(read, "InvalidEncoding").Exception.Message);
+    }
 }
