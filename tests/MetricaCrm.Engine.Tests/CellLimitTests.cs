@@ -1,4 +1,5 @@
 using System.Text;
+using CsvHelper;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Normalization;
 using MetricaCrm.Engine.Orders;
@@ -119,6 +120,93 @@ public sealed class CellLimitTests : IDisposable
         // Over the 4,096 characters of text, but read whole: the rule that refuses it is the text rule, not the cell bound.
         Assert.Equal("TextTooLong", item.Rejection?.Rule);
         Assert.Contains("at most 4096 characters, not 32767", item.Rejection!.Message);
+    }
+
+    /// <summary>A random CSV of quoted and unquoted cells, stray quotes, empty fields and every kind of line break.</summary>
+    private static string RandomCsv(Random random, bool emoji)
+    {
+        string[] pieces = { "a", "Ж", "ё", " ", "1", ",", "\"\"", "\n", "\r\n", emoji ? "😀" : "ы", "x;y" };
+        string Cell()
+        {
+            var sb = new StringBuilder();
+            int n = random.Next(0, 14);
+            switch (random.Next(5))
+            {
+                case 0: return "";
+                case 1: // quoted: any piece, doubled quotes and line breaks included
+                    sb.Append('"');
+                    for (int i = 0; i < n; i++) sb.Append(pieces[random.Next(pieces.Length)]);
+                    return sb.Append('"').ToString();
+                case 2: return "ab\"cd" + new string('z', n); // a stray quote inside an unquoted value
+                default:
+                    for (int i = 0; i < n; i++) sb.Append("aЖё 1,😀"[random.Next(emoji ? 7 : 6)]);
+                    return sb.ToString().Replace("\uD83D", "ы");
+            }
+        }
+        string[] breaks = { "\n", "\r\n", "\r" };
+        var csv = new StringBuilder("a;b;c\n");
+        for (int row = 0; row < 300; row++)
+        {
+            int fields = random.Next(10) == 0 ? random.Next(1, 6) : 3;
+            csv.Append(string.Join(";", Enumerable.Range(0, fields).Select(_ => Cell())));
+            csv.Append(breaks[random.Next(breaks.Length)]);
+        }
+        return csv.ToString();
+    }
+
+    private static List<(long Line, string[] Values)> Records(Stream input, Encoding encoding, CellLimitStream? limits)
+    {
+        var options = CsvReaderOptions.Default with { Separator = ';', TrackLineNumbers = true, Encoding = encoding, SkipEmptyLines = true };
+        using var reader = CsvReader.Create(input, options, leaveOpen: false);
+        var records = new List<(long, string[])>();
+        long shift = 0;
+        while (reader.Read())
+        {
+            long line = reader.LineNumber;
+            // The lines a record's own cut dropped move the records after it, not itself.
+            records.Add((line + shift, Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray()));
+            while (limits != null && limits.TryTakeCut(line, out var cut)) shift += cut.DroppedLineBreaks;
+        }
+        return records;
+    }
+
+    /// <summary>
+    /// Through the stream a file reads as it reads without it: byte for byte when nothing reaches a bound, and with small
+    /// bounds the same records on the same lines, every cell the start of the file's own (up to two characters more: a
+    /// surrogate pair is not split, and a cut on the second quote of a "" pair keeps the pair's quote).
+    /// </summary>
+    [Theory]
+    [InlineData("utf-8", 1)]
+    [InlineData("utf-8", 2)]
+    [InlineData("utf-16le", 3)]
+    [InlineData("utf-16be", 4)]
+    [InlineData("windows-1251", 5)]
+    public void Random_files_read_through_the_stream_as_they_read_without_it(string encodingName, int seed)
+    {
+        var encoding = EncodingDetector.Resolve(encodingName);
+        var bytes = encoding.GetBytes(RandomCsv(new Random(seed), emoji: encoding.CodePage != 1251));
+
+        using (var whole = new CellLimitStream(new MemoryStream(bytes), encoding, ';'))
+        {
+            var copy = new MemoryStream();
+            whole.CopyTo(copy);
+            Assert.Equal(bytes, copy.ToArray());
+            Assert.False(whole.HasCuts);
+        }
+
+        var original = Records(new MemoryStream(bytes), encoding, null);
+        var limits = new CellLimitStream(new MemoryStream(bytes), encoding, ';', maxCellCharacters: 6, maxRecordCharacters: 14);
+        var cut = Records(limits, encoding, limits);
+        Assert.Equal(original.Select(r => r.Line), cut.Select(r => r.Line));
+        for (int i = 0; i < original.Count; i++)
+        {
+            Assert.True(cut[i].Values.Length <= original[i].Values.Length, $"line {original[i].Line}");
+            for (int f = 0; f < cut[i].Values.Length; f++)
+            {
+                string full = original[i].Values[f], start = cut[i].Values[f];
+                Assert.True(full.StartsWith(start, StringComparison.Ordinal) && start.Length <= 8, $"line {original[i].Line} field {f}: '{start}' of '{full}'");
+            }
+        }
     }
 
 #if NET
