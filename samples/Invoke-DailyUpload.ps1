@@ -50,7 +50,9 @@ $configurationIds = @('MetricaTokenMissing', 'MetricaSecretUnavailable', 'Metric
     'MetricaAccessDenied', 'MetricaHttp401', 'MetricaHttp403', 'MetricaHttp404', 'MetricaNotFound', 'InvalidTimeZone',
     'MetricaProxyCredentialWithoutProxy', 'StatusMapMissing', 'InvalidStatusMap', 'StatusMapNotFound', 'DailyUploadConfiguration',
     # The export itself cannot be read: its columns or encoding changed, which the admin must map.
-    'MissingColumn', 'AmbiguousColumn', 'UnsupportedEncoding', 'FileUnreadable', 'FileNotFound')
+    'MissingColumn', 'AmbiguousColumn', 'UnsupportedEncoding', 'FileUnreadable', 'FileNotFound',
+    # The journal cannot be opened (damaged, read-only, a folder in its place): the admin must move it or point elsewhere.
+    'UploadJournalUnavailable', 'UploadJournalForAnotherApi')
 
 # The logs and rejects hold phones and e-mails: on Linux and macOS a folder made here is the owner's alone (0700) and
 # each log 0600 (Windows: the folder inherits its parent's ACL, so keep -LogFolder under the task account's profile).

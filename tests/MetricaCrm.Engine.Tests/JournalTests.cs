@@ -85,7 +85,7 @@ public sealed class JournalTests : IDisposable
             cmd.CommandText = "PRAGMA user_version = " + (UploadJournal.SchemaVersion + 1);
             cmd.ExecuteNonQuery();
         }
-        var ex = Assert.Throws<InvalidOperationException>(Open);
+        var ex = Assert.Throws<UploadJournalUnavailableException>(Open);
         Assert.Contains("schema version " + (UploadJournal.SchemaVersion + 1), ex.Message);
     }
 

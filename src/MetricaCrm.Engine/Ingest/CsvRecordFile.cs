@@ -25,6 +25,9 @@ namespace MetricaCrm.Engine.Ingest
         private readonly RecordNormalizer<T> _normalizer;
         // Malformed records the reader reported, by record number (header = 1); the reader may report them ahead.
         private readonly Dictionary<long, CsvMalformedRecord> _malformed = new Dictionary<long, CsvMalformedRecord>();
+        private readonly CellLimitStream? _limits;
+        // Line breaks that cuts dropped before the current record: the file's line is the reader's plus these.
+        private long _lineShift;
 
         public CsvRecordFile(string path, RecordNormalizer<T> normalizer, CsvFileOptions? options = null,
             IDictionary<string, string>? columnMap = null, IDictionary<string, string?>? constants = null)
@@ -43,14 +46,19 @@ namespace MetricaCrm.Engine.Ingest
                 // Statuses, currencies and the like repeat: one string each instead of one per row (columns of unique
                 // values switch pooling off by themselves).
                 PoolStrings = true,
+                // Behind CellLimitStream no record comes near this; it bounds the reader's buffer where that stream
+                // cannot look (an encoding it does not know) and while the separator is detected.
+                MaxRecordSize = MaxRecordBytes,
                 OnMalformedRecord = record => _malformed[record.RecordNumber] = record,
             };
-            _reader = CsvReader.FromFile(path, readerOptions);
+            char separator = options.Delimiter ?? DetectSeparator(path, readerOptions);
+            _reader = Open(path, readerOptions, Encoding, separator, out _limits);
             try
             {
                 var headers = new List<string>();
-                foreach (var h in _reader.Headers) headers.Add(h);
-                Binding = ColumnBinding.Create(normalizer.Schema, headers, columnMap, constants, path, column => Sample(path, readerOptions, column));
+                foreach (var h in ReadHeaders()) headers.Add(h);
+                Binding = ColumnBinding.Create(normalizer.Schema, headers, columnMap, constants, path,
+                    column => Sample(path, readerOptions, Encoding, separator, column));
                 FileLength = new System.IO.FileInfo(path).Length;
             }
             catch
@@ -58,6 +66,55 @@ namespace MetricaCrm.Engine.Ingest
                 _reader.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>The UTF-8 bytes of a record the reader may buffer: every cell and record bound of CellLimitStream fits.</summary>
+        private const int MaxRecordBytes = 8 * 1024 * 1024;
+
+        /// <summary>A reader over the file behind a <see cref="CellLimitStream"/> (when the encoding allows one).</summary>
+        private static CsvReader Open(string path, CsvReaderOptions options, Encoding encoding, char separator, out CellLimitStream? limits)
+        {
+            var file = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.ReadWrite,
+                1, System.IO.FileOptions.SequentialScan);
+            limits = CellLimitStream.Supports(encoding) ? new CellLimitStream(file, encoding, separator) : null;
+            return CsvReader.Create((System.IO.Stream?)limits ?? file, options, leaveOpen: false);
+        }
+
+        /// <summary>The reader's separator for the file, from a reader of its own (its buffer bounded by MaxRecordSize).</summary>
+        private static char DetectSeparator(string path, CsvReaderOptions options)
+        {
+            using var probe = CsvReader.FromFile(path, options with { OnMalformedRecord = null });
+            try
+            {
+                return probe.Separator;
+            }
+            catch (CsvFormatException ex)
+            {
+                throw new CrmInputException("MalformedCsv", $"{path}, line {ex.LineNumber}: {ex.Message}", ex);
+            }
+        }
+
+        /// <summary>The header; a header cell over the cell bound stops the file (no column can be bound by it).</summary>
+        private IReadOnlyList<string> ReadHeaders()
+        {
+            IReadOnlyList<string> headers;
+            try
+            {
+                headers = _reader.Headers;
+            }
+            catch (CsvFormatException ex)
+            {
+                throw new CrmInputException("MalformedCsv", $"{Path}, line {ex.LineNumber}: {ex.Message}", ex);
+            }
+            long headerLine = _reader.LineNumber;
+            if (_limits != null && _limits.TryTakeCut(headerLine, out var cut))
+            {
+                string what = cut.WholeRecord
+                    ? $"the header line is {ValueText.Count(cut.Characters)} characters long; a line may hold at most {ValueText.Count(CellLimitStream.MaxRecordCharacters)}"
+                    : $"header column {cut.Field + 1} ({ValueText.Quoted(cut.Field < headers.Count ? headers[cut.Field] : "", cut.Characters)}) is longer than a cell may be ({ValueText.Count(CellLimitStream.MaxCellCharacters)} characters)";
+                throw new CrmInputException("ValueTooLong", $"{Path}, line {cut.Line}: {what}: this is not a CSV header. Check that the file is the CRM's CSV export and that its quotes are closed.");
+            }
+            return headers;
         }
 
         public string Path { get; }
@@ -93,7 +150,16 @@ namespace MetricaCrm.Engine.Ingest
             {
                 cancellation.ThrowIfCancellationRequested();
                 int fieldCount = _reader.FieldCount;
-                long line = _reader.LineNumber;
+                long emitted = _reader.LineNumber;
+                var cuts = _limits != null && _limits.HasCuts ? TakeCuts(emitted) : null;
+                long line = emitted + _lineShift;
+                if (cuts != null)
+                {
+                    foreach (var cut in cuts) _lineShift += cut.DroppedLineBreaks;
+                    _malformed.Remove(_reader.RowNumber + 1);
+                    yield return new ImportItem<T>(null, CutRejection(line, cuts, fieldCount, raw()), null);
+                    continue;
+                }
                 var broken = Malformed(fieldCount, columns);
                 if (broken != null)
                 {
@@ -110,11 +176,61 @@ namespace MetricaCrm.Engine.Ingest
             }
         }
 
+        /// <summary>
+        /// The cuts of the current record: those that start on its first line, and, should the stream and the reader
+        /// disagree on where records start (broken quoting), those that start on a later line of it.
+        /// </summary>
+        private List<CutValue>? TakeCuts(long emittedLine)
+        {
+            List<CutValue>? cuts = null;
+            while (_limits!.TryTakeCut(emittedLine, out var cut)) (cuts ??= new List<CutValue>()).Add(cut);
+            if (_limits.HasCuts)
+            {
+                long last = emittedLine + LineBreaks(_reader.RawRecord);
+                while (_limits.TryTakeCut(last, out var cut)) (cuts ??= new List<CutValue>()).Add(cut);
+            }
+            return cuts;
+        }
+
+        private static long LineBreaks(ReadOnlySpan<byte> raw)
+        {
+            long n = 0;
+            for (int i = 0; i < raw.Length; i++)
+                if (raw[i] == (byte)'\n' || raw[i] == (byte)'\r' && (i + 1 == raw.Length || raw[i + 1] != (byte)'\n')) n++;
+            return n;
+        }
+
+        /// <summary>A row with a cell (or the row) over its bound: its location, the cell's start and its length.</summary>
+        private RowRejection CutRejection(long line, List<CutValue> cuts, int fieldCount, IReadOnlyDictionary<string, string?> raw)
+        {
+            var headers = Binding.Headers;
+            var values = new Dictionary<string, string?>(raw.Count, StringComparer.Ordinal);
+            foreach (var pair in raw) values[pair.Key] = pair.Value;
+            var faults = new List<RowFault>(cuts.Count);
+            foreach (var cut in cuts)
+            {
+                string column = cut.Field < headers.Count ? headers[cut.Field] : $"(field {cut.Field + 1})";
+                string start = cut.Field < fieldCount ? _reader.GetString(cut.Field) : "";
+                string lines = cut.LineBreaks > 0 ? $"; this one is on {ValueText.Count(cut.LineBreaks + 1)} lines: is a quote in it never closed?" : "";
+                if (cut.WholeRecord)
+                {
+                    faults.Add(new RowFault("RecordTooLong", "(row)", RawText(),
+                        $"a row of at most {ValueText.Count(CellLimitStream.MaxRecordCharacters)} characters of values; this one has {ValueText.Count(cut.Characters)} characters, " +
+                        $"so it was not read past column '{column}'", cut.Characters));
+                    continue;
+                }
+                faults.Add(new RowFault("ValueTooLong", column, start,
+                    $"a value of at most {ValueText.Count(CellLimitStream.MaxCellCharacters)} characters (no Metrica field holds more){lines}", cut.Characters));
+                if (cut.Field < headers.Count) values[column] = ValueText.Cell(start, cut.Characters);
+            }
+            return new RowRejection(Path, line, faults, values);
+        }
+
         /// <summary>The first values of one column, read by a reader of its own so the main one stays at the first row.</summary>
-        private static IReadOnlyList<string> Sample(string path, CsvReaderOptions options, int column)
+        private static IReadOnlyList<string> Sample(string path, CsvReaderOptions options, Encoding encoding, char separator, int column)
         {
             var values = new List<string>();
-            using var reader = CsvReader.FromFile(path, options with { OnMalformedRecord = null });
+            using var reader = Open(path, options with { OnMalformedRecord = null }, encoding, separator, out _);
             while (values.Count < SampleRows && reader.Read())
                 if (column < reader.FieldCount) values.Add(reader.GetString(column));
             return values;
@@ -147,18 +263,31 @@ namespace MetricaCrm.Engine.Ingest
             {
                 _malformed.Remove(recordNumber);
                 if (m.Reason == CsvMalformedReason.UnterminatedQuote)
-                    return new RowFault("MalformedCsv", "(row)", Truncate(m.RawRecord),
+                    return new RowFault("MalformedCsv", "(row)", ValueText.Cell(m.RawRecord),
                         "a closing quote: this quote is never closed, so the rest of the file was read as one value and nothing after this line was imported");
                 if (m.Reason == CsvMalformedReason.TextAfterClosingQuote)
-                    return new RowFault("MalformedCsv", "(row)", Truncate(m.RawRecord), "a delimiter right after a closing quote (text after a quoted value)");
+                    return new RowFault("MalformedCsv", "(row)", ValueText.Cell(m.RawRecord), "a delimiter right after a closing quote (text after a quoted value)");
             }
             if (fieldCount != columns)
-                return new RowFault("FieldCountMismatch", "(row)", Truncate(System.Text.Encoding.UTF8.GetString(_reader.RawRecord.ToArray())),
+                return new RowFault("FieldCountMismatch", "(row)", RawStart(),
                     $"{columns} fields as in the header, not {fieldCount}: an unquoted delimiter inside a value shifts the columns after it");
             return null;
         }
 
-        private static string Truncate(string s) => s.Length <= 200 ? s : s.Substring(0, 200) + "...";
+        /// <summary>The start of the current record as text, for a message: decoding all of a long record would copy it.</summary>
+        private string RawText()
+        {
+            var raw = _reader.RawRecord;
+            return System.Text.Encoding.UTF8.GetString(raw.Slice(0, Math.Min(raw.Length, 4 * ValueText.MaxShown)).ToArray());
+        }
+
+        /// <summary>The start of the current record and its length, as a reject file's cell shows them.</summary>
+        private string RawStart()
+        {
+            var raw = _reader.RawRecord;
+            string text = RawText();
+            return raw.Length <= 4 * ValueText.MaxShown ? ValueText.Cell(text)! : ValueText.Cell(text, System.Text.Encoding.UTF8.GetCharCount(raw.ToArray()))!;
+        }
 
         public void Dispose() => _reader.Dispose();
     }

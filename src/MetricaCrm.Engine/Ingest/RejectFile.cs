@@ -42,7 +42,8 @@ namespace MetricaCrm.Engine.Ingest
                 rejection.Source, rejection.Line.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 string.Join("; ", rejection.Faults.Select(f => f.Rule).Distinct()),
                 string.Join("; ", rejection.Faults.Select(f => f.Column)),
-                string.Join("; ", rejection.Faults.Select(f => f.Value)),
+                // Shortened: the row's own column next to it holds the value (a cut one cut there too).
+                string.Join("; ", rejection.Faults.Select(f => ValueText.Cell(f.Value, f.ValueLength))),
                 string.Join("; ", rejection.Faults.Select(f => f.Expected)),
             };
             foreach (var c in _columns) fields.Add(rejection.RawValues.TryGetValue(c, out var v) ? v : null);

@@ -8,11 +8,16 @@ namespace MetricaCrm.Engine.Ingest
     public sealed class RowFault
     {
         public RowFault(string rule, string column, string? value, string expected)
+            : this(rule, column, value, expected, null) { }
+
+        /// <param name="valueLength">The value's length in the input when <paramref name="value"/> is only its start (a cut cell).</param>
+        public RowFault(string rule, string column, string? value, string expected, long? valueLength)
         {
             Rule = rule;
             Column = column;
             Value = value;
             Expected = expected;
+            ValueLength = valueLength;
         }
 
         /// <summary>A stable rule name, used as the PowerShell ErrorId (InvalidPhone, InvalidDateTime...).</summary>
@@ -20,8 +25,13 @@ namespace MetricaCrm.Engine.Ingest
         public string Column { get; }
         public string? Value { get; }
         public string Expected { get; }
+        /// <summary>The value's length in the input when <see cref="Value"/> holds only its start; else null.</summary>
+        public long? ValueLength { get; }
 
-        public override string ToString() => $"column '{Column}', value '{Value}': {Expected} [{Rule}]";
+        /// <summary>The value as a message shows it: a long one cut, with its length.</summary>
+        public string ShownValue => ValueText.Quoted(Value, ValueLength);
+
+        public override string ToString() => $"column '{Column}', value {ShownValue}: {Expected} [{Rule}]";
     }
 
     /// <summary>A rejected input row with its location and every rule it broke.</summary>

@@ -116,6 +116,19 @@ namespace MetricaCrm.Engine.Journal
         public static UploadJournal Open(string path, TimeProvider clock)
         {
             string full = System.IO.Path.GetFullPath(path);
+            try
+            {
+                return OpenFile(full, clock);
+            }
+            catch (Exception ex) when (ex is SqliteException || ex is IOException && !(ex is UploadJournalUnavailableException) ||
+                                       ex is UnauthorizedAccessException || ex is InvalidOperationException)
+            {
+                throw Unavailable(full, ex);
+            }
+        }
+
+        private static UploadJournal OpenFile(string full, TimeProvider clock)
+        {
             Storage.PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
             bool created = !File.Exists(full);
             NativeSqlite.EnsureInitialized();
@@ -137,6 +150,8 @@ namespace MetricaCrm.Engine.Journal
                 Configure(db, full);
                 var journal = new UploadJournal(full, db, clock);
                 journal.EnsureSchema();
+                // SQLite opens a file it may not write read-only without a word; a send would fail at its first batch.
+                Execute(db, null, "BEGIN IMMEDIATE; ROLLBACK;");
                 return journal;
             }
             catch
@@ -144,6 +159,32 @@ namespace MetricaCrm.Engine.Journal
                 db.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>What is wrong with a journal that did not open, and what to do, from the error it gave.</summary>
+        private static UploadJournalUnavailableException Unavailable(string path, Exception ex)
+        {
+            const string moveAside = "Move the file aside (a new journal is made in its place; the old one still lists what was sent), or keep the journal in another file";
+            if (Directory.Exists(path))
+                return new UploadJournalUnavailableException(path, "a folder is in its place", "Move the folder away, or keep the journal in another file", ex);
+            if (ex is SqliteException sql)
+            {
+                switch (sql.SqliteErrorCode)
+                {
+                    case 26: return new UploadJournalUnavailableException(path, "the file is not an SQLite database (damaged, or another program's file)", moveAside, ex);
+                    case 11: return new UploadJournalUnavailableException(path, "the file is damaged (" + sql.Message + ")", moveAside, ex);
+                    case 8:
+                        return new UploadJournalUnavailableException(path, "this user may not write it (read-only file or folder)",
+                            "Give this user write access to the file and its folder, or keep the journal in another file", ex);
+                    case 14:
+                        return new UploadJournalUnavailableException(path, "SQLite cannot open the file (" + sql.Message + ")",
+                            "Check that this user may read and write the file and its folder, or keep the journal in another file", ex);
+                }
+            }
+            if (ex is UnauthorizedAccessException)
+                return new UploadJournalUnavailableException(path, "this user may not write it or its folder (" + ex.Message + ")",
+                    "Give this user write access to the file and its folder, or keep the journal in another file", ex);
+            return new UploadJournalUnavailableException(path, ex.Message.TrimEnd('.'), moveAside, ex);
         }
 
         private static void Configure(SqliteConnection db, string path)
@@ -266,8 +307,9 @@ CREATE INDEX accepted_by_client ON accepted (counter_id, client_id) WHERE client
             }
         }
 
-        private InvalidOperationException NewerSchema(int version) =>
-            new InvalidOperationException($"The upload journal at {Path} has schema version {version}; this MetricaCrm knows up to {SchemaVersion}. Update the module, or use another -JournalPath.");
+        private UploadJournalUnavailableException NewerSchema(int version) =>
+            new UploadJournalUnavailableException(Path, $"a newer MetricaCrm wrote it (schema version {version}; this one knows up to {SchemaVersion})",
+                "Update the module, or keep this module's journal in another file");
 
         // ---- batches ----
 

@@ -69,9 +69,13 @@ namespace MetricaCrm.Commands.Commands
                     : journal.Batches(CounterId, Kind, Since?.ToUniversalTime(), Limit);
                 foreach (var batch in batches) WriteObject(batch);
             }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+            }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException || ex is DbException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "UploadJournalUnavailable", ErrorCategory.OpenError, path));
+                ThrowTerminatingError(new ErrorRecord(ex, JournalErrors.ErrorId, ErrorCategory.OpenError, path));
             }
         }
     }

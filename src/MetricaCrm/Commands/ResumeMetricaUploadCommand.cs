@@ -78,9 +78,14 @@ namespace MetricaCrm.Commands
             {
                 ThrowTerminatingError(ApiError(ex, _counter));
             }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+            }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is DbException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "UploadJournalUnavailable", ErrorCategory.OpenError, JournalPath));
+                // Failing after the journal opened (a disk that filled up): the same id, with the file it concerns.
+                ThrowTerminatingError(new ErrorRecord(ex, JournalErrors.ErrorId, ErrorCategory.OpenError, ResolveJournalPath()));
             }
             finally
             {

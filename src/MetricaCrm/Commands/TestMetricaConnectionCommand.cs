@@ -206,7 +206,7 @@ namespace MetricaCrm.Commands
         private ConnectionCheck JournalCheck()
         {
             string path = JournalLocation.Resolve(this, JournalPath, BaseUri());
-            if (!File.Exists(path)) return Check("Upload journal", CheckVerdict.Pass, $"no journal yet at {path}");
+            if (!File.Exists(path) && !Directory.Exists(path)) return Check("Upload journal", CheckVerdict.Pass, $"no journal yet at {path}");
             try
             {
                 using var journal = UploadJournal.Open(path);
@@ -215,6 +215,10 @@ namespace MetricaCrm.Commands
                 return Check("Upload journal", CheckVerdict.Warn,
                     $"{pending.Count} unfinished batch(es) ({string.Join(", ", pending.GroupBy(b => b.State).Select(g => $"{g.Count()} {g.Key}"))}, {pending.Sum(b => b.Rows)} rows) in {path}",
                     $"Resume-MetricaUpload -CounterId {CounterId} (Get-MetricaUploadJournal -CounterId {CounterId} -Pending lists them)");
+            }
+            catch (UploadJournalUnavailableException ex)
+            {
+                return Check("Upload journal", CheckVerdict.Fail, $"{path}: {ex.Reason} [{JournalErrors.ErrorId}]", JournalErrors.Remedy(ex));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidOperationException || ex is DbException)
             {

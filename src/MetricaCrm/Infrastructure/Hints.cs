@@ -19,7 +19,8 @@ namespace MetricaCrm.Commands.Infrastructure
             ["CreateDateChanged"] = "after a CRM migration, give the migrated orders new ids with Import-CrmOrder -OrderIdPrefix",
             ["AmbiguousColumn"] = "choose the column with -ColumnMap @{ field = 'header' }",
             ["MissingColumn"] = "map the column with -ColumnMap @{ field = 'header' }",
-            ["UnsupportedEncoding"] = "save the file as UTF-8, or name its encoding with -Encoding",
+            ["UnsupportedEncoding"] = "name the file's encoding with -Encoding: -Encoding UTF8 reads it and rejects only the rows with such bytes, " +
+                                      "-Encoding windows-1251 reads a file saved on Russian Windows; or save it as UTF-8",
             // Metrica's refusals, by the error id the cmdlets give them.
             ["MetricaUnauthorized"] = "pass -Token or set METRICA_TOKEN",
             ["MetricaInvalidToken"] = "get a new token (README, 'Tokens') and pass it with -Token or METRICA_TOKEN",

@@ -73,7 +73,16 @@ namespace MetricaCrm.Commands.Infrastructure
         {
             string path = ResolveJournalPath();
             WriteVerbose($"Upload journal: {path}");
-            var journal = UploadJournal.Open(path);
+            UploadJournal journal;
+            try
+            {
+                journal = UploadJournal.Open(path);
+            }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+                throw;
+            }
             try
             {
                 journal.BindApi(BaseUri() ?? MetricaClient.DefaultBaseUri);
@@ -98,8 +107,16 @@ namespace MetricaCrm.Commands.Infrastructure
             if (IsWhatIf()) return null;
             string path = UserState.BudgetPath(BaseUri() ?? MetricaClient.DefaultBaseUri);
             WriteVerbose($"Request budget: {path}");
-            return RequestBudget.Open(path, token,
-                new QuotaOptions { DailyRequests = DailyRequestLimit, ParallelRequests = MaxParallelRequests, RequestsPerSecond = MaxRequestsPerSecond });
+            try
+            {
+                return RequestBudget.Open(path, token,
+                    new QuotaOptions { DailyRequests = DailyRequestLimit, ParallelRequests = MaxParallelRequests, RequestsPerSecond = MaxRequestsPerSecond });
+            }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+                throw;
+            }
         }
     }
 }
