@@ -231,4 +231,25 @@ public sealed class DocumentedRules
         if (status == 200) Assert.Equal(200, r.Status);
         else SandboxClient.AssertError(r, 400, "invalid_parameter", message);
     }
+
+    [Theory]
+    [InlineData("age", "abc", false)]
+    [InlineData("age", "\"1,5\"", false)]
+    [InlineData("age", "-40.5", true)]
+    [InlineData("dates_of_meetings", "\"21.04.2020,2020-04-22\"", true)]
+    [InlineData("dates_of_meetings", "\"21.04.2020,someday\"", false)]
+    [InlineData("first_seen", "\"21.04.2020,22.04.2020\"", false)]
+    [InlineData("first_seen", "31.12.1969", false)]
+    [InlineData("note", "anything, at all", true)]
+    public async Task Attribute_values_keep_their_type(string attribute, string cell, bool accepted)
+    {
+        // createattributes.md's example attributes (age numeric, dates_of_meetings multivalued date, first_seen date) and a text one.
+        await using var s = await SandboxClient.StartAsync();
+        Assert.Equal(200, (await s.PostAsync("/cdp/api/v1/counter/5/schema/attributes?entity_type=CONTACT", SandboxClient.Json(
+            "{\"attributes\":[{\"name\":\"dates_of_meetings\",\"type_name\":\"date\",\"multivalued\":true},{\"name\":\"age\",\"type_name\":\"numeric\",\"multivalued\":false}," +
+            "{\"name\":\"first_seen\",\"type_name\":\"date\",\"multivalued\":false},{\"name\":\"note\",\"type_name\":\"text\",\"multivalued\":false}]}"))).Status);
+        var r = await s.PostAsync(Contacts + "/csv?merge_mode=SAVE", SandboxClient.CsvFile($"uniq_id,{attribute}\nK-1,{(cell.Contains(' ') && !cell.StartsWith('"') ? "\"" + cell + "\"" : cell)}\n"));
+        if (accepted) Assert.Equal(200, r.Status);
+        else SandboxClient.AssertError(r, 400, "invalid_uploading", "колонке " + attribute);
+    }
 }

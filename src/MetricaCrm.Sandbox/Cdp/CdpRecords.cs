@@ -223,6 +223,7 @@ public static class CdpRows
                 "order_status" => Status(value, counter),
                 "goals" => value.Split(',').All(g => Goal(g, counter)) ? null : ": нужен идентификатор JS-цели счётчика[:цена]",
                 "products" => value.Split(',').All(Product) ? null : ": нужно товар:количество",
+                _ when !Documented(entity).Contains(name) => AttributeValue(counter, entity, name, value, json),
                 _ => null,
             };
             if (name == "currency" && !CellRules.Currency(value)) return "Неверный код валюты";
@@ -232,6 +233,31 @@ public static class CdpRows
         foreach (var required in entity == "CONTACT" ? ContactKeys : OrderKeys)
             if (row.Fields.TryGetValue(required, out var v) && v.Length == 0)
                 return $"Неверный формат данных, ошибка в {(json ? "элементе" : "строке")} номер {row.Line}: пустое значение в колонке {required}";
+        return null;
+    }
+
+    /// <summary>
+    /// A custom attribute's value by its type_name (createattributes.md): numeric a number with '.', date and datetime in
+    /// the formats of date.md, email as the e-mails column; text and product take any text. A multivalued attribute's
+    /// values are comma-separated, each checked. Whether Metrica refuses a value of the wrong type is unconfirmed.
+    /// </summary>
+    private static string? AttributeValue(CounterState counter, string entity, string name, string value, bool json)
+    {
+        StoredAttribute? attribute;
+        lock (counter.Gate) attribute = counter.Cdp.Attributes.FirstOrDefault(a => a.EntityType == entity && a.Name == name);
+        if (attribute == null) return null;
+        foreach (var item in attribute.Multivalued ? value.Split(',') : new[] { value })
+        {
+            string? problem = attribute.TypeName switch
+            {
+                "numeric" => decimal.TryParse(item, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _) ? null : "",
+                "date" => Date(item, json ? JsonDateFormats : CsvDateFormats),
+                "datetime" => Date(item, json ? JsonDateTimeFormats : CsvDateTimeFormats),
+                "email" => CellRules.Emails(item) ? null : "",
+                _ => null,
+            };
+            if (problem != null) return $": атрибут типа {attribute.TypeName}{problem}";
+        }
         return null;
     }
 
