@@ -18,10 +18,13 @@ public static class LinkedOrderRules
     /// The fields a frozen order keeps, copied before the merge touches them (UPDATE and APPEND merge into the stored
     /// order's own buffer); null when the order is not frozen.
     /// </summary>
-    public static Action<StoredOrder>? KeepIfFrozen(StoredOrder? existing, DateTime uploadedAtCounterTime)
+    public static Action<StoredOrder>? KeepIfFrozen(StoredOrder? existing, DateTime uploadedAtCounterTime) =>
+        // The closure is made in its own method: captured locals here would allocate it for every row, frozen or not.
+        IsFrozen(existing, uploadedAtCounterTime) ? Keep(existing!) : null;
+
+    private static Action<StoredOrder> Keep(StoredOrder existing)
     {
-        if (!IsFrozen(existing, uploadedAtCounterTime)) return null;
-        var (status, revenue, cost) = (existing!.OrderStatus, existing.Revenue, existing.Cost);
+        var (status, revenue, cost) = (existing.OrderStatus, existing.Revenue, existing.Cost);
         var products = existing.Products.ToArray();
         return order =>
         {
