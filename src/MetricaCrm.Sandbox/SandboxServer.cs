@@ -134,15 +134,16 @@ public sealed class SandboxServer : IAsyncDisposable
                             ctx.Abort();
                             return;
                         }
-                        ctx.Abort();
+                        // Logged before the abort: the client sees the reset at once and may read the log before a later line ran.
                         Record(0, fault);
+                        ctx.Abort();
                         return;
                     case { DropAfterApplied: true }:
                         // The endpoint stores the data and answers into a buffer that never reaches the client.
                         ctx.Response.Body = new MemoryStream();
                         await next();
-                        ctx.Abort();
                         Record(0, fault);
+                        ctx.Abort();
                         return;
                     default:
                         if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
