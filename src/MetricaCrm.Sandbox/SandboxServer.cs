@@ -69,6 +69,8 @@ public sealed class SandboxServer : IAsyncDisposable
         if (fileBytes >= 16 * 1024 * 1024) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
+    private static DateTimeOffset WholeSeconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
     internal static IResult Error(int status, string type, string message) =>
         Results.Json(new { errors = new[] { new { error_type = type, message } }, code = status, message }, statusCode: status);
 
@@ -132,15 +134,16 @@ public sealed class SandboxServer : IAsyncDisposable
                             ctx.Abort();
                             return;
                         }
-                        ctx.Abort();
+                        // Logged before the abort: the client sees the reset at once and may read the log before a later line ran.
                         Record(0, fault);
+                        ctx.Abort();
                         return;
                     case { DropAfterApplied: true }:
                         // The endpoint stores the data and answers into a buffer that never reaches the client.
                         ctx.Response.Body = new MemoryStream();
                         await next();
-                        ctx.Abort();
                         Record(0, fault);
+                        ctx.Abort();
                         return;
                     default:
                         if (fault.RetryAfterSeconds is int ra) ctx.Response.Headers.RetryAfter = ra.ToString(CultureInfo.InvariantCulture);
@@ -157,7 +160,9 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapGet("/management/v1/counter/{id:long}", (long id) =>
         {
             var c = state.Counter(id);
-            return Results.Json(new { counter = new { id, name = $"Sandbox counter {id}", time_zone_name = c.TimeZoneName, time_zone_offset = 180, permission = "own" } });
+            // counter.md: time_zone_offset is the zone's current offset from Greenwich, in minutes.
+            int offset = (int)SimpleOrdersRules.ZoneOf(c).GetUtcOffset(state.Clock.GetUtcNow()).TotalMinutes;
+            return Results.Json(new { counter = new { id, name = $"Sandbox counter {id}", time_zone_name = c.TimeZoneName, time_zone_offset = offset, permission = "own" } });
         });
 
         app.MapGet("/management/v1/counter/{id:long}/goals", (long id) =>
@@ -173,7 +178,7 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapPost("/cdp/api/v1/counter/{id:long}/data/simple_orders", async (long id, HttpRequest request, HttpContext ctx) =>
         {
             var counter = state.Counter(id);
-            var (read, refused) = await Cdp.CdpUploads.ReadAsync(request, csv: true);
+            var (read, refused) = await Cdp.CdpUploads.ReadAsync(request, csv: true, state.MaxFileBytes);
             if (refused != null) return refused;
             var parsed = SimpleOrdersRules.Parse(read!.Body, read.Delimiter, counter);
             if (parsed.Error != null) return Error(400, parsed.ErrorType, parsed.Error);
@@ -211,14 +216,18 @@ public sealed class SandboxServer : IAsyncDisposable
             DateTimeOffset? before = null;
             if (request.Query.TryGetValue("datetime_offset", out var off))
             {
-                if (!DateTime.TryParseExact(off, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var b))
-                    return Error(400, "invalid_parameter", "Wrong parameter value: datetime_offset");
-                before = new DateTimeOffset(b, TimeSpan.Zero);
+                if (!DateTime.TryParseExact(off, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b))
+                    return Error(400, "invalid_parameter", "Wrong parameter value: datetime_offset (yyyy-MM-dd HH:mm:ss)");
+                // The zone of datetime_offset is unconfirmed: its example has none, the uploads' datetime is UTC, and every
+                // other CDP date-time is the counter's. The sandbox reads the counter's zone: east of UTC that is the
+                // reading under which a client that pages with UTC text skips uploads, while one that overlaps both works.
+                before = new DateTimeOffset(b, SimpleOrdersRules.ZoneOf(counter).GetUtcOffset(b));
             }
             var now = DateTimeOffset.UtcNow;
             lock (counter.Gate)
             {
-                var list = counter.Uploads.Where(u => u.VisibleAt <= now && (before == null || u.DateTime < before))
+                // "Strictly earlier" compares the datetime the list shows, in whole seconds.
+                var list = counter.Uploads.Where(u => u.VisibleAt <= now && (before == null || WholeSeconds(u.DateTime) < before))
                     .OrderByDescending(u => u.DateTime).Take(limit).Select(UploadJson).ToArray();
                 return Results.Json(new { uploadings = list });
             }
@@ -241,20 +250,24 @@ public sealed class SandboxServer : IAsyncDisposable
             var parsed = new List<StoredStatus>();
             foreach (var item in items)
             {
-                string? sid = item?["id"]?.GetValue<string>(), type = item?["type"]?.GetValue<string>();
+                // A value of another JSON kind than the documented string is refused, not a server error.
+                string? sid = Cdp.CdpEndpoints.Text(item, "id"), type = Cdp.CdpEndpoints.Text(item, "type"), humanized = Cdp.CdpEndpoints.Text(item, "humanized");
                 if (string.IsNullOrWhiteSpace(sid)) return Error(400, "invalid_parameter", "order_statuses[].id is required");
                 if (type is not ("IN_PROGRESS" or "PAID" or "CANCELLED" or "SPAM" or "OTHER"))
                     return Error(400, "invalid_parameter", $"Wrong parameter value: type={type} for status {sid}");
+                // The docs' example gives one string ("dostavka"); a peer client sends an array of them: both are read.
                 string? goals = item?["goal_action_ids"] switch
                 {
-                    JsonArray a => string.Join(",", a.Select(x => x!.GetValue<string>())),
-                    JsonValue v => v.GetValue<string>(),
-                    _ => null,
+                    JsonArray a when a.All(x => x is JsonValue v && v.TryGetValue<string>(out _)) => string.Join(",", a.Select(x => x!.GetValue<string>())),
+                    JsonValue v when v.TryGetValue<string>(out var one) => one,
+                    null => null,
+                    _ => "\0",
                 };
+                if (goals == "\0") return Error(400, "invalid_parameter", $"Wrong parameter value: goal_action_ids of status {sid} (строка или массив строк)");
                 lock (c.Gate)
                     foreach (var g in (goals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
                         if (!c.Goals.Contains(g.Trim())) return Error(400, "invalid_parameter", $"Goal '{g}' not found in counter {id}");
-                parsed.Add(new StoredStatus { Id = sid!, Humanized = item?["humanized"]?.GetValue<string>(), Type = type!, GoalActionIds = goals });
+                parsed.Add(new StoredStatus { Id = sid!, Humanized = humanized, Type = type!, GoalActionIds = goals });
             }
             lock (c.Gate) foreach (var s in parsed) c.Statuses[s.Id] = s;
             return Results.Json(new { success = true });
@@ -296,13 +309,18 @@ public sealed class SandboxServer : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// UploadingMetaExternal as uploadsimpleorders.md and getlastuploadings.md show it: datetime in whole seconds of UTC
+    /// ("2022-12-29T18:02:01Z"), entity_type SYSTEM ("a system entity, e.g. contacts or orders"; CUSTOM_LIST and
+    /// SYSTEM_LIST are lists, which the module never uploads).
+    /// </summary>
     internal static object UploadJson(StoredUpload u) => new
     {
         uploading_id = u.UploadingId,
-        datetime = u.DateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        datetime = u.DateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         api_validation_status = u.ApiValidationStatus,
         elements_count = u.ElementsCount,
-        entity_type = u.EntityType,
+        entity_type = "SYSTEM",
         uploading_format = u.Format,
         uploading_source = "API",
     };

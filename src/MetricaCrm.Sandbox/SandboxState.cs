@@ -57,8 +57,8 @@ public sealed class StoredUpload
     public long ElementsCount { get; set; }
     public string MergeMode { get; set; } = "";
     /// <summary>
-    /// CONTACT, ORDER or SIMPLE_ORDER, the entity names of schema/attributes. The docs' example of the upload object shows
-    /// SYSTEM|CUSTOM_LIST|SYSTEM_LIST, which reads like an attribute type group; which one Metrica lists is unconfirmed.
+    /// CONTACT, ORDER or SIMPLE_ORDER: which endpoint took it, for the sandbox's own inspection. Metrica's upload object
+    /// shows entity_type SYSTEM for all three (<see cref="SandboxServer.UploadJson"/>).
     /// </summary>
     public string EntityType { get; set; } = "SIMPLE_ORDER";
     public string Format { get; set; } = "CSV";
@@ -163,6 +163,8 @@ public sealed class SandboxOptions
     /// <summary>The sandbox's clock for offline uploads (tests replace it to walk through the processing states).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
     public string[] DefaultGoals { get; set; } = { "order_confirmed", "callback_request" };
+    /// <summary>The largest file an upload takes: Metrica's documented 1 GB; tests lower it to try the refusal.</summary>
+    public long MaxFileBytes { get; set; } = Cdp.CdpUploads.MaxFileBytes;
     /// <summary>Seeds the random order in which rows repeating an id in one file are applied; null: a new seed each start.</summary>
     public int? Seed { get; set; }
     /// <summary>The counters the token's account may use; any other answers 403 access_denied. Null: every counter.</summary>
@@ -194,6 +196,9 @@ public sealed class SandboxState
     }
 
     public SandboxQuotas Quotas { get; }
+
+    /// <summary>See <see cref="SandboxOptions.MaxFileBytes"/>.</summary>
+    public long MaxFileBytes => _options.MaxFileBytes;
 
     /// <summary>The sandbox's clock (<see cref="SandboxOptions.Clock"/>), so tests can step through time.</summary>
     public TimeProvider Clock => _options.Clock;

@@ -30,9 +30,10 @@ public static class SimpleOrdersRules
     {
         internal ParseResult(string error) => Error = error;
 
-        internal ParseResult(byte[] file, char delimiter, int[] positions, int count, bool idsRepeat)
+        internal ParseResult(byte[] file, char delimiter, int[] positions, string[] attributes, int count, bool idsRepeat)
         {
             File = file;
+            Attributes = attributes;
             Delimiter = delimiter;
             Positions = positions;
             Count = count;
@@ -45,8 +46,10 @@ public static class SimpleOrdersRules
         public int Count { get; }
         internal byte[] File { get; } = Array.Empty<byte>();
         internal char Delimiter { get; }
-        /// <summary>Each column's position in <see cref="Columns"/>.</summary>
+        /// <summary>Each column's position in <see cref="Columns"/>; a SIMPLE_ORDER attribute's is Columns.Length + its index in <see cref="Attributes"/>.</summary>
         internal int[] Positions { get; } = Array.Empty<int>();
+        /// <summary>The file's columns that are SIMPLE_ORDER attributes of the counter.</summary>
+        internal string[] Attributes { get; } = Array.Empty<string>();
         /// <summary>Whether two stored rows may share an id (their hashes do): then they are applied in random order.</summary>
         internal bool IdsRepeat { get; }
     }
@@ -58,15 +61,24 @@ public static class SimpleOrdersRules
 
         using var reader = CsvReader.Create(file, CsvReaderOptions.Default with { Separator = delimiter, TrackLineNumbers = true });
         var headers = reader.Headers.ToList();
+        // Besides the documented columns, the counter's SIMPLE_ORDER attributes (createattributes.md: entity_type
+        // SIMPLE_ORDER, "принадлежность простым заказам"), as plain columns like the detailed CSVs' attributes.
+        var attributes = new List<string>();
         foreach (var h in headers)
-            if (!Columns.Contains(h)) return new ParseResult($"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{h}'");
+        {
+            if (Columns.Contains(h)) continue;
+            bool attribute;
+            lock (counter.Gate) attribute = counter.Cdp.HasAttribute("SIMPLE_ORDER", h);
+            if (!attribute || attributes.Contains(h)) return new ParseResult($"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{h}'");
+            attributes.Add(h);
+        }
         foreach (var required in new[] { "create_date_time", "id" })
             if (!headers.Contains(required)) return new ParseResult($"Отсутствует обязательная колонка {required}");
         if (!Identifiers.Any(headers.Contains))
             return new ParseResult($"Отсутствует обязательная колонка: нужна хотя бы одна из {string.Join(", ", Identifiers)}");
 
-        var positions = headers.Select(h => Array.IndexOf(Columns, h)).ToArray();
-        var row = new Row();
+        var positions = headers.Select(h => Array.IndexOf(Columns, h) is int c and >= 0 ? c : Columns.Length + attributes.IndexOf(h)).ToArray();
+        var row = new Row(attributes.Count);
         // The ids' hashes, sorted once at the end: cheaper than a hash set of a file's ids (whose growth touches fresh memory).
         var idHashes = System.Buffers.ArrayPool<long>.Shared.Rent(Math.Max(1024, file.Length / 64));
         int count = 0;
@@ -93,7 +105,7 @@ public static class SimpleOrdersRules
             sorted.Sort();
             bool idsRepeat = false;
             for (int i = 1; i < sorted.Length && !idsRepeat; i++) idsRepeat = sorted[i] == sorted[i - 1];
-            return new ParseResult(file, delimiter, positions, count, idsRepeat);
+            return new ParseResult(file, delimiter, positions, attributes.ToArray(), count, idsRepeat);
         }
         finally { System.Buffers.ArrayPool<long>.Shared.Return(idHashes); }
     }
@@ -107,20 +119,20 @@ public static class SimpleOrdersRules
         var now = CounterTime(counter, uploadedAt);
         if (!file.IdsRepeat)
         {
-            foreach (var row in Rows(file.File, file.Delimiter, file.Positions)) Merge(counter, row, mode, uploadId, now);
+            foreach (var row in Rows(file.File, file.Delimiter, file.Positions, file.Attributes.Length)) Merge(counter, row, mode, uploadId, now, file.Attributes);
             return;
         }
-        var rows = Rows(file.File, file.Delimiter, file.Positions).Select(r => r.Copy()).ToList();
+        var rows = Rows(file.File, file.Delimiter, file.Positions, file.Attributes.Length).Select(r => r.Copy()).ToList();
         List<Row> ordered;
         lock (random) ordered = Cdp.CdpUploads.ApplyOrder(rows, r => r[Id].ToString(), random).ToList();
-        foreach (var row in ordered) Merge(counter, row, mode, uploadId, now);
+        foreach (var row in ordered) Merge(counter, row, mode, uploadId, now, file.Attributes);
     }
 
     /// <summary>The rows of a checked file that have an identifier, in one <see cref="Row"/> refilled for each.</summary>
-    private static IEnumerable<Row> Rows(byte[] file, char delimiter, int[] positions)
+    private static IEnumerable<Row> Rows(byte[] file, char delimiter, int[] positions, int attributes)
     {
         using var reader = CsvReader.Create(file, CsvReaderOptions.Default with { Separator = delimiter });
-        var row = new Row();
+        var row = new Row(attributes);
         while (reader.Read())
         {
             row.Fill(reader, positions);
@@ -147,9 +159,15 @@ public static class SimpleOrdersRules
     private sealed class Row
     {
         private char[] _text;
-        private readonly int[] _start = new int[Columns.Length], _length = new int[Columns.Length];
+        private readonly int[] _start, _length;
 
-        public Row() => _text = new char[256];
+        /// <summary>A row of the documented columns and <paramref name="attributes"/> attribute columns after them.</summary>
+        public Row(int attributes)
+        {
+            _text = new char[256];
+            _start = new int[Columns.Length + attributes];
+            _length = new int[Columns.Length + attributes];
+        }
 
         private Row(char[] text, int[] start, int[] length)
         {
@@ -203,10 +221,12 @@ public static class SimpleOrdersRules
             lock (counter.Gate) known = Contains(counter.Goals, status);
             if (!known) return $"Некорректное значение '{status}' в колонке order_status: нет такого типа статуса или идентификатора цели";
         }
+        if (row[Goals] is { Length: > 0 } goals && !GoalsKnown(goals, counter))
+            return $"Некорректное значение '{goals}' в колонке goals: нужны идентификаторы JS-целей счётчика через запятую, с ценой через двоеточие (цель[:цена])";
         if (row[Currency] is { Length: > 0 } cur && !CellRules.Currency(cur))
             return "Неверный код валюты";
-        // No length bound on simple orders' ClientIDs (the detailed uploads' int64 type gives theirs).
-        if (row[ClientIds] is { Length: > 0 } ids && !CellRules.ClientIds(ids, int.MaxValue))
+        // The schema types ClientIDs as int64 (contacts); the simple orders' page gives no type of its own, so the same bound.
+        if (row[ClientIds] is { Length: > 0 } ids && !CellRules.ClientIds(ids))
             return $"Некорректное значение '{ids}' в колонке client_ids";
         if (row[Phones] is { Length: > 0 } phones && !CellRules.Phones(phones))
             return $"Некорректное значение '{phones}' в колонке phones: только цифры с кодом страны";
@@ -218,6 +238,28 @@ public static class SimpleOrdersRules
     }
 
     private static bool IsStatusType(ReadOnlySpan<char> status) => Contains(StatusTypes, status);
+
+    /// <summary>
+    /// goal_action1[:price1],goal_action2[:price2] (simple-orders-data): each a JS goal identifier of the counter, as the
+    /// detailed orders' goals are checked; whether Metrica refuses an unknown goal or drops it is unconfirmed.
+    /// </summary>
+    private static bool GoalsKnown(ReadOnlySpan<char> goals, CounterState counter)
+    {
+        var rest = goals;
+        while (true)
+        {
+            int comma = rest.IndexOf(',');
+            var item = comma < 0 ? rest : rest[..comma];
+            int colon = item.IndexOf(':');
+            var goal = colon < 0 ? item : item[..colon];
+            if (goal.Length == 0 || colon >= 0 && !CellRules.Money(item[(colon + 1)..])) return false;
+            bool known;
+            lock (counter.Gate) known = Contains(counter.Goals, goal);
+            if (!known) return false;
+            if (comma < 0) return true;
+            rest = rest[(comma + 1)..];
+        }
+    }
 
     private static bool Contains(IEnumerable<string> texts, ReadOnlySpan<char> text)
     {
@@ -232,6 +274,8 @@ public static class SimpleOrdersRules
     /// framework's parser (a quarter of the sandbox's time per row); anything else, or a value out of range, gets the
     /// framework's answer.
     /// </summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out DateTime value) => ParseDate(text, out value);
+
     private static bool ParseDate(ReadOnlySpan<char> text, out DateTime value) =>
         TryModuleLayout(text, out value)
         || DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
@@ -262,12 +306,13 @@ public static class SimpleOrdersRules
     }
 
     /// <summary>Merges one row into the store as the merge mode says (SAVE replaces, UPDATE sets what is present, APPEND adds to lists).</summary>
-    private static void Merge(CounterState counter, Row row, string mode, string uploadId, DateTime uploadedAtCounterTime)
+    private static void Merge(CounterState counter, Row row, string mode, string uploadId, DateTime uploadedAtCounterTime, string[] attributes)
     {
         var store = counter.Orders;
         string id = row[Id].ToString();
         if (id.Length == 0) id = "(no id) " + Guid.NewGuid().ToString("N"); // Metrica attaches id-less orders to a session and may duplicate them
         var existing = store.Existing(id);
+        var keep = LinkedOrderRules.KeepIfFrozen(existing, uploadedAtCounterTime);
         var order = mode == "SAVE" || existing == null ? store.Fresh(id, "simple") : existing;
         // The creation date never changes once stored (Metrica ignores a new one; unconfirmed whether it rejects instead).
         order.CreateDateTime = existing?.CreateDateTime ?? row[CreateDateTime].ToString();
@@ -302,6 +347,13 @@ public static class SimpleOrdersRules
         if (Has(Revenue)) order.Revenue = Money(row[Revenue]);
         if (Has(Cost)) order.Cost = Money(row[Cost]);
         if (Has(Currency)) order.Currency = Text(Currency, shared: true);
+        for (int a = 0; a < attributes.Length; a++)
+        {
+            // As the detailed uploads' attributes merge: a value is set; an empty cell removes it under SAVE (a blank order).
+            var value = row[Columns.Length + a];
+            if (value.Length > 0) order.Attributes[attributes[a]] = value.ToString();
+        }
+        keep?.Invoke(order);
         store.Save(order);
     }
 
@@ -310,8 +362,10 @@ public static class SimpleOrdersRules
         ParseDate(createDateTime, out var created) && CreatedWithinLinkWindow(created, CounterTime(counter, uploadedAt));
 
     /// <summary>The counter's wall-clock time at <paramref name="at"/>: what creation dates are compared with.</summary>
-    public static DateTime CounterTime(CounterState counter, DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(counter.TimeZoneName)).DateTime;
+    public static DateTime CounterTime(CounterState counter, DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, ZoneOf(counter)).DateTime;
+
+    /// <summary>The counter's time zone (time_zone_name).</summary>
+    public static TimeZoneInfo ZoneOf(CounterState counter) => TimeZoneInfo.FindSystemTimeZoneById(counter.TimeZoneName);
 
     private static bool CreatedWithinLinkWindow(DateTime created, DateTime uploadedAtCounterTime)
     {

@@ -34,8 +34,40 @@ public sealed class MetricaClientTests
         var found = await client.FindUploadAsync(5, "wanted", 3, CancellationToken.None);
         Assert.Equal("wanted", found?.UploadId);
         Assert.Equal(2, handler.Requests.Count);
-        // The oldest of page 1 is 12:00:00.500: the offset is rounded up to 12:00:01 so 12:00:00.100 is still listed.
-        Assert.Contains("datetime_offset=2026-11-01%2012%3A00%3A01", handler.Requests[1].Query);
+        // The oldest of page 1 is 12:00:00.500: the offset is rounded up to 12:00:01 so 12:00:00.100 is still listed, and
+        // sent 14 hours later, so that it is at or after 12:00:01 UTC whatever zone Metrica reads it in (unconfirmed).
+        Assert.Contains("datetime_offset=2026-11-02%2002%3A00%3A01", handler.Requests[1].Query);
+    }
+
+    /// <summary>An offline uploads list of 10,000 and then 1 more: the docs number the first upload 0, in no stated order.</summary>
+    private sealed class PagedOfflineUploads : HttpMessageHandler
+    {
+        public List<Uri> Requests { get; } = new();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request.RequestUri!);
+            int offset = Parameter(request.RequestUri!, "offset"), limit = Parameter(request.RequestUri!, "limit");
+            var ids = Enumerable.Range(offset, Math.Max(0, Math.Min(limit, 10_001 - offset)));
+            var json = "{\"uploadings\":[" + string.Join(",", ids.Select(i => $"{{\"id\":{i + 1},\"create_time\":\"2026-11-01T12:00:00Z\",\"status\":\"PROCESSED\"}}")) + "]}";
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+        }
+    }
+
+    private static int Parameter(Uri uri, string name) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(uri.Query, "[?&]" + name + "=([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Listing_offline_uploads_since_a_time_reads_every_page()
+    {
+        var handler = new PagedOfflineUploads();
+        using var client = new MetricaClient(new Uri("http://127.0.0.1:1"), MetricaToken.FromPlainText("t"), handler: handler);
+        var request = new MetricaCrm.Engine.Upload.UploadRequest(MetricaCrm.Engine.Upload.UploadApi.Management, "offline_conversions",
+            "offline_conversions/upload", true, "offline_conversions/uploadings");
+        var listed = await client.ListUploadsSinceAsync(5, request, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), CancellationToken.None);
+        Assert.Equal(10_001, listed.Count);
+        Assert.Equal("10001", listed[listed.Count - 1].UploadId);
+        Assert.Equal(new[] { 0, 10_000 }, handler.Requests.Select(r => Parameter(r, "offset")));
     }
 
     /// <summary>

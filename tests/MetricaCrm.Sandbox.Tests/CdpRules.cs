@@ -10,6 +10,10 @@ public sealed class CdpRules
     private const string Orders = "/cdp/api/v1/counter/5/data/orders";
     private static string Now(int daysAgo = 1) => DateTime.Now.AddDays(-daysAgo).ToString("yyyy-MM-dd HH:mm:ss");
 
+    /// <summary>Orders link only when their contact is known: K-1 and K-2 are uploaded first.</summary>
+    private static async Task UploadContactsAsync(SandboxClient s) =>
+        Assert.Equal(200, (await s.PostAsync(Contacts + "/csv?merge_mode=SAVE", SandboxClient.CsvFile("uniq_id,name\nK-1,Иван\nK-2,Анна\n"))).Status);
+
     private static async Task<SandboxClient> WithSchemaAsync(int? seed = null)
     {
         var s = await SandboxClient.StartAsync(new SandboxOptions { Seed = seed });
@@ -28,7 +32,8 @@ public sealed class CdpRules
         var csv = await s.PostAsync(Contacts + "/csv?merge_mode=SAVE",
             SandboxClient.CsvFile($"uniq_id,name,phones,shoe_size\nK-1,Иван,\"79995551111,79995552222\",42\n"));
         Assert.Equal(200, csv.Status);
-        Assert.Equal("CONTACT", csv.Body.GetProperty("uploading").GetProperty("entity_type").GetString());
+        Assert.Equal("SYSTEM", csv.Body.GetProperty("uploading").GetProperty("entity_type").GetString()); // uploadsimpleorders.md: contacts and orders are SYSTEM
+        Assert.Equal("CONTACT", s.State.Counter(5).Uploads[0].EntityType);
         var json = await s.PostAsync(Contacts + "/json?merge_mode=UPDATE",
             SandboxClient.Json("{\"contacts\":[{\"uniq_id\":\"K-2\",\"client_ids\":[133591247640966458],\"attribute_values\":[[\"shoe_size\",\"38\"]]}]}"));
         Assert.Equal("JSON", json.Body.GetProperty("uploading").GetProperty("uploading_format").GetString());
@@ -55,7 +60,9 @@ public sealed class CdpRules
     }
 
     [Theory]
-    [InlineData("{\"contacts\":[{\"uniq_id\":\"K-1\",\"client_ids\":[\"133591247640966458\"]}]}", "invalid_uploading", "client_ids")]
+    [InlineData("{\"contacts\":[{\"uniq_id\":\"K-1\",\"client_ids\":[\"13359124764096645x\"]}]}", "invalid_uploading", "client_ids")]
+    [InlineData("{\"contacts\":[{\"uniq_id\":\"K-1\",\"client_ids\":[9223372036854775808]}]}", "invalid_uploading", "client_ids")]
+    [InlineData("{\"contacts\":[{\"uniq_id\":\"K-1\",\"client_ids\":[true]}]}", "invalid_uploading", "client_ids")]
     [InlineData("{\"contacts\":[{\"name\":\"Иван\"}]}", "invalid_uploading", "uniq_id")]
     [InlineData("{\"contacts\":[{\"uniq_id\":\"K-1\",\"create_date_time\":\"2026-11-01T10:00:00Z\"}]}", "invalid_uploading", "create_date_time")]
     [InlineData("{\"contacts\":[{\"uniq_id\":\"K-1\",\"attribute_values\":[[\"segment\",\"vip\"]]}]}", "invalid_uploading", "нет атрибута 'segment'")]
@@ -85,6 +92,7 @@ public sealed class CdpRules
     public async Task Orders_take_schema_statuses_products_goals_attributes_and_merge_by_mode()
     {
         await using var s = await WithSchemaAsync();
+        await UploadContactsAsync(s);
         s.State.Counter(5).Statuses["delivery"] = new StoredStatus { Id = "delivery", Type = "IN_PROGRESS" };
         string created = Now(2); // once: computed again it can cross into the next second
         var first = await s.PostAsync(Orders + "/json?merge_mode=SAVE", SandboxClient.Json(
@@ -114,6 +122,7 @@ public sealed class CdpRules
     public async Task An_order_created_more_than_21_days_before_its_upload_is_stored_but_not_linked()
     {
         await using var s = await WithSchemaAsync();
+        await UploadContactsAsync(s);
         await s.PostAsync(Orders + "/csv?merge_mode=SAVE", SandboxClient.CsvFile(
             $"id,client_uniq_id,client_type,create_date_time,order_status\nO-old,K-1,CONTACT,{Now(30)},PAID\nO-new,K-1,CONTACT,{Now(3)},PAID\n"));
         Assert.False(s.State.Counter(5).Orders["O-old"].Linked);

@@ -142,26 +142,63 @@ namespace MetricaCrm.Engine.Metrica
         public async Task<IReadOnlyList<MetricaUpload>> ListUploadsSinceAsync(long counterId, Upload.UploadRequest request, DateTimeOffset sinceUtc, CancellationToken ct)
         {
             if (request.Api == Upload.UploadApi.Management)
-                return (await ListOfflineUploadsAsync(counterId, request.KindName, request.ListPath!, 10_000, ct).ConfigureAwait(false))
+                return (await ListAllOfflineUploadsAsync(counterId, request.KindName, request.ListPath!, ct).ConfigureAwait(false))
                     .Where(u => u.DateTime == null || u.DateTime >= sinceUtc).ToList();
             var found = new List<MetricaUpload>();
-            DateTimeOffset? before = null;
-            for (int page = 0; page < 20; page++)
+            await PageBackAsync(counterId, 20, batch =>
             {
-                var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
                 found.AddRange(batch.Where(u => u.DateTime == null || u.DateTime >= sinceUtc));
-                var oldest = batch.Where(u => u.DateTime != null).Select(u => u.DateTime!.Value).DefaultIfEmpty().Min();
-                if (batch.Count < 1000 || oldest == default || oldest < sinceUtc) break;
-                before = NextPage(oldest);
-            }
+                return batch.Any(u => u.DateTime != null && u.DateTime < sinceUtc);
+            }, ct).ConfigureAwait(false);
             return found.GroupBy(u => u.UploadId).Select(g => g.First()).ToList();
         }
 
-        // datetime_offset has whole seconds: round the oldest time up, so uploads in that same second are listed again
-        // rather than skipped (callers match by id, so repeats are harmless). Which zone Metrica reads it in is
-        // unconfirmed; UTC is sent, as the datetime fields are UTC.
-        private static DateTimeOffset NextPage(DateTimeOffset oldest) =>
-            new DateTimeOffset(oldest.UtcDateTime.Ticks - oldest.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
+        /// <summary>
+        /// Every upload of the kind, page by page (limit 10,000, Metrica's default and our page): the docs number the
+        /// first upload 0 without saying whether the list runs oldest or newest first, so reading one page could miss
+        /// the newest uploads of a counter that has more.
+        /// </summary>
+        private async Task<List<MetricaUpload>> ListAllOfflineUploadsAsync(long counterId, string kind, string listPath, CancellationToken ct)
+        {
+            const int page = 10_000;
+            var all = new List<MetricaUpload>();
+            for (int offset = 0; ; offset += page)
+            {
+                var batch = await ListOfflineUploadsAsync(counterId, kind, listPath, page, ct, offset).ConfigureAwait(false);
+                all.AddRange(batch);
+                if (batch.Count < page) return all;
+            }
+        }
+
+        /// <summary>
+        /// Pages back through last_uploadings, newest first, until <paramref name="enough"/> says so, a page is not full,
+        /// or <paramref name="maxPages"/> pages were read. Which zone Metrica reads datetime_offset in is unconfirmed (UTC,
+        /// as the uploads' datetime is, or the counter's, as every other CDP date-time is): the next offset is the oldest
+        /// upload's time 14 hours later (no zone is further ahead of UTC), which lists it again under either reading, so
+        /// pages overlap and never skip one; repeats are dropped by id. A page that brings nothing new is followed by one
+        /// at the oldest time itself (a counter with over 1000 uploads within 14 hours), and then the paging ends.
+        /// </summary>
+        private async Task PageBackAsync(long counterId, int maxPages, Func<IReadOnlyList<MetricaUpload>, bool> enough, CancellationToken ct)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            DateTimeOffset? before = null;
+            bool overlap = true;
+            for (int page = 0; page < maxPages; page++)
+            {
+                var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
+                var fresh = batch.Where(u => seen.Add(u.UploadId)).ToList();
+                if (fresh.Count == 0 && !overlap) return;
+                overlap = fresh.Count > 0;
+                if (enough(fresh) || batch.Count < 1000) return;
+                var oldest = batch.Where(u => u.DateTime != null).Select(u => u.DateTime!.Value).DefaultIfEmpty().Min();
+                if (oldest == default) return;
+                before = NextPage(oldest, overlap);
+            }
+        }
+
+        // datetime_offset has whole seconds: the oldest time is rounded up, so uploads in that same second are listed again.
+        private static DateTimeOffset NextPage(DateTimeOffset oldest, bool overlap) =>
+            new DateTimeOffset(oldest.UtcDateTime.Ticks - oldest.UtcDateTime.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1).AddHours(overlap ? 14 : 0);
 
         // ---- CDP API ----
 
@@ -205,9 +242,9 @@ namespace MetricaCrm.Engine.Metrica
         }
 
         /// <summary>The counter's offline conversions (uploadings) or calls (calls_uploadings) uploads.</summary>
-        public async Task<IReadOnlyList<MetricaUpload>> ListOfflineUploadsAsync(long counterId, string kind, string listPath, int limit, CancellationToken ct)
+        public async Task<IReadOnlyList<MetricaUpload>> ListOfflineUploadsAsync(long counterId, string kind, string listPath, int limit, CancellationToken ct, int offset = 0)
         {
-            using var doc = await SendJsonAsync(HttpMethod.Get, $"/management/v1/counter/{counterId}/{listPath}?limit={limit}&offset=0", null, true,
+            using var doc = await SendJsonAsync(HttpMethod.Get, $"/management/v1/counter/{counterId}/{listPath}?limit={limit}&offset={offset}", null, true,
                 $"Reading the {kind} uploads of counter {counterId}", ct).ConfigureAwait(false);
             var list = new List<MetricaUpload>();
             if (doc.RootElement.TryGetProperty("uploadings", out var arr) && arr.ValueKind == JsonValueKind.Array)
@@ -228,17 +265,9 @@ namespace MetricaCrm.Engine.Metrica
         /// <summary>Finds one upload by id, paging back through last_uploadings (there is no single-upload endpoint for CDP).</summary>
         public async Task<MetricaUpload?> FindUploadAsync(long counterId, string uploadId, int maxPages, CancellationToken ct)
         {
-            DateTimeOffset? before = null;
-            for (int page = 0; page < maxPages; page++)
-            {
-                var batch = await GetLastUploadingsAsync(counterId, 1000, before, ct).ConfigureAwait(false);
-                var hit = batch.FirstOrDefault(u => u.UploadId == uploadId);
-                if (hit != null || batch.Count < 1000) return hit;
-                var oldest = batch.Where(u => u.DateTime != null).Select(u => u.DateTime!.Value).DefaultIfEmpty().Min();
-                if (oldest == default) return null;
-                before = NextPage(oldest);
-            }
-            return null;
+            MetricaUpload? hit = null;
+            await PageBackAsync(counterId, maxPages, batch => (hit = batch.FirstOrDefault(u => u.UploadId == uploadId)) != null, ct).ConfigureAwait(false);
+            return hit;
         }
 
         public async Task<IReadOnlyList<OrderStatusDefinition>> GetOrderStatusesAsync(long counterId, CancellationToken ct)

@@ -21,7 +21,27 @@ namespace MetricaCrm.Engine.Metrica
         /// <summary>Rows this module put in the file; null for uploads read back from Metrica.</summary>
         public long? RowsSent { get; set; }
         public DateTimeOffset? DateTime { get; set; }
-        public string? EntityType { get; set; }
+        /// <summary>
+        /// CDP uploads of a known kind: CONTACT, ORDER or SIMPLE_ORDER, the entity this module sent. Metrica's upload object
+        /// names all three SYSTEM ("a system entity, e.g. contacts or orders"); that value is <see cref="MetricaEntityType"/>.
+        /// Offline uploads: their type (BASIC, CALLS, CHATS).
+        /// </summary>
+        public string? EntityType
+        {
+            get => EntityOfKind(Kind) ?? MetricaEntityType;
+            set => MetricaEntityType = value;
+        }
+
+        /// <summary>entity_type (CDP) or type (offline) as Metrica reported it.</summary>
+        public string? MetricaEntityType { get; set; }
+
+        private static string? EntityOfKind(string? kind) => kind switch
+        {
+            "simple_orders" => "SIMPLE_ORDER",
+            "contacts" => "CONTACT",
+            "orders" => "ORDER",
+            _ => null,
+        };
         public string? Format { get; set; }
         public string? Source { get; set; }
         public string? MergeMode { get; set; }

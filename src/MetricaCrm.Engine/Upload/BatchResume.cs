@@ -190,7 +190,12 @@ namespace MetricaCrm.Engine.Upload
             // over the listing): each was made while its batch was being sent.
             var anchors = journalOrder.Where(b => b.UploadId != null && position.ContainsKey(b.UploadId)).Select(b => (b, position[b.UploadId!])).ToList();
             var offset = Gap.Offset(uploads, anchors, precision, ClockSkew);
-            var gap = new Gap(uploads, precision, offset);
+            // last_uploadings lists every CDP entity as SYSTEM (the docs' only value for contacts and orders alike), so the
+            // listing holds the other CDP kinds' uploads too: those that fall in another kind's sending time are theirs.
+            var others = request.Api != UploadApi.Cdp ? new List<JournalBatch>()
+                : new[] { JournalKind.Orders, JournalKind.Clients, JournalKind.SimpleOrders }.Where(k => k != unknown[0].Kind)
+                    .SelectMany(k => _journal.BatchesSentSince(_options.CounterId, k, since)).ToList();
+            var gap = new Gap(uploads, precision, offset, others);
             foreach (var batch in journalOrder)
             {
                 if (batch.UploadId == null || !position.TryGetValue(batch.UploadId, out int anchor))
@@ -201,7 +206,7 @@ namespace MetricaCrm.Engine.Upload
                 gap.After = anchor;
                 gap.AnchorAfter = batch;
                 notApplied.AddRange(Match(gap, unknownIds, laterListed: true));
-                gap = new Gap(uploads, precision, offset) { Before = anchor, AnchorBefore = batch };
+                gap = new Gap(uploads, precision, offset, others) { Before = anchor, AnchorBefore = batch };
             }
             gap.After = uploads.Count;
             notApplied.AddRange(Match(gap, unknownIds, laterListed: false));
@@ -211,12 +216,16 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>The journal's batches between two listed uploads the journal knows (the anchors), and those uploads.</summary>
         private sealed class Gap
         {
-            public Gap(List<MetricaUpload> uploads, TimeSpan precision, (TimeSpan Low, TimeSpan High) offset)
+            public Gap(List<MetricaUpload> uploads, TimeSpan precision, (TimeSpan Low, TimeSpan High) offset, List<JournalBatch> otherKinds)
             {
                 Uploads = uploads;
                 Precision = precision;
                 ClockOffset = offset;
+                OtherKinds = otherKinds;
             }
+
+            /// <summary>The counter's batches of the other CDP kinds over the same time, whose uploads the listing also holds.</summary>
+            public List<JournalBatch> OtherKinds { get; }
 
             /// <summary>How far Metrica's clock may be ahead of this machine's, at least and at most.</summary>
             public (TimeSpan Low, TimeSpan High) ClockOffset { get; }
@@ -297,9 +306,13 @@ namespace MetricaCrm.Engine.Upload
                 var from = listed.UtcDateTime - high;
                 var to = listed.UtcDateTime + gap.Precision - low;
                 // The anchors' own windows count too: an attempt of theirs that was applied before a retry is explained by them.
-                var fits = gap.Batches.Concat(new[] { gap.AnchorBefore, gap.AnchorAfter }.Where(a => a != null).Select(a => a!))
+                // Only a replay-safe batch is retried after an answer was lost; a non-replay-safe anchor's upload is the one
+                // listed, so its window explains no other (without this, Metrica's whole-second times put an upload made
+                // between two quick APPEND batches in three windows).
+                var fits = gap.Batches.Concat(new[] { gap.AnchorBefore, gap.AnchorAfter }.Where(a => a is { ReplaySafe: true }).Select(a => a!))
                     .Where(b => b.StartedUtc <= to && (b.CompletedUtc ?? DateTime.MaxValue) >= from).ToList();
                 string at = $"upload {upload.UploadId} ({Count(upload)} elements, made between {from:HH:mm:ss.fff} and {to:HH:mm:ss.fff} UTC by this machine's clock)";
+                if (fits.Count == 0 && gap.OtherKinds.Any(b => b.StartedUtc <= to && (b.CompletedUtc ?? DateTime.MaxValue) >= from)) continue;
                 if (fits.Count != 1) return (null, $"{at} falls in the sending time of {fits.Count} batches ({string.Join(", ", fits.Select(f => f.Id))})");
                 if (placed.ContainsKey(fits[0].Id)) return (null, $"{at} and another both fall in batch {fits[0].Id}'s sending time");
                 if (Count(upload) != fits[0].Rows) return (null, $"{at} falls in batch {fits[0].Id}'s sending time, which had {fits[0].Rows} records");

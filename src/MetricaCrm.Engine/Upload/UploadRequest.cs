@@ -35,13 +35,13 @@ namespace MetricaCrm.Engine.Upload
         public override string ToString() => $"{Api} {PathAndQuery}";
 
         /// <summary>
-        /// Whether a listed upload can be one of this kind's: last_uploadings lists every CDP entity, naming it
-        /// CONTACT, ORDER or SIMPLE_ORDER (the sandbox does; Metrica's docs show SYSTEM and others, so any other value,
-        /// or none, is kept as possible: unconfirmed).
+        /// Whether a listed upload can be one of this kind's, by the entity_type Metrica lists it with: the docs give
+        /// SYSTEM for contacts, orders and simple orders alike, so only CONTACT, ORDER or SIMPLE_ORDER (were Metrica ever to
+        /// name them) rule an upload out; any other value, or none, is kept as possible.
         /// </summary>
         public static bool MayBeOfKind(string kindName, Metrica.MetricaUpload upload)
         {
-            string? entity = upload.EntityType;
+            string? entity = upload.MetricaEntityType;
             if (string.IsNullOrEmpty(entity)) return true;
             string? expected = kindName switch { "simple_orders" => "SIMPLE_ORDER", "contacts" => "CONTACT", "orders" => "ORDER", _ => null };
             bool known = entity is "SIMPLE_ORDER" or "CONTACT" or "ORDER";

@@ -32,7 +32,7 @@ public static class CdpEndpoints
                 return Results.Json(new
                 {
                     attributes = c.Cdp.Attributes.Where(a => entity == null || a.EntityType == entity)
-                        .Select(a => new { name = a.Name, type_name = a.TypeName, multivalued = a.Multivalued, humanized = a.Humanized, entity_type = a.EntityType }).ToArray(),
+                        .Select(a => new { name = a.Name, type_name = a.TypeName, type_group = a.TypeName == "product" ? "SYSTEM_LIST" : "PREDEFINED", multivalued = a.Multivalued, humanized = a.Humanized, entity_type = a.EntityType }).ToArray(),
                 });
         });
         app.MapPost(Base + "/schema/attributes", async (long id, HttpRequest r) =>
@@ -46,14 +46,9 @@ public static class CdpEndpoints
             var parsed = new List<StoredAttribute>();
             foreach (var item in items)
             {
-                string? name = Text(item, "name"), type = Text(item, "type_name"), humanized = Text(item, "humanized");
-                if (name == null || !IsName(name)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: name={name} (1-255 characters, ^[\\w-:]+$)");
-                if (humanized != null && humanized.Length > 4096) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: humanized of {name} is longer than 4096 characters");
-                if (item?["multivalued"] is not JsonValue mv || !mv.TryGetValue<bool>(out var multivalued))
-                    return SandboxServer.Error(400, "missing_parameter", $"multivalued is required for attribute {name}");
-                if (type == null || !PredefinedTypes.Contains(type)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: type_name={type}");
-                if (CdpRows.Documented(entity).Contains(name)) return SandboxServer.Error(400, "invalid_parameter", $"'{name}' is a system attribute of {entity}");
-                parsed.Add(new StoredAttribute(entity, name, type, multivalued, humanized ?? name));
+                var (attribute, problem) = ReadAttribute(item, entity);
+                if (problem != null) return problem;
+                parsed.Add(attribute!);
             }
             var c = state.Counter(id);
             lock (c.Gate)
@@ -65,14 +60,21 @@ public static class CdpEndpoints
         {
             var (body, error) = await JsonBodyAsync(r);
             if (error != null) return error;
-            if (body?["items"] is not JsonArray items) return SandboxServer.Error(400, "missing_parameter", "items is required");
+            // createproducts.md: "attributes" is required (0 to 160,000 of them), "items" is not (0 to 160,000).
+            if (body?["attributes"] is not JsonArray listAttributes) return SandboxServer.Error(400, "missing_parameter", "attributes is required");
+            if (listAttributes.Count > 160_000) return SandboxServer.Error(400, "limit_exceeded", "Не более 160000 атрибутов списка");
+            foreach (var item in listAttributes)
+                if (ReadAttribute(item, "PRODUCT").Error is IResult problem) return problem;
+            var items = body["items"] is JsonArray a ? a : new JsonArray();
+            if (body["items"] is not (null or JsonArray)) return SandboxServer.Error(400, "invalid_json", "items is an array");
             if (items.Count > 160_000) return SandboxServer.Error(400, "limit_exceeded", "Не более 160000 товаров");
             var products = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var item in items)
             {
-                string? name = Text(item, "name");
+                string? name = Text(item, "name"), humanized = Text(item, "humanized");
                 if (name == null || !IsName(name)) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: name={name} (1-255 characters, ^[\\w-:]+$)");
-                products[name] = Text(item, "humanized") ?? name;
+                if (humanized is { Length: > 4096 }) return SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: humanized of {name} is longer than 4096 characters");
+                products[name] = humanized ?? name;
             }
             var c = state.Counter(id);
             lock (c.Gate) foreach (var p in products) c.Cdp.Products[p.Key] = p.Value;
@@ -92,7 +94,7 @@ public static class CdpEndpoints
     private static async Task<IResult> UploadAsync(SandboxState state, long id, HttpRequest request, string entity, bool csv)
     {
         var counter = state.Counter(id);
-        var (read, error) = await CdpUploads.ReadAsync(request, csv);
+        var (read, error) = await CdpUploads.ReadAsync(request, csv, state.MaxFileBytes);
         if (error != null) return error;
         if (CdpUploads.CheckEncoding(read!.Body) is string encoding) return SandboxServer.Error(400, "invalid_uploading", encoding);
         if (csv && entity == "CONTACT") return UploadContactsCsv(state, counter, request, read);
@@ -205,15 +207,45 @@ public static class CdpEndpoints
         return null;
     }
 
+    /// <summary>
+    /// One attribute of createattributes.md's body: name (1-255, ^[\w-:]+$), multivalued (required), humanized (at most
+    /// 4096), and a type: type_group PREDEFINED (or none) with a predefined type_name, or SYSTEM_LIST with "product".
+    /// CUSTOM_LIST is documented only as "a custom type" with no type_name or values: unconfirmed, so refused.
+    /// </summary>
+    private static (StoredAttribute? Attribute, IResult? Error) ReadAttribute(JsonNode? item, string entity)
+    {
+        string? name = Text(item, "name"), type = Text(item, "type_name"), humanized = Text(item, "humanized"), group = Text(item, "type_group");
+        if (name == null || !IsName(name)) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: name={name} (1-255 characters, ^[\\w-:]+$)"));
+        if (humanized != null && humanized.Length > 4096) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: humanized of {name} is longer than 4096 characters"));
+        if (item?["multivalued"] is not JsonValue mv || !mv.TryGetValue<bool>(out var multivalued))
+            return (null, SandboxServer.Error(400, "missing_parameter", $"multivalued is required for attribute {name}"));
+        bool typed = group switch
+        {
+            null or "PREDEFINED" => type != null && PredefinedTypes.Contains(type),
+            "SYSTEM_LIST" => type == "product",
+            _ => false,
+        };
+        if (!typed) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: type_name={type}" + (group != null ? $", type_group={group}" : "")));
+        if (CdpRows.Documented(entity).Contains(name)) return (null, SandboxServer.Error(400, "invalid_parameter", $"'{name}' is a system attribute of {entity}"));
+        return (new StoredAttribute(entity, name, type!, multivalued, humanized ?? name), null);
+    }
+
     private static async Task<(JsonNode? Body, IResult? Error)> JsonBodyAsync(HttpRequest request)
     {
         try { return (await JsonNode.ParseAsync(request.Body), null); }
         catch (System.Text.Json.JsonException ex) { return (null, SandboxServer.Error(400, "invalid_json", "Malformed JSON: " + ex.Message)); }
     }
 
-    private static string? Text(JsonNode? item, string name) => item?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    internal static string? Text(JsonNode? item, string name) => item?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static bool IsName(string name) => name.Length is > 0 and <= 255 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or ':');
+    /// <summary>^[\w-:]+$ of 1-255 characters, \w as Java (Metrica's backend) reads it by default: ASCII letters, digits and '_'.</summary>
+    internal static bool IsName(ReadOnlySpan<char> name)
+    {
+        if (name.Length is 0 or > 255) return false;
+        foreach (char c in name)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or ':')) return false;
+        return true;
+    }
 }
 
 /// <summary>Merges uploaded rows into stored records as the merge mode says (fact sheet §3.2).</summary>
@@ -228,8 +260,8 @@ public static class CdpMerge
         foreach (var (name, value) in row)
         {
             if (name == "uniq_id") continue;
-            var target = CdpRows.ContactFields.Contains(name) ? contact.Fields : contact.Attributes;
-            Set(target, name, value, mode);
+            bool field = CdpRows.ContactFields.Contains(name);
+            Set(field ? contact.Fields : contact.Attributes, name, value, mode, field ? CdpRows.ListFields.Contains(name) : schema.IsMultivalued("CONTACT", name));
         }
         if (existing != null && existing.Fields.TryGetValue("create_date_time", out var created)) contact.Fields["create_date_time"] = created;
         contact.UploadId = uploadId;
@@ -240,13 +272,17 @@ public static class CdpMerge
     {
         string id = row["id"];
         var existing = counter.Orders.Existing(id);
+        var keep = LinkedOrderRules.KeepIfFrozen(existing, SimpleOrdersRules.CounterTime(counter, uploadedAt));
         var order = mode == "SAVE" || existing == null ? counter.Orders.Fresh(id, "detailed") : existing;
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in row)
             if (CdpRows.OrderFields.Contains(name)) fields[name] = value;
-            else Set(order.Attributes, name, value, mode);
+            else Set(order.Attributes, name, value, mode, counter.Cdp.IsMultivalued("ORDER", name));
         order.CreateDateTime = existing?.CreateDateTime ?? fields["create_date_time"];
-        order.Linked = existing?.Linked ?? SimpleOrdersRules.CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt);
+        // Linked when created within 21 days of the upload and its contact is known: Metrica processes orders only with
+        // their client's data (uploadorders: "обязательно передайте данные о клиентах").
+        order.Linked = existing?.Linked ?? (SimpleOrdersRules.CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt)
+            && counter.Cdp.Contacts.ContainsKey(fields["client_uniq_id"]));
         string? Get(string name) => fields.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
         bool Has(string name) => fields.ContainsKey(name) && (mode == "SAVE" || fields[name].Length > 0);
         if (Has("client_uniq_id")) order.ClientUniqId = Get("client_uniq_id");
@@ -271,18 +307,20 @@ public static class CdpMerge
                 order.Products[p[..colon]] = long.Parse(p[(colon + 1)..], CultureInfo.InvariantCulture);
             }
         }
+        keep?.Invoke(order);
         order.UploadId = uploadId;
         counter.Orders.Save(order);
     }
 
-    private static void Set(IDictionary<string, string> target, string name, string value, string mode)
+    /// <summary>modes.md: SAVE and UPDATE set the value sent; APPEND adds a list's (or multivalued attribute's) new values to the stored ones.</summary>
+    private static void Set(IDictionary<string, string> target, string name, string value, string mode, bool list)
     {
         if (value.Length == 0)
         {
             if (mode == "SAVE") target.Remove(name);
             return;
         }
-        if (mode == "APPEND" && CdpRows.ListFields.Contains(name) && target.TryGetValue(name, out var old))
+        if (mode == "APPEND" && list && target.TryGetValue(name, out var old))
             target[name] = string.Join(",", old.Split(',').Concat(value.Split(',')).Distinct());
         else target[name] = value;
     }

@@ -30,6 +30,9 @@ public sealed class CdpSchema
     public Dictionary<string, StoredContact> Contacts { get; } = new(StringComparer.Ordinal);
 
     public bool HasAttribute(string entity, string name) => Attributes.Any(a => a.EntityType == entity && a.Name == name);
+
+    /// <summary>Whether the entity's attribute takes several values (createattributes.md: multivalued).</summary>
+    public bool IsMultivalued(string entity, string name) => Attributes.Any(a => a.EntityType == entity && a.Name == name && a.Multivalued);
 }
 
 /// <summary>
@@ -48,12 +51,20 @@ public static class CdpRows
 
     private static readonly string[] JsonDateTimeFormats = { "yyyy-MM-dd HH:mm:ss" }, JsonDateFormats = { "yyyy-MM-dd" };
     private static readonly string[] CsvDateFormats = { "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" };
-    // The fields a row may not leave empty when it has the column.
-    private static readonly string[] ContactKeys = { "uniq_id" }, OrderKeys = { "id", "client_uniq_id" };
+    // The fields a row may not leave empty when it has the column: the required ones (orders-data: id, client_uniq_id,
+    // client_type, create_date_time and order_status are required; an empty cell is no value).
+    private static readonly string[] ContactKeys = { "uniq_id" }, OrderKeys = { "id", "client_uniq_id", "client_type", "create_date_time", "order_status" };
     private static readonly string[] CsvDateTimeFormats =
         { "dd.MM.yyyy HH:mm:ss", "dd.MM.yy HH:mm", "dd.MM.yyyy HH:mm", "dd.MM.yy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" };
 
-    public static string[] Documented(string entity) => entity == "CONTACT" ? ContactFields : OrderFields;
+    /// <summary>The system fields of an entity, which no custom attribute may be named after.</summary>
+    public static string[] Documented(string entity) => entity switch
+    {
+        "CONTACT" => ContactFields,
+        "ORDER" => OrderFields,
+        "SIMPLE_ORDER" => SimpleOrdersRules.Columns,
+        _ => Array.Empty<string>(),
+    };
     private static string[] Required(string entity) => entity == "CONTACT" ? new[] { "uniq_id" } : new[] { "id", "client_uniq_id", "client_type", "create_date_time", "order_status" };
 
     /// <summary>Reads a CSV file into rows; see <see cref="ForEachCsvRow"/>.</summary>
@@ -148,7 +159,9 @@ public static class CdpRows
                 var parts = new List<string>();
                 foreach (var v in value.EnumerateArray())
                 {
-                    if (name == "client_ids" && v.ValueKind != JsonValueKind.Number) return $"client_ids — числа, не '{v.GetRawText()}'";
+                    // The schema types client_ids as int64[], yet the docs' own example (uploadContactJson_1) sends
+                    // strings of digits: both are taken, and either must be a ClientID (checked with the row).
+                    if (name == "client_ids" && v.ValueKind is not (JsonValueKind.Number or JsonValueKind.String)) return $"client_ids — числа, не '{v.GetRawText()}'";
                     parts.Add(v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText());
                 }
                 row[name] = string.Join(",", parts);
@@ -202,7 +215,7 @@ public static class CdpRows
                 "create_date_time" or "update_date_time" or "finish_date_time" => Date(value, json ? JsonDateTimeFormats : CsvDateTimeFormats),
                 "birth_date" => Date(value, json ? JsonDateFormats : CsvDateFormats),
                 "revenue" or "cost" => CellRules.Money(value) ? null : "",
-                "client_ids" => CellRules.ClientIds(value, 20) ? null : "",
+                "client_ids" => CellRules.ClientIds(value) ? null : "",
                 "emails" => CellRules.Emails(value) ? null : "",
                 "phones" => CellRules.Phones(value) ? null : "",
                 "emails_md5" or "phones_md5" => CellRules.Md5(value) ? null : "",
@@ -210,6 +223,7 @@ public static class CdpRows
                 "order_status" => Status(value, counter),
                 "goals" => value.Split(',').All(g => Goal(g, counter)) ? null : ": нужен идентификатор JS-цели счётчика[:цена]",
                 "products" => value.Split(',').All(Product) ? null : ": нужно товар:количество",
+                _ when !Documented(entity).Contains(name) => AttributeValue(counter, entity, name, value, json),
                 _ => null,
             };
             if (name == "currency" && !CellRules.Currency(value)) return "Неверный код валюты";
@@ -219,6 +233,31 @@ public static class CdpRows
         foreach (var required in entity == "CONTACT" ? ContactKeys : OrderKeys)
             if (row.Fields.TryGetValue(required, out var v) && v.Length == 0)
                 return $"Неверный формат данных, ошибка в {(json ? "элементе" : "строке")} номер {row.Line}: пустое значение в колонке {required}";
+        return null;
+    }
+
+    /// <summary>
+    /// A custom attribute's value by its type_name (createattributes.md): numeric a number with '.', date and datetime in
+    /// the formats of date.md, email as the e-mails column; text and product take any text. A multivalued attribute's
+    /// values are comma-separated, each checked. Whether Metrica refuses a value of the wrong type is unconfirmed.
+    /// </summary>
+    private static string? AttributeValue(CounterState counter, string entity, string name, string value, bool json)
+    {
+        StoredAttribute? attribute;
+        lock (counter.Gate) attribute = counter.Cdp.Attributes.FirstOrDefault(a => a.EntityType == entity && a.Name == name);
+        if (attribute == null) return null;
+        foreach (var item in attribute.Multivalued ? value.Split(',') : new[] { value })
+        {
+            string? problem = attribute.TypeName switch
+            {
+                "numeric" => decimal.TryParse(item, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _) ? null : "",
+                "date" => Date(item, json ? JsonDateFormats : CsvDateFormats),
+                "datetime" => Date(item, json ? JsonDateTimeFormats : CsvDateTimeFormats),
+                "email" => CellRules.Emails(item) ? null : "",
+                _ => null,
+            };
+            if (problem != null) return $": атрибут типа {attribute.TypeName}{problem}";
+        }
         return null;
     }
 
@@ -252,6 +291,6 @@ public static class CdpRows
         int colon = item.LastIndexOf(':');
         if (colon <= 0) return false;
         string name = item[..colon];
-        return name.Length <= 255 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or ':') && long.TryParse(item[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var q) && q > 0;
+        return CdpEndpoints.IsName(name) && long.TryParse(item[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var q) && q > 0;
     }
 }

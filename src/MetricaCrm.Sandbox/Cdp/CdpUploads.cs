@@ -12,14 +12,14 @@ public static class CdpUploads
     public sealed record Request(string Mode, char Delimiter, byte[] Body);
 
     /// <summary>Reads merge_mode, delimiter_type and the body: a multipart part named "file" (CSV) or the JSON request body.</summary>
-    public static async Task<(Request? Request, IResult? Error)> ReadAsync(HttpRequest request, bool csv)
+    public static async Task<(Request? Request, IResult? Error)> ReadAsync(HttpRequest request, bool csv, long maxFileBytes)
     {
         string? mode = request.Query["merge_mode"];
         if (string.IsNullOrEmpty(mode)) return (null, SandboxServer.Error(400, "missing_parameter", "Required request parameter 'merge_mode' is not present"));
-        mode = mode.ToUpperInvariant();
-        if (mode is not ("SAVE" or "UPDATE" or "APPEND")) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: merge_mode={request.Query["merge_mode"]}"));
-        string delimiterType = request.Query["delimiter_type"].ToString() is { Length: > 0 } d ? d.ToUpperInvariant() : "COMMA";
-        if (delimiterType is not ("COMMA" or "SEMICOLON")) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: delimiter_type={delimiterType}"));
+        // The documented values, spelled as documented: whether Metrica also takes "save" or "comma" is unconfirmed.
+        if (mode is not ("SAVE" or "UPDATE" or "APPEND")) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: merge_mode={mode} (SAVE, UPDATE или APPEND)"));
+        string delimiterType = request.Query["delimiter_type"].ToString() is { Length: > 0 } d ? d : "COMMA";
+        if (delimiterType is not ("COMMA" or "SEMICOLON")) return (null, SandboxServer.Error(400, "invalid_parameter", $"Wrong parameter value: delimiter_type={delimiterType} (COMMA или SEMICOLON)"));
         byte[] bytes;
         if (csv)
         {
@@ -32,7 +32,7 @@ public static class CdpUploads
             var file = form.Files.GetFile("file");
             if (file == null) return (null, SandboxServer.Error(400, "invalid_uploading", "Не найден параметр запроса."));
             // The wording is ours: Metrica documents the 1 GB limit, not its refusal.
-            if (file.Length > MaxFileBytes) return (null, SandboxServer.Error(400, "invalid_uploading", "Размер файла превышает 1 ГБ"));
+            if (file.Length > maxFileBytes) return (null, SandboxServer.Error(400, "invalid_uploading", "Размер файла превышает 1 ГБ"));
             bytes = new byte[file.Length];
             using var ms = new MemoryStream(bytes);
             await file.CopyToAsync(ms);

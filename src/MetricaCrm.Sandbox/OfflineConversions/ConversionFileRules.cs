@@ -22,15 +22,6 @@ public static partial class ConversionFileRules
     /// <summary>The sandbox and its client share a machine, so a few seconds only absorb rounding and request time.</summary>
     public static readonly TimeSpan FutureSkew = TimeSpan.FromSeconds(5);
 
-    /// <summary>Active ISO 4217 codes (funds, metals and testing codes left out).</summary>
-    private static readonly HashSet<string> Currencies = new((
-        "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP " +
-        "CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR " +
-        "ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT " +
-        "MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD " +
-        "SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND " +
-        "VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG").Split(' '), StringComparer.Ordinal);
-
     public sealed class ParseResult
     {
         public List<OfflineRecord> Rows { get; } = new();
@@ -67,7 +58,9 @@ public static partial class ConversionFileRules
         var columns = new List<string>();
         foreach (var header in reader.Headers)
         {
-            string? name = documented.FirstOrDefault(c => c.Equals(header, StringComparison.OrdinalIgnoreCase));
+            // Spaces around a name are not part of it: files written "ClientId, Target, DateTime" by hand or by tools are
+            // common, and the docs name the columns, not the bytes around them (what Metrica does with them is unconfirmed).
+            string? name = documented.FirstOrDefault(c => c.Equals(header.Trim(' '), StringComparison.OrdinalIgnoreCase));
             if (name == null)
                 return Fail($"Неверный формат данных, ошибка в строке номер 1: неизвестная колонка '{header}' (допустимы {string.Join(", ", documented)})");
             if (columns.Contains(name)) return Fail($"Неверный формат данных, ошибка в строке номер 1: колонка {name} указана дважды");
@@ -167,7 +160,7 @@ public static partial class ConversionFileRules
     /// </summary>
     private sealed class SharedTexts
     {
-        private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> CurrencyLookup = Currencies.GetAlternateLookup<ReadOnlySpan<char>>();
+        private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> CurrencyLookup = CellRules.Currencies.GetAlternateLookup<ReadOnlySpan<char>>();
         private byte[] _targetUtf8 = [];
         private string _target = "";
 
@@ -229,7 +222,7 @@ public static partial class ConversionFileRules
             case "Currency":
                 if (empty) return null;
                 // ISO 4217 codes are upper case; whether Metrica accepts 'rub' is unconfirmed, so the sandbox refuses it.
-                if (!Currencies.Contains(value)) return $"Неверный код валюты '{value}' (нужен трёхбуквенный код ISO 4217, например RUB)";
+                if (!CellRules.Currencies.Contains(value)) return $"Неверный код валюты '{value}' (нужен трёхбуквенный код ISO 4217, например RUB)";
                 row.Currency = value;
                 return null;
             case "StaticCall": return Flag(value, Incorrect, b => row.StaticCall = b);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -80,7 +79,7 @@ public static partial class OfflineConversionEndpoints
         {
             if (comment.Length > 255) return error(400, "invalid_parameter", "Wrong parameter value: comment длиннее 255 символов");
             // The docs allow digits, Latin and Cyrillic letters; spaces are not mentioned, but people write "shop sales".
-            if (!CommentCharacters().IsMatch(comment)) return error(400, "invalid_parameter", "Комментарий содержит недопустимые символы.");
+            if (!IsComment(comment)) return error(400, "invalid_parameter", "Комментарий содержит недопустимые символы.");
         }
         string type = "BASIC";
         if (kind == OfflineUploadKind.Conversions && request.Query["type"].ToString() is { Length: > 0 } t)
@@ -93,13 +92,9 @@ public static partial class OfflineConversionEndpoints
         string? clientIdType = request.Query["client_id_type"].ToString() is { Length: > 0 } cit ? cit : null;
         if (clientIdType != null && ConversionFileRules.ClientIdTypeColumn(clientIdType) == null)
             return error(400, "invalid_parameter", $"Wrong parameter value: client_id_type={clientIdType} (CLIENT_ID, USER_ID или YCLID)");
+        // Optional (uploadcalls.md: "the name of a new goal for calls if there is none; ignored if there is one"), and call
+        // trackers send none: a calls upload without it is accepted. Which goal Metrica then counts the calls to is unconfirmed.
         string? newGoalName = request.Query["new_goal_name"].ToString() is { Length: > 0 } g ? g : null;
-        if (kind == OfflineUploadKind.Calls && newGoalName == null)
-            lock (counter.Gate)
-                if (counter.Offline.CallGoalName == null)
-                    // Optional in the docs, but it names the goal to create when there is none: without it the sandbox refuses
-                    // the first calls upload of a counter (unconfirmed what Metrica does), so clients learn to send it.
-                    return error(400, "missing_parameter", "Required request parameter 'new_goal_name' is not present: у счётчика ещё нет цели для звонков");
 
         if (!request.HasFormContentType || !(request.ContentType ?? "").StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return error(400, "invalid_uploading", "Некорректный формат multipart запроса.");
@@ -111,6 +106,8 @@ public static partial class OfflineConversionEndpoints
         }
         var part = form.Files.GetFile("file");
         if (part == null) return error(400, "invalid_uploading", "Не найден параметр запроса.");
+        // upload_1.md and the FAQ: files up to 1 GB (the wording of the refusal is ours).
+        if (part.Length > state.MaxFileBytes) return error(400, "invalid_uploading", "Размер файла превышает 1 ГБ");
         // Read straight into an array of the part's size: a growing copy would hold the file two or three times over.
         var bytes = new byte[part.Length];
         using (var stream = part.OpenReadStream()) await stream.ReadExactlyAsync(bytes);
@@ -214,5 +211,15 @@ public static partial class OfflineConversionEndpoints
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    [GeneratedRegex("^[0-9A-Za-zА-Яа-яЁё ]*$")] private static partial Regex CommentCharacters();
+    /// <summary>
+    /// Digits, Latin letters, Cyrillic letters (the letters of U+0400-U+04FF, Ukrainian, Belarusian and others as well as
+    /// Russian: the docs say "Cyrillic", not "Russian") and spaces (our reading). The block's signs and combining marks
+    /// (U+0482-U+0489) are no letters and are refused.
+    /// </summary>
+    public static bool IsComment(string comment)
+    {
+        foreach (char c in comment)
+            if (!(c is >= '0' and <= '9' or >= 'a' and <= 'z' or >= 'A' and <= 'Z' or ' ' || c is >= '\u0400' and <= '\u04FF' && char.IsLetter(c))) return false;
+        return true;
+    }
 }

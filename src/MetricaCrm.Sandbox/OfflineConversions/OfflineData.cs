@@ -109,17 +109,19 @@ public sealed class OfflineUpload
         string status = Status(now, processingDelay);
         bool matched = status is not ("PREPARED" or "UPLOADED");
         string createTime = CreateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        // upload_1.md types comment as a string of 0 to 255 characters: an upload without one shows "", not null.
+        string comment = Comment ?? "";
         int goalNotFound = matched ? GoalNotFoundQuantity : 0, userNotFound = matched ? UserNotFoundQuantity : 0, linked = matched ? LinkedQuantity : 0;
         if (Kind == OfflineUploadKind.Conversions)
             return new
             {
-                id = Id, create_time = createTime, source_quantity = SourceQuantity, line_quantity = LineQuantity, comment = Comment,
+                id = Id, create_time = createTime, source_quantity = SourceQuantity, line_quantity = LineQuantity, comment,
                 type = Type, client_id_type = ClientIdType, status,
                 goal_not_found_quantity = goalNotFound, user_not_found_quantity = userNotFound, linked_quantity = linked,
             };
         return new
         {
-            id = Id, create_time = createTime, source_quantity = SourceQuantity, line_quantity = LineQuantity, comment = Comment,
+            id = Id, create_time = createTime, source_quantity = SourceQuantity, line_quantity = LineQuantity, comment,
             type = Type, client_id_type = ClientIdType, status,
             goal_not_found_quantity = goalNotFound, user_not_found_quantity = userNotFound, linked_quantity = linked,
             static_calls_quantity = StaticCallsQuantity, dynamic_calls_quantity = DynamicCallsQuantity,
