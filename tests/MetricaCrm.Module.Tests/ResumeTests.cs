@@ -107,7 +107,7 @@ public sealed class ResumeTests
         string budgets = Path.Combine(Path.GetTempPath(), "metricacrm-budgets-" + Environment.UserName);
         var files = Directory.EnumerateFiles(s.WorkDir, "journal.db*")
             .Concat(Directory.EnumerateFiles(budgets, $"budget-{s.Sandbox.BaseUri.Host}-{s.Sandbox.BaseUri.Port}.db*"))
-            .Concat(Directory.EnumerateFiles(Path.Combine(budgets, "slots")))
+            .Concat(Directory.EnumerateFiles(Path.Combine(budgets, $"slots-budget-{s.Sandbox.BaseUri.Host}-{s.Sandbox.BaseUri.Port}")))
             .ToList();
         Assert.Contains(files, f => f.EndsWith(".lock", StringComparison.Ordinal));
         foreach (var path in files)

@@ -113,11 +113,21 @@ Describe 'about_MetricaCrm' {
     }
 }
 
-Describe 'Send-MetricaCall on a counter that never received calls' {
+Describe 'Send-MetricaCall and new_goal_name' {
     BeforeAll { $sandbox = Start-TestSandbox }
     AfterAll { Stop-TestSandbox $sandbox }
 
-    It 'says to pass -NewGoalName instead of a bare HTTP 400' {
+    It 'sends a first calls upload without -NewGoalName, which the docs make optional' {
+        $call = [pscustomobject]@{ ClientId = '133591247640966458'; DateTime = [DateTimeOffset]::Now.AddHours(-1).ToString('o') }
+        $call | Send-MetricaCall -CounterId 556 -ApiBaseUri $sandbox.Uri -Token (Get-SandboxToken) -NoJournal -ErrorAction Stop |
+            Select-Object -ExpandProperty UploadId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'says to pass -NewGoalName when Metrica refuses a calls upload for new_goal_name, instead of a bare HTTP 400' {
+        # Our first reading of the docs had Metrica refuse a counter's first calls upload without it: if it ever does,
+        # the user is told what to pass. The refusal is injected in the shape of Metrica's error body.
+        $fault = @{ pathContains = 'counter/555/offline_conversions/upload_calls'; status = 400; errorType = 'missing_parameter'; message = 'Required parameter new_goal_name is missing'; times = 1 }
+        Invoke-RestMethod -Method Post "$($sandbox.Uri)sandbox/faults" -ContentType 'application/json' -Body ($fault | ConvertTo-Json) | Out-Null
         $call = [pscustomobject]@{ ClientId = '133591247640966458'; DateTime = [DateTimeOffset]::Now.AddHours(-1).ToString('o') }
         $call | Send-MetricaCall -CounterId 555 -ApiBaseUri $sandbox.Uri -Token (Get-SandboxToken) -NoJournal -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed.Count | Should -Be 1

@@ -51,7 +51,7 @@ namespace MetricaCrm.Engine.Journal
             _tokenKey = tokenKey;
             _options = options;
             _clock = clock;
-            _slotFolder = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(journal.Path)!, "slots");
+            _slotFolder = SlotFolder(journal.Path);
         }
 
         public QuotaOptions Options => _options;
@@ -59,6 +59,11 @@ namespace MetricaCrm.Engine.Journal
         /// <summary>Opens the budget of <paramref name="token"/> in the journal at <paramref name="journalPath"/> (its own connection).</summary>
         /// <param name="budgetPath">The budget's file, shared by every process that sends for the same API address
         /// (<see cref="UserState.BudgetPath"/>); its folder also holds the in-flight slots and the token key's secret.</param>
+        /// <summary>The in-flight slots of one budget (one API address): beside its file, named after it, so two
+        /// addresses' requests never wait for each other's slots.</summary>
+        internal static string SlotFolder(string budgetPath) =>
+            System.IO.Path.Combine(System.IO.Path.GetDirectoryName(budgetPath)!, "slots-" + System.IO.Path.GetFileNameWithoutExtension(budgetPath));
+
         public static RequestBudget Open(string budgetPath, MetricaToken token, QuotaOptions options) => Open(budgetPath, token, options, TimeProvider.System);
 
         public static RequestBudget Open(string budgetPath, MetricaToken token, QuotaOptions options, TimeProvider clock)
@@ -67,7 +72,7 @@ namespace MetricaCrm.Engine.Journal
                 throw new ArgumentOutOfRangeException(nameof(options), "Every quota is at least one request.");
             var journal = UploadJournal.Open(budgetPath, clock);
             string folder = System.IO.Path.GetDirectoryName(journal.Path)!;
-            Storage.PrivateFiles.CreateDirectory(System.IO.Path.Combine(folder, "slots"));
+            Storage.PrivateFiles.CreateDirectory(SlotFolder(journal.Path));
             return new RequestBudget(journal, UploadJournal.TokenKey(token, UserState.Secret(folder)), options, clock);
         }
 
