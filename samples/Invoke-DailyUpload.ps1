@@ -82,6 +82,7 @@ function Save-Log([int] $Code) {
 $lockPath = [IO.Path]::Combine($LogFolder, 'daily-upload.lock')
 try {
     $lock = [IO.File]::Open($lockPath, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+    if ($ownerOnly) { [IO.File]::SetUnixFileMode($lockPath, [IO.UnixFileMode]'UserRead, UserWrite') }
 }
 catch [IO.IOException] {
     Write-Log "The previous run still holds $lockPath; nothing was done."

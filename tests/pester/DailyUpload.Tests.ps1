@@ -61,6 +61,15 @@ Describe 'Invoke-DailyUpload.ps1 exit codes' {
         Get-StoredOrderCount 7001 | Should -Be 20
     }
 
+    It 'keeps its log folder and log for the task account alone (0700/0600 on Linux and macOS)' -Skip:$IsWindows {
+        $bad = New-Export 'modes.csv' { param($lines) $lines[3] = $lines[3] -replace '"\+7 \([^"]+"', '"12"'; $lines }
+        $r = Invoke-DailyJob -OrdersPath $bad -CounterId 7010 -LogFolder (Join-Path $TestDrive 'private-logs/daily')
+        $r.ExitCode | Should -Be 1 -Because $r.Output
+        [Convert]::ToString([int][IO.File]::GetUnixFileMode($r.Folder), 8) | Should -Be '700'
+        foreach ($f in Get-ChildItem $r.Folder -File) { [Convert]::ToString([int][IO.File]::GetUnixFileMode($f.FullName), 8) | Should -Be '600' -Because $f.Name }
+        @(Get-ChildItem $r.Folder -File -Filter '*.rejects.csv').Count | Should -Be 1
+    }
+
     It '1: a rejected row is logged with its error id and written to the rejects file; the rest is sent' {
         $bad = New-Export 'one-bad-phone.csv' { param($lines) $lines[3] = $lines[3] -replace '"\+7 \([^"]+"', '"12"'; $lines }
         $r = Invoke-DailyJob -OrdersPath $bad -CounterId 7002
