@@ -50,12 +50,13 @@ public sealed class UploadTests : IDisposable
     }
 
     [Fact]
-    public void Contact_json_sends_client_ids_as_numbers_and_attributes_as_pairs()
+    public void Contact_json_sends_client_ids_as_strings_and_attributes_as_pairs()
     {
-        var c = new CrmClient { UniqId = "K-1", ClientIds = new[] { "133591247640966458" }, Emails = new[] { "a@b.ru" }, Attributes = { ["shoe_size"] = "42" } };
+        // Strings, as the docs' contacts example sends them: 17640513425123456789 as a JSON number is rounded by doubles.
+        var c = new CrmClient { UniqId = "K-1", ClientIds = new[] { "133591247640966458", "17640513425123456789" }, Emails = new[] { "a@b.ru" }, Attributes = { ["shoe_size"] = "42" } };
         var json = JsonDocument.Parse(Written(new ContactJsonWriter(Path.Combine(_dir, "c.json"), Moscow), c)).RootElement.GetProperty("contacts")[0];
         Assert.Equal("K-1", json.GetProperty("uniq_id").GetString());
-        Assert.Equal(133591247640966458L, json.GetProperty("client_ids")[0].GetInt64());
+        Assert.Equal("[\"133591247640966458\",\"17640513425123456789\"]", json.GetProperty("client_ids").GetRawText());
         Assert.Equal("a@b.ru", json.GetProperty("emails")[0].GetString());
         Assert.Equal("[[\"shoe_size\",\"42\"]]", json.GetProperty("attribute_values").GetRawText());
         Assert.False(json.TryGetProperty("name", out _)); // absent values are left out, not null

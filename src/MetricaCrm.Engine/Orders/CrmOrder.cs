@@ -26,6 +26,9 @@ namespace MetricaCrm.Engine.Orders
         /// <summary>The map that set <see cref="MetricaStatus"/>: the Send checks its every value against the counter
         /// once, before the first upload (internal: not a column of the order a user sees or exports).</summary>
         internal Statuses.StatusMap? MappedBy { get; set; }
+        /// <summary>The map's value as its author wrote it ('paid'), before it was read as a type (PAID): a detailed
+        /// order sends a status id of the counter's schema exactly, and schema ids are case-sensitive.</summary>
+        internal string? StatusAsWritten { get; set; }
         public decimal? Revenue { get; set; }
         public decimal? Cost { get; set; }
         /// <summary>Extra JS goals reached with the order, each <c>goal[:price]</c>.</summary>

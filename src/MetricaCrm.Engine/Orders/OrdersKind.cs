@@ -42,7 +42,12 @@ namespace MetricaCrm.Engine.Orders
             if (idFault != null) return idFault;
             if (string.IsNullOrWhiteSpace(order.ClientUniqId))
                 return new RowFault("MissingValue", "client_uniq_id", null, "the CRM id of the order's client (client_uniq_id): detailed orders belong to a contact");
-            var (status, fault) = OrderRules.ResolveStatus(order);
+            // A status id of the counter's schema is sent exactly as written, though it reads as a type ('paid' is not
+            // PAID: the schema's 'paid' carries goals that PAID does not fire). Only simplified orders fold case.
+            string? written = order.StatusAsWritten ?? order.MetricaStatus?.Trim() ?? order.OrderStatus?.Trim();
+            var (status, fault) = written != null && _counterStatuses != null && _counterStatuses.Contains(written)
+                ? (written, (RowFault?)null)
+                : OrderRules.ResolveStatus(order);
             if (fault != null) return fault;
             if (!StatusTypes.IsSendable(status!) && _counterStatuses != null && !_counterStatuses.Contains(status!))
                 return new RowFault("UnknownStatus", "order_status", status,

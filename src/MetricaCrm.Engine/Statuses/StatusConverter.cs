@@ -33,10 +33,11 @@ namespace MetricaCrm.Engine.Statuses
         public StatusConversionSummary Summary { get; }
 
         /// <summary>Sets the order's Metrica status as this converter decided it, and remembers which map decided.</summary>
-        public void Apply(Orders.CrmOrder order, string? metricaStatus)
+        public void Apply(Orders.CrmOrder order, string? crmStatus, string? metricaStatus)
         {
             order.MetricaStatus = metricaStatus;
             order.MappedBy = _map;
+            order.StatusAsWritten = _map.WrittenFor(crmStatus);
         }
 
         /// <summary>Decides the Metrica status for a CRM status; <paramref name="metricaStatus"/> is null when there is none to send.</summary>

@@ -28,10 +28,16 @@ namespace MetricaCrm.Engine.Statuses
                 throw new ArgumentException($"The map gives '{crmStatus}' twice, as {existing} and as {value} (keys match ignoring case, spaces and ё/е).");
             _map[key] = value;
             _entries[key] = new KeyValuePair<string, string>(crmStatus, value);
+            _written[key] = metricaStatus.Trim();
             _bySpelling.Clear();
         }
 
         private readonly Dictionary<string, KeyValuePair<string, string>> _entries = new Dictionary<string, KeyValuePair<string, string>>(StringComparer.Ordinal);
+
+        private readonly Dictionary<string, string> _written = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>The map's value for a CRM status exactly as written ('paid', not PAID), or null (not in the map's own entries).</summary>
+        public string? WrittenFor(string? crmStatus) => crmStatus != null && _written.TryGetValue(Key(crmStatus), out var w) ? w : null;
 
         /// <summary>The map's own entries as given (CRM status = Metrica status), without the common table.</summary>
         public IEnumerable<KeyValuePair<string, string>> GivenEntries => _entries.Values;

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 
@@ -21,14 +20,13 @@ namespace MetricaCrm.Engine.Upload
             json.WriteEndArray();
         }
 
-        /// <summary>client_ids: int64 numbers in the OpenAPI schema (import checked they are whole positive numbers).</summary>
-        public static void ClientIds(Utf8JsonWriter json, string[] ids)
-        {
-            if (ids.Length == 0) return;
-            json.WriteStartArray("client_ids");
-            foreach (var id in ids) json.WriteNumberValue(ulong.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture));
-            json.WriteEndArray();
-        }
+        /// <summary>
+        /// client_ids as strings of digits: the OpenAPI schema says int64, but the docs' own contacts example sends
+        /// strings ("client_ids": ["1234567890"]), and a 19-20 digit ClientID as a JSON number is rounded by every
+        /// reader that parses numbers as doubles (JavaScript, many gateways): a rounded id matches another visitor.
+        /// A string cannot be rounded, and the documented example is what Metrica is known to read.
+        /// </summary>
+        public static void ClientIds(Utf8JsonWriter json, string[] ids) => Strings(json, "client_ids", ids);
 
         /// <summary>
         /// attribute_values: the schema types it as string[][] in one version and object[] in another (unconfirmed);

@@ -167,7 +167,7 @@ namespace MetricaCrm.Commands
             }
             if (order != null)
             {
-                _converter.Apply(order, metricaStatus);
+                _converter.Apply(order, crmStatus, metricaStatus);
                 WriteObject(order);
                 return;
             }

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using MetricaCrm.Engine.Ingest;
 
@@ -80,6 +81,9 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>Text as a CSV cell would hold it: invariant numbers, ISO dates (UTC marked Z), lists comma-joined.</summary>
         public static string? Text(object? value)
         {
+            // ConvertFrom-Json objects: their values live on the wrapper, and their ToString is empty (a silent loss).
+            if (value is PSObject wrapped && wrapped.BaseObject is PSCustomObject)
+                return Pairs(wrapped.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, p.Value)));
             if (value is PSObject pso) value = pso.BaseObject;
             switch (value)
             {
@@ -92,6 +96,8 @@ namespace MetricaCrm.Commands.Infrastructure
                         : dt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
                 case DateTimeOffset dto: return dto.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
                 case IFormattable f: return f.ToString(null, CultureInfo.InvariantCulture);
+                case IDictionary map:
+                    return Pairs(map.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "", e.Value)));
                 case IEnumerable list:
                     var parts = new List<string>();
                     foreach (var item in list)
@@ -102,6 +108,26 @@ namespace MetricaCrm.Commands.Infrastructure
                     return string.Join(",", parts);
                 default: return value.ToString();
             }
+        }
+
+        /// <summary>
+        /// Metrica's own JSON shapes as the CSV cell forms the import reads: a goal {goal_action_id, price} is
+        /// "id:price", a products map {pear: 10, apple: 30} is "pear:10,apple:30". Any other object is written as
+        /// @{name=value; ...}, which no field reads, so its row is a located error instead of an empty field.
+        /// </summary>
+        private static string Pairs(IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            var list = pairs.ToList();
+            var goal = list.FirstOrDefault(p => string.Equals(p.Key, "goal_action_id", StringComparison.OrdinalIgnoreCase));
+            if (goal.Key != null && list.All(p => p.Key == goal.Key || string.Equals(p.Key, "price", StringComparison.OrdinalIgnoreCase)))
+            {
+                var price = list.FirstOrDefault(p => string.Equals(p.Key, "price", StringComparison.OrdinalIgnoreCase));
+                string? amount = price.Key == null ? null : Text(price.Value);
+                return Text(goal.Value) + (string.IsNullOrEmpty(amount) ? "" : ":" + amount);
+            }
+            if (list.Count > 0 && list.All(p => (p.Value is PSObject o ? o.BaseObject : p.Value) is int or long or double or decimal or float or short or byte))
+                return string.Join(",", list.Select(p => p.Key + ":" + Text(p.Value)));
+            return "@{" + string.Join("; ", list.Select(p => p.Key + "=" + Text(p.Value))) + "}";
         }
     }
 }
