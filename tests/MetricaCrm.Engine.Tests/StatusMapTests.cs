@@ -42,4 +42,24 @@ public sealed class StatusMapTests
         c.Convert(null, out _);
         Assert.Equal(new[] { new KeyValuePair<string, int>("held", 2), new KeyValuePair<string, int>("(empty)", 1) }, c.Unmapped);
     }
+
+    /// <summary>The default pipelines of amoCRM and Bitrix24, as their exports spell the stages (ё or е, any case).</summary>
+    [Theory]
+    [InlineData("Неразобранное", "IN_PROGRESS")]
+    [InlineData("Согласование договора", "IN_PROGRESS")]
+    [InlineData("Подготовка документов", "IN_PROGRESS")]
+    [InlineData("Счёт на предоплату", "IN_PROGRESS")]
+    [InlineData("Счет на предоплату", "IN_PROGRESS")]
+    [InlineData("Финальный счёт", "IN_PROGRESS")]
+    [InlineData("Успешно реализовано", "PAID")]
+    [InlineData("Сделка успешна", "PAID")]
+    [InlineData("Закрыто и не реализовано", "CANCELLED")]
+    [InlineData("Анализ причины провала", "CANCELLED")]
+    public void The_common_table_knows_the_CRMs_default_pipeline_stages(string stage, string type)
+    {
+        var map = new StatusMap();
+        map.IncludeCommonStatuses();
+        Assert.True(map.TryMap(stage, out var mapped), stage);
+        Assert.Equal(type, mapped);
+    }
 }
