@@ -37,4 +37,18 @@ public sealed class HostileValueTests
         Assert.Contains("'Emails'", r.Errors[1].Exception.Message);
         Assert.Contains("CRM connection lost", r.Errors[1].Exception.Message);
     }
+
+    [Fact]
+    public async Task An_Excel_ClientID_in_scientific_notation_is_one_error_for_the_cell_and_a_short_number_is_no_ClientID()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", "id;create_date_time;client_ids;emails\n" +
+            "X-1;2026-10-02 10:00;1,76405E+18;\nX-2;2026-10-02 10:00;1;\nX-3;2026-10-02 10:00;133591247640966458;\n");
+        var r = s.Run($"Import-CrmOrder '{file}'");
+        Assert.Equal(new[] { "X-3" }, r.Output.Select(o => (string)o.Properties["Id"].Value));
+        Assert.Equal(new[] { "InvalidClientId", "InvalidClientId" }, r.ErrorIds);
+        Assert.Contains("'1,76405E+18'", r.Errors[0].Exception.Message);
+        Assert.Contains("formatted as text", r.Errors[0].Exception.Message);
+        Assert.Contains("10 to 20 digits", r.Errors[1].Exception.Message);
+    }
 }

@@ -46,6 +46,9 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         private static readonly char[] ListSeparators = { ',', ';' };
+        private const int MinClientIdDigits = 10;
+        private static readonly System.Text.RegularExpressions.Regex ScientificNumber = new System.Text.RegularExpressions.Regex(
+            @"^\s*\d+([.,]\d+)?[eE][+-]?\d+\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private List<RowFault>? _faults;
         /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
@@ -287,6 +290,14 @@ namespace MetricaCrm.Engine.Ingest
         {
             var raw = Raw(name);
             if (raw == null) return Array.Empty<string>();
+            // Excel's re-save of a long number: 1,76405E+18 (a comma decimal), which a list split would read as ClientID
+            // 1 and a broken '76405E+18'. The digits are gone: say so for the whole cell.
+            if (ScientificNumber.IsMatch(raw))
+            {
+                Fault(name, "InvalidClientId", raw, "a ClientID as whole digits; this one was turned into scientific notation (Excel does that on a re-save) " +
+                    "and its digits are lost: export the column again formatted as text");
+                return Array.Empty<string>();
+            }
             var single = MultiValue.Single(raw);
             if (single != null) return One(single.Length == 0 ? null : ClientId(name, single));
             var result = new List<string>(2);
@@ -305,6 +316,10 @@ namespace MetricaCrm.Engine.Ingest
                 Fault(name, "InvalidClientId", part, "a ClientID as whole digits; this one was turned into scientific notation (by Excel?) and lost digits");
             else if (p.Length == 0 || p.Length > 20 || !ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == 0)
                 Fault(name, "InvalidClientId", part, "a Metrica ClientID: a positive whole number");
+            // A ClientID joins a random number and the first visit's Unix time, so it has at least 10 digits; a shorter one
+            // ('1', '42') is a CRM's own id or a fragment, and would match nobody.
+            else if (p.Length < MinClientIdDigits)
+                Fault(name, "InvalidClientId", part, $"a Metrica ClientID of {MinClientIdDigits} to 20 digits (such as 133591247640966458); a shorter number is no visitor's");
             else return p;
             return null;
         }
