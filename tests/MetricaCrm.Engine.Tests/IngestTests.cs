@@ -33,9 +33,30 @@ public sealed class IngestTests : IDisposable
         Assert.Equal("MissingColumn", missing.ErrorId);
         Assert.Contains("deals.csv", missing.Message);
         Assert.Contains("'Deal number', 'Comment'", missing.Message);
-        var ambiguous = Assert.Throws<CrmInputException>(() => ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Phone", "Mobile" }));
+        // Two columns for one value are ambiguous (two for a list field are both read: see the next test).
+        var ambiguous = Assert.Throws<CrmInputException>(() => ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Phone", "Amount", "Сумма" }));
         Assert.Equal("AmbiguousColumn", ambiguous.ErrorId);
+        Assert.Contains("revenue is ambiguous", ambiguous.Message);
         Assert.DoesNotContain("-ColumnMap", ambiguous.Message); // the engine names no cmdlet parameter
+    }
+
+    /// <summary>amoCRM exports several phone and e-mail columns: every one is read, their values joined.</summary>
+    [Fact]
+    public void Several_columns_of_a_list_field_are_all_read()
+    {
+        var b = ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Phone", "Mobile", "E-mail" });
+        int phones = RecordSchema.Orders.IndexOf(CrmFields.Phones);
+        Assert.Equal("+7 999 1,+7 999 2", b.Value(phones, i => i switch { 2 => "+7 999 1", 3 => " +7 999 2 ", _ => null }));
+        Assert.Equal("+7 999 2", b.Value(phones, i => i == 3 ? "+7 999 2" : ""));
+        Assert.Null(b.Value(phones, _ => ""));
+        Assert.Contains(b.Notes, n => n.Contains("'Phone', 'Mobile'"));
+
+        var mapped = ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Рабочий", "Личный" },
+            new Dictionary<string, string> { ["phones"] = "Рабочий" + ColumnBinding.MapColumnSeparator + "Личный" });
+        Assert.Equal("1,2", mapped.Value(phones, i => i == 2 ? "1" : i == 3 ? "2" : null));
+        var single = Assert.Throws<CrmInputException>(() => ColumnBinding.Create(RecordSchema.Orders, new[] { "id", "created", "Сумма", "Итого", "Phone" },
+            new Dictionary<string, string> { ["revenue"] = "Сумма" + ColumnBinding.MapColumnSeparator + "Итого" }));
+        Assert.Contains("only phones, emails and client_ids", single.Message);
     }
 
     [Fact]

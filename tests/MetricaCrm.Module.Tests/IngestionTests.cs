@@ -122,17 +122,20 @@ public sealed class IngestionTests
         Assert.Contains("no identifier column", r.Errors[0].Exception.Message);
         Assert.Empty(r.Output);
 
-        var ambiguous = s.WriteFile("ambiguous.csv", "id,Created,Phone,Mobile\n1,2026-10-02 10:00,89995551111,89995552222\n");
+        // Two columns of one value are ambiguous; two phone columns are two phones (issue 21), and a map picks one.
+        var ambiguous = s.WriteFile("ambiguous.csv", "id,Created,Phone,Mobile,Amount,Сумма\n1,2026-10-02 10:00,89995551111,89995552222,1,2\n");
         var a = s.Run($"Import-CrmOrder '{ambiguous}'");
         Assert.Equal("AmbiguousColumn", Assert.Single(a.ErrorIds));
-        Assert.Contains("'Phone', 'Mobile'", a.Errors[0].Exception.Message);
+        Assert.Contains("'Amount', 'Сумма'", a.Errors[0].Exception.Message);
         Assert.Empty(a.Output);
 
-        var mapped = s.Run($"Import-CrmOrder '{ambiguous}' -ColumnMap @{{ Phones = 'Mobile' }} -Currency RUB -TimeZone UTC");
+        var mapped = s.Run($"Import-CrmOrder '{ambiguous}' -ColumnMap @{{ Phones = 'Mobile'; Revenue = 'Сумма' }} -Currency RUB -TimeZone UTC");
         Assert.Empty(mapped.Errors);
         var o = Assert.Single(mapped.Output);
         Assert.Equal(new[] { "79995552222" }, PropertyValues.Strings(o, "Phones"));
         Assert.Equal("RUB", o.Properties["Currency"].Value);
+        var both = s.Run($"Import-CrmOrder '{ambiguous}' -ColumnMap @{{ Revenue = 'Сумма' }} -TimeZone UTC");
+        Assert.Equal(new[] { "79995551111", "79995552222" }, PropertyValues.Strings(Assert.Single(both.Output), "Phones"));
     }
 
     [Fact]

@@ -7,11 +7,15 @@ namespace MetricaCrm.Engine.Ingest
     /// <summary>Which source column feeds each field of a schema, decided once per input from its headers.</summary>
     public sealed class ColumnBinding
     {
-        private ColumnBinding(RecordSchema schema, string[] headers, int[] sourceIndex, string?[] constants, string[] ignored, IReadOnlyList<string> notes)
+        /// <summary>Separates the columns of one field in a column map's value (-ColumnMap @{ phones = 'A', 'B' }).</summary>
+        public const char MapColumnSeparator = '\u001F';
+
+        private ColumnBinding(RecordSchema schema, string[] headers, int[] sourceIndex, int[]?[] moreSources, string?[] constants, string[] ignored, IReadOnlyList<string> notes)
         {
             Schema = schema;
             Headers = headers;
             SourceIndex = sourceIndex;
+            MoreSources = moreSources;
             Constants = constants;
             IgnoredHeaders = ignored;
             Notes = notes;
@@ -24,9 +28,65 @@ namespace MetricaCrm.Engine.Ingest
         public IReadOnlyList<string> Headers { get; }
         /// <summary>Per schema field, the 0-based source column, or -1.</summary>
         public IReadOnlyList<int> SourceIndex { get; }
+        /// <summary>
+        /// Per schema field, the further columns of a list field (phones, e-mails, ClientIDs) that several columns feed,
+        /// joined after <see cref="SourceIndex"/>'s (amoCRM exports six phone columns); null for most fields.
+        /// </summary>
+        public IReadOnlyList<int[]?> MoreSources { get; }
+
+        /// <summary>The fields that take several columns, their values joined: identifiers come in lists.</summary>
+        private static bool IsListField(FieldSpec f) => f.Name is "phones" or "emails" or "client_ids" or "phones_md5" or "emails_md5";
+
+        /// <summary>A field's value from a row: its column's cell, or the non-empty cells of its columns joined by ','.</summary>
+        public string? Value(int field, Func<int, string?> sourceValue)
+        {
+            int i = SourceIndex[field];
+            if (i < 0) return Constants[field];
+            var more = MoreSources[field];
+            if (more == null) return sourceValue(i);
+            var parts = new List<string>(more.Length + 1);
+            foreach (int c in new[] { i }.Concat(more))
+                if (sourceValue(c) is string v && v.Trim().Length > 0) parts.Add(v.Trim());
+            return parts.Count == 0 ? null : string.Join(",", parts);
+        }
+
         /// <summary>Per schema field, a constant used when the field has no column (-Currency RUB).</summary>
         public IReadOnlyList<string?> Constants { get; }
         public IReadOnlyList<string> IgnoredHeaders { get; }
+
+        /// <summary>
+        /// Ignored columns whose header names a phone, an e-mail or a ClientID (amoCRM's 'Рабочий телефон' beside the
+        /// phone column that was read, RetailCRM's 'additionalPhone'): identifiers that would be left out without a word.
+        /// </summary>
+        public IReadOnlyList<string> IgnoredIdentifierHeaders =>
+            IgnoredHeaders.Where(h => IdentifierWords.Any(w => h.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0)).ToList();
+
+        private static readonly string[] IdentifierWords = { "phone", "телефон", "mobile", "мобильн", "mail", "почт", "clientid", "client id", "client_id", "yaclient" };
+
+        /// <summary>
+        /// A -ColumnMap that reads the ignored identifier columns too, beside the columns each field reads now
+        /// (@{ phones = 'Телефон', 'additionalPhone'; emails = 'E-mail', 'Личный email' }), or null when there are none.
+        /// </summary>
+        public string? SuggestedColumnMap()
+        {
+            var byField = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var h in IgnoredIdentifierHeaders)
+            {
+                string lower = h.ToLowerInvariant();
+                string field = lower.Contains("mail") || lower.Contains("почт") ? "emails" : lower.Contains("client") ? "client_ids" : "phones";
+                int f = Schema.Resolve(field);
+                if (f < 0) continue;
+                if (!byField.TryGetValue(field, out var columns))
+                {
+                    byField[field] = columns = new List<string>();
+                    if (SourceIndex[f] >= 0) columns.Add(Headers[SourceIndex[f]]);
+                    foreach (int c in MoreSources[f] ?? Array.Empty<int>()) columns.Add(Headers[c]);
+                }
+                columns.Add(h);
+            }
+            return byField.Count == 0 ? null
+                : "@{ " + string.Join("; ", byField.Select(p => p.Key + " = " + string.Join(", ", p.Value.Select(c => "'" + c.Replace("'", "''") + "'")))) + " }";
+        }
 
         /// <summary>The name a user sees for a field: its source header, or "(constant)".</summary>
         public string ColumnName(int field) =>
@@ -44,6 +104,7 @@ namespace MetricaCrm.Engine.Ingest
             var index = Enumerable.Repeat(-1, fields.Count).ToArray();
             var consts = new string?[fields.Count];
             var keys = headers.Select(HeaderKey.Of).ToArray();
+            var more = new int[]?[fields.Count];
             var taken = new HashSet<int>();
             var problems = new List<string>();
 
@@ -57,18 +118,31 @@ namespace MetricaCrm.Engine.Ingest
                         problems.Add($"the column map names '{pair.Key}', which is not a {schema.Entity} field (fields: {string.Join(", ", fields.Select(f => f.Name))})");
                         continue;
                     }
-                    var matches = Enumerable.Range(0, headers.Count).Where(i => headers[i] == pair.Value).ToList();
-                    if (matches.Count == 0)
-                        matches = Enumerable.Range(0, headers.Count).Where(i => keys[i] == HeaderKey.Of(pair.Value)).ToList();
-                    if (matches.Count != 1)
+                    var named = pair.Value.Split(MapColumnSeparator);
+                    if (named.Length > 1 && !IsListField(fields[field]))
                     {
-                        problems.Add(matches.Count == 0
-                            ? $"the column map maps {fields[field].Name} to '{pair.Value}', but there is no such column"
-                            : $"the column map maps {fields[field].Name} to '{pair.Value}', which matches {matches.Count} columns");
+                        problems.Add($"the column map maps {fields[field].Name} to {named.Length} columns; only phones, emails and client_ids (and their MD5 forms) take several");
                         continue;
                     }
-                    index[field] = matches[0];
-                    taken.Add(matches[0]);
+                    var columns = new List<int>();
+                    foreach (var name in named)
+                    {
+                        var matches = Enumerable.Range(0, headers.Count).Where(i => headers[i] == name).ToList();
+                        if (matches.Count == 0)
+                            matches = Enumerable.Range(0, headers.Count).Where(i => keys[i] == HeaderKey.Of(name)).ToList();
+                        if (matches.Count != 1)
+                        {
+                            problems.Add(matches.Count == 0
+                                ? $"the column map maps {fields[field].Name} to '{name}', but there is no such column"
+                                : $"the column map maps {fields[field].Name} to '{name}', which matches {matches.Count} columns");
+                            continue;
+                        }
+                        columns.Add(matches[0]);
+                    }
+                    if (columns.Count == 0) continue;
+                    index[field] = columns[0];
+                    if (columns.Count > 1) more[field] = columns.Skip(1).ToArray();
+                    foreach (int c in columns) taken.Add(c);
                 }
             }
 
@@ -87,6 +161,14 @@ namespace MetricaCrm.Engine.Ingest
                 {
                     index[f] = candidates[0];
                     taken.Add(candidates[0]);
+                }
+                else if (candidates.Count > 1 && IsListField(fields[f]))
+                {
+                    // Several phone (or e-mail, ClientID) columns are several identifiers of one record: all are read.
+                    index[f] = candidates[0];
+                    more[f] = candidates.Skip(1).ToArray();
+                    foreach (int c in candidates) taken.Add(c);
+                    notes.Add($"{fields[f].Name} read from the columns {string.Join(", ", candidates.Select(i => "'" + headers[i] + "'"))}, their values joined");
                 }
                 else if (candidates.Count > 1)
                 {
@@ -120,7 +202,7 @@ namespace MetricaCrm.Engine.Ingest
             }
 
             var ignored = Enumerable.Range(0, headers.Count).Where(i => !taken.Contains(i)).Select(i => headers[i]).ToArray();
-            return new ColumnBinding(schema, headers.ToArray(), index, consts, ignored, notes);
+            return new ColumnBinding(schema, headers.ToArray(), index, more, consts, ignored, notes);
         }
 
         /// <summary>
@@ -166,11 +248,7 @@ namespace MetricaCrm.Engine.Ingest
         public string?[] Project(Func<int, string?> sourceValue)
         {
             var values = new string?[SourceIndex.Count];
-            for (int f = 0; f < values.Length; f++)
-            {
-                int i = SourceIndex[f];
-                values[f] = i >= 0 ? sourceValue(i) : Constants[f];
-            }
+            for (int f = 0; f < values.Length; f++) values[f] = Value(f, sourceValue);
             return values;
         }
     }

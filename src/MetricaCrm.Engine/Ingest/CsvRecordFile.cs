@@ -138,6 +138,8 @@ namespace MetricaCrm.Engine.Ingest
             var binding = Binding;
             int columns = binding.Headers.Count;
             var sourceIndex = binding.SourceIndex;
+            var moreSources = binding.MoreSources;
+            Func<int, string?> cell = i => i < _reader.FieldCount ? _reader.GetString(i) : null;
             Func<IReadOnlyDictionary<string, string?>> raw = () =>
             {
                 var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -169,7 +171,8 @@ namespace MetricaCrm.Engine.Ingest
                 for (int f = 0; f < values.Length; f++)
                 {
                     int i = sourceIndex[f];
-                    values[f] = i < 0 ? binding.Constants[f] : i < fieldCount ? _reader.GetString(i) : null;
+                    values[f] = moreSources[f] != null ? binding.Value(f, cell)
+                        : i < 0 ? binding.Constants[f] : i < fieldCount ? _reader.GetString(i) : null;
                 }
                 // raw() reads the current record: Normalize calls it before the reader moves on.
                 yield return _normalizer.Normalize(binding, values, Path, line, raw);

@@ -53,11 +53,15 @@ namespace MetricaCrm.Engine.Ingest
     public static class CrmFields
     {
         public static readonly FieldSpec ClientIds = new FieldSpec("client_ids", "client id", "clientid", "metrica client id", "ym client id",
-            "yandex client id", "ym_uid", "clientid метрики", "client id метрики");
+            "yandex client id", "ym_uid", "clientid метрики", "client id метрики", "yaclientid", "ya client id", "_ym_uid");
         public static readonly FieldSpec Emails = new FieldSpec("emails", "email", "e-mail", "e mail", "mail", "почта", "электронная почта",
-            "емейл", "эл. почта", "email address");
+            "емейл", "эл. почта", "email address",
+            // amoCRM's e-mail types, each its own column in an export (all of them are read: see ColumnBinding.MoreSources).
+            "рабочий email", "личный email", "другой email", "email рабочий", "email личный");
         public static readonly FieldSpec Phones = new FieldSpec("phones", "phone", "phone number", "mobile", "mobile phone", "telephone",
-            "телефон", "телефоны", "мобильный", "мобильный телефон", "номер телефона", "тел", "рабочий телефон");
+            "телефон", "телефоны", "мобильный", "мобильный телефон", "номер телефона", "тел", "рабочий телефон",
+            // amoCRM's and Bitrix24's phone types, each its own column in an export.
+            "рабочий прямой телефон", "домашний телефон", "другой телефон", "телефон рабочий", "телефон мобильный", "телефон домашний");
         public static readonly FieldSpec EmailsMd5 = new FieldSpec("emails_md5", "email md5", "email_md5");
         public static readonly FieldSpec PhonesMd5 = new FieldSpec("phones_md5", "phone md5", "phone_md5");
         /// <summary>
@@ -70,7 +74,7 @@ namespace MetricaCrm.Engine.Ingest
         public static readonly IReadOnlyList<FieldSpec> Identifiers = new[] { ClientIds, Emails, Phones, EmailsMd5, PhonesMd5 };
 
         public static readonly FieldSpec CreateDateTime = new FieldSpec("create_date_time", "created", "created at", "create date", "created date",
-            "date created", "creation date", "created on", "дата создания", "создан", "дата и время создания");
+            "date created", "creation date", "created on", "дата создания", "создан", "дата и время создания", "дата создания сделки");
         public static readonly FieldSpec UpdateDateTime = new FieldSpec("update_date_time", "updated", "updated at", "modified", "last modified",
             "update date", "дата изменения", "дата обновления", "изменен");
         /// <summary>The CRM's own client id. "Client ID" / "ID клиента" may also mean a Metrica ClientID: see <see cref="ColumnBinding"/>.</summary>

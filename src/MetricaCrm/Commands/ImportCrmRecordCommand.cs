@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using MetricaCrm.Commands.Infrastructure;
 using MetricaCrm.Engine.Ingest;
@@ -144,7 +145,11 @@ namespace MetricaCrm.Commands
             if (ColumnMap != null)
             {
                 _columnMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                foreach (DictionaryEntry e in ColumnMap) _columnMap[e.Key.ToString()!] = e.Value?.ToString() ?? "";
+                // A list field may take several columns: @{ phones = 'Рабочий телефон', 'Мобильный телефон' }.
+                foreach (DictionaryEntry e in ColumnMap)
+                    _columnMap[e.Key.ToString()!] = (e.Value is PSObject p ? p.BaseObject : e.Value) is IEnumerable list and not string
+                        ? string.Join(ColumnBinding.MapColumnSeparator.ToString(), list.Cast<object>().Select(v => v?.ToString() ?? ""))
+                        : e.Value?.ToString() ?? "";
             }
             if (RejectPath != null)
             {
@@ -242,6 +247,11 @@ namespace MetricaCrm.Commands
                     $"columns {string.Join(", ", BoundColumns(reader.Binding))}" +
                     (reader.Binding.IgnoredHeaders.Count > 0 ? $"; ignored: {string.Join(", ", reader.Binding.IgnoredHeaders)}" : ""));
                 foreach (var note in reader.Binding.Notes) WriteVerbose($"{file}: {note}");
+                var unread = reader.Binding.IgnoredIdentifierHeaders;
+                if (unread.Count > 0)
+                    WriteWarning($"{file}: the columns {string.Join(", ", unread.Select(h => "'" + h + "'"))} look like phones, e-mails or ClientIDs " +
+                        "but are not read (-Verbose lists the columns read). A list field reads several columns when they are mapped: " +
+                        $"-ColumnMap {reader.Binding.SuggestedColumnMap() ?? "@{ phones = 'A', 'B' }"}.");
                 string activity = $"{Noun}: {System.IO.Path.GetFileName(file)}";
                 long rows = 0;
                 try
