@@ -147,8 +147,13 @@ namespace MetricaCrm.Commands
         private void Process(PSObject input)
         {
             var order = input.BaseObject as CrmOrder;
-            PSPropertyInfo? statusProperty = order == null ? FindStatusProperty(input) : null;
-            string? crmStatus = order != null ? order.OrderStatus : PropertyBag.Text(statusProperty?.Value);
+            // A hashtable's entries are its fields (@{ id = 'A-1'; order_status = 'paid' }), not its properties.
+            var table = order == null ? input.BaseObject as IDictionary : null;
+            object? statusKey = table != null ? FindStatusKey(table) : null;
+            PSPropertyInfo? statusProperty = order == null && table == null ? FindStatusProperty(input) : null;
+            string? crmStatus = order != null ? order.OrderStatus
+                : table != null ? (statusKey != null ? PropertyBag.Text(table[statusKey]) : null)
+                : PropertyBag.Text(statusProperty?.Value);
 
             var outcome = _converter.Convert(crmStatus, out var metricaStatus);
             switch (outcome)
@@ -171,10 +176,24 @@ namespace MetricaCrm.Commands
                 WriteObject(order);
                 return;
             }
+            if (table != null)
+            {
+                table["MetricaStatus"] = metricaStatus;
+                WriteObject(input);
+                return;
+            }
             var existing = input.Properties["MetricaStatus"];
             if (existing != null && existing.IsSettable) existing.Value = metricaStatus;
             else input.Properties.Add(new PSNoteProperty("MetricaStatus", metricaStatus));
             WriteObject(input);
+        }
+
+        private static object? FindStatusKey(IDictionary table)
+        {
+            int statusField = RecordSchema.Orders.IndexOf(CrmFields.OrderStatus);
+            foreach (var key in table.Keys)
+                if (key is string name && name != "MetricaStatus" && RecordSchema.Orders.Resolve(name) == statusField) return key;
+            return null;
         }
 
         private static PSPropertyInfo? FindStatusProperty(PSObject obj)
@@ -188,6 +207,9 @@ namespace MetricaCrm.Commands
         private static string Describe(CrmOrder? order, PSObject obj)
         {
             if (order != null) return $"{order.Id} ({order.SourceFile}, line {order.SourceLine})";
+            if (obj.BaseObject is IDictionary table)
+                foreach (var key in table.Keys)
+                    if (key is string name && RecordSchema.Orders.Resolve(name) == 0) return PropertyBag.Text(table[key]) ?? "?";
             var id = obj.Properties.FirstOrDefault(p => RecordSchema.Orders.Resolve(p.Name) == 0);
             return id != null ? PropertyBag.Text(id.Value) ?? "?" : "(no id)";
         }
