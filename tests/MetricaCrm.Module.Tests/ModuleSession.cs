@@ -60,8 +60,8 @@ public sealed class ModuleSession : IAsyncDisposable
         {
             Token = token, ListingDelay = listingDelay ?? TimeSpan.Zero, ProcessingDelay = processingDelay ?? TimeSpan.Zero, Counters = counters,
         });
-        // A fresh sandbox has fresh quotas: a budget an earlier run left for this port (UserState.BudgetPath) is stale.
-        string budget = Path.Combine(Path.GetTempPath(), "metricacrm-budgets-" + Environment.UserName, $"budget-{sandbox.BaseUri.Host}-{sandbox.BaseUri.Port}.db");
+        // A fresh sandbox has fresh quotas: a budget an earlier run left for this port is stale.
+        string budget = BudgetPath(sandbox.BaseUri);
         foreach (var stale in new[] { budget, budget + "-wal", budget + "-shm" }) if (File.Exists(stale)) File.Delete(stale);
         var runspace = MetricaCrm.Shell.PowerShellHost.OpenRunspace(ModulePath);
         var work = Directory.CreateTempSubdirectory("metricacrm-test-").FullName;
@@ -74,6 +74,10 @@ public sealed class ModuleSession : IAsyncDisposable
         session.Run("$PSDefaultParameterValues['*:JournalPath'] = [IO.Path]::Combine($work, 'journal.db')");
         return session;
     }
+
+    /// <summary>Where the module keeps the request budget of a loopback API address (the engine's UserState.BudgetPath).</summary>
+    public static string BudgetPath(Uri api) =>
+        Path.Combine(Path.GetTempPath(), "metricacrm-budgets-" + Environment.UserName, $"budget-{api.Host}-{api.Port}.db");
 
     public static System.Security.SecureString ToSecure(string text)
     {

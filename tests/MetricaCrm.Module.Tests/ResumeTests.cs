@@ -104,10 +104,10 @@ public sealed class ResumeTests
     {
         var token = System.Text.Encoding.UTF8.GetBytes(SandboxOptions.DefaultToken);
         // The journal, and the request budget every process shares (its file, its in-flight slots, its key's secret).
-        string budgets = Path.Combine(Path.GetTempPath(), "metricacrm-budgets-" + Environment.UserName);
+        string budget = ModuleSession.BudgetPath(s.Sandbox.BaseUri), budgets = Path.GetDirectoryName(budget)!;
         var files = Directory.EnumerateFiles(s.WorkDir, "journal.db*")
-            .Concat(Directory.EnumerateFiles(budgets, $"budget-{s.Sandbox.BaseUri.Host}-{s.Sandbox.BaseUri.Port}.db*"))
-            .Concat(Directory.EnumerateFiles(Path.Combine(budgets, $"slots-budget-{s.Sandbox.BaseUri.Host}-{s.Sandbox.BaseUri.Port}")))
+            .Concat(Directory.EnumerateFiles(budgets, Path.GetFileName(budget) + "*"))
+            .Concat(Directory.EnumerateFiles(Path.Combine(budgets, "slots-" + Path.GetFileNameWithoutExtension(budget))))
             .ToList();
         Assert.Contains(files, f => f.EndsWith(".lock", StringComparison.Ordinal));
         foreach (var path in files)

@@ -45,9 +45,15 @@ namespace MetricaCrm.Engine.Ingest
             var more = MoreSources[field];
             if (more == null) return sourceValue(i);
             var parts = new List<string>(more.Length + 1);
-            foreach (int c in new[] { i }.Concat(more))
-                if (sourceValue(c) is string v && v.Trim().Length > 0) parts.Add(v.Trim());
+            AddCell(parts, sourceValue(i));
+            foreach (int c in more) AddCell(parts, sourceValue(c));
             return parts.Count == 0 ? null : string.Join(",", parts);
+        }
+
+        private static void AddCell(List<string> parts, string? cell)
+        {
+            string? v = cell?.Trim();
+            if (!string.IsNullOrEmpty(v)) parts.Add(v!);
         }
 
         /// <summary>Per schema field, a constant used when the field has no column (-Currency RUB).</summary>
@@ -58,10 +64,21 @@ namespace MetricaCrm.Engine.Ingest
         /// Ignored columns whose header names a phone, an e-mail or a ClientID (amoCRM's 'Рабочий телефон' beside the
         /// phone column that was read, RetailCRM's 'additionalPhone'): identifiers that would be left out without a word.
         /// </summary>
-        public IReadOnlyList<string> IgnoredIdentifierHeaders =>
-            IgnoredHeaders.Where(h => IdentifierWords.Any(w => h.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0)).ToList();
+        public IReadOnlyList<string> IgnoredIdentifierHeaders => IgnoredHeaders.Where(h => IdentifierFieldOf(h) != null).ToList();
 
-        private static readonly string[] IdentifierWords = { "phone", "телефон", "mobile", "мобильн", "mail", "почт", "clientid", "client id", "client_id", "yaclient" };
+        /// <summary>Words in a header that name an identifier, and the list field that reads it (the first match wins).</summary>
+        private static readonly (string Word, string Field)[] IdentifierWords =
+        {
+            ("mail", "emails"), ("почт", "emails"), ("clientid", "client_ids"), ("client id", "client_ids"), ("client_id", "client_ids"),
+            ("yaclient", "client_ids"), ("phone", "phones"), ("телефон", "phones"), ("mobile", "phones"), ("мобильн", "phones"),
+        };
+
+        private static string? IdentifierFieldOf(string header)
+        {
+            foreach (var (word, field) in IdentifierWords)
+                if (header.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0) return field;
+            return null;
+        }
 
         /// <summary>
         /// A -ColumnMap that reads the ignored identifier columns too, beside the columns each field reads now
@@ -72,8 +89,7 @@ namespace MetricaCrm.Engine.Ingest
             var byField = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var h in IgnoredIdentifierHeaders)
             {
-                string lower = h.ToLowerInvariant();
-                string field = lower.Contains("mail") || lower.Contains("почт") ? "emails" : lower.Contains("client") ? "client_ids" : "phones";
+                string field = IdentifierFieldOf(h)!;
                 int f = Schema.Resolve(field);
                 if (f < 0) continue;
                 if (!byField.TryGetValue(field, out var columns))

@@ -177,7 +177,7 @@ namespace MetricaCrm.Commands
             {
                 string file = GetUnresolvedProviderPathFromPSPath(p);
                 if (File.Exists(file)) ImportFile(file);
-                else WriteError(new ErrorRecord(new FileNotFoundException($"There is no file '{file}'.", file), "FileNotFound", ErrorCategory.ObjectNotFound, p));
+                else FileNotFound(new FileNotFoundException($"There is no file '{file}'.", file), p);
             }
             foreach (var p in Path)
             {
@@ -214,7 +214,7 @@ namespace MetricaCrm.Commands
             }
             catch (ItemNotFoundException ex)
             {
-                WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                FileNotFound(ex, path);
                 yield break;
             }
             if (resolved.Count == 0)
@@ -229,13 +229,15 @@ namespace MetricaCrm.Commands
                 }
                 else
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"No file matches '{path}'. (A name with [ ] in it is a wildcard pattern: use -LiteralPath.)", path),
-                        "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                    FileNotFound(new FileNotFoundException($"No file matches '{path}'. (A name with [ ] in it is a wildcard pattern: use -LiteralPath.)", path), path);
                     yield break;
                 }
             }
             foreach (var r in resolved) yield return r;
         }
+
+        /// <summary>A path that names no file: one non-terminating error, the other paths still read.</summary>
+        private void FileNotFound(Exception ex, string path) => WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, path));
 
         private void ImportFile(string file)
         {
