@@ -119,7 +119,8 @@ function Stop-LockHolder {
 # What the sandbox keeps for a counter: 'orders', 'contacts', 'conversions' or 'calls'.
 function Get-SandboxStored {
     param([Parameter(Mandatory)] $Sandbox, [long] $CounterId = 4242, [string] $What = 'orders')
-    @(Invoke-RestMethod "$($Sandbox.Uri)sandbox/counters/$CounterId/$What")
+    # Enumerated, as Get-SandboxRequest: an empty JSON array must count 0, not 1.
+    @(Invoke-RestMethod "$($Sandbox.Uri)sandbox/counters/$CounterId/$What" | ForEach-Object { $_ })
 }
 
 # An orders CSV in Metrica's column names, created <days> ago in Moscow time (recent: the sandbox refuses old orders).

@@ -1,0 +1,79 @@
+# What a user sees of this round's changes to the cmdlets, in a real pwsh (issues 20 and 21): literal paths, bare
+# numbers on time spans, a status map checked before anything is sent, one token source, several phone columns.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-ModuleManifest) -Force
+    $sandbox = Start-TestSandbox
+    $token = Get-SandboxToken
+    $day = (Get-Date).AddDays(-1).ToString('yyyy-MM-dd HH:mm')
+    function Get-StoredCount([long] $CounterId) { @(Get-SandboxStored $sandbox -CounterId $CounterId).Count }
+}
+AfterAll { Stop-TestSandbox $sandbox }
+
+Describe 'Files with wildcard characters in their names' {
+    It 'reads orders[1].csv by -LiteralPath, by -Path and from Get-ChildItem, and a pattern that matches nothing is FileNotFound' {
+        $dir = New-Item -ItemType Directory (Join-Path $TestDrive 'brackets')
+        $file = Join-Path $dir 'orders[1].csv'
+        Set-Content -LiteralPath $file -Encoding utf8 -Value 'id,create_date_time,emails', "B-1,$day,b@example.ru"
+        (Import-CrmOrder -LiteralPath $file).Id | Should -Be 'B-1'
+        (Import-CrmOrder $file).Id | Should -Be 'B-1'
+        (Get-ChildItem -LiteralPath $dir | Import-CrmOrder).Id | Should -Be 'B-1'
+        $err = $null
+        try { Import-CrmOrder (Join-Path $dir 'none-*.csv') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*'
+    }
+}
+
+Describe 'Time spans' {
+    It '-MaxAge 21 is three weeks, and a bare -RetryDelay is refused with the form to use' {
+        $file = Join-Path $TestDrive 'ages.csv'
+        Set-Content -LiteralPath $file -Encoding utf8 -Value 'id,create_date_time,emails,order_status',
+            "T-1,$((Get-Date).AddDays(-2).ToString('yyyy-MM-dd HH:mm')),t1@example.ru,PAID", "T-2,$((Get-Date).AddDays(-40).ToString('yyyy-MM-dd HH:mm')),t2@example.ru,PAID"
+        $summary = Import-CrmOrder $file | Send-MetricaConversion -CounterId 9201 -ApiBaseUri $sandbox.Uri -Token $token -NoJournal -MaxAge 21 -PassThru |
+            Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
+        $summary.Sent, $summary.Skipped | Should -Be 1, 1
+        { Import-CrmOrder $file | Send-MetricaConversion -CounterId 9201 -ApiBaseUri $sandbox.Uri -Token $token -RetryDelay 5 } |
+            Should -Throw -ExpectedMessage "*'00:00:05'*"
+    }
+}
+
+Describe 'A status map checked before anything is sent' {
+    It 'names the map entry whose value the counter lacks, and uploads nothing' {
+        $file = Join-Path $TestDrive 'typo.csv'
+        Set-Content -LiteralPath $file -Encoding utf8 -Value (@('id,create_date_time,emails,order_status') + (1..6 | ForEach-Object { "M-$_,$day,m$_@example.ru,$(if ($_ % 2) { 'оплачен' } else { 'новый' })" }))
+        # A terminating error: the send stops at the first order, before any upload.
+        $failed = $null
+        try {
+            Import-CrmOrder $file | Convert-MetricaStatus -Map @{ 'оплачен' = 'PAYED'; 'новый' = 'IN_PROGRESS' } |
+                Send-MetricaConversion -CounterId 9202 -ApiBaseUri $sandbox.Uri -Token $token -NoJournal -BatchSize 2
+        } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike 'StatusMapNotForCounter,*'
+        "$failed" | Should -Match "'оплачен' = 'PAYED'"
+        Get-StoredCount 9202 | Should -Be 0
+    }
+}
+
+Describe 'Token sources' {
+    It 'refuses -Token with -Credential before any request' {
+        $before = @(Get-SandboxRequest $sandbox).Count
+        $err = $null
+        try { Get-MetricaOrderStatus -CounterId 9203 -ApiBaseUri $sandbox.Uri -Token $token -Credential ([pscredential]::new('x', $token)) -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MetricaTokenAmbiguous,*'
+        @(Get-SandboxRequest $sandbox).Count | Should -Be $before
+    }
+}
+
+Describe 'An amoCRM export' {
+    It 'reads every phone and e-mail column, and names the identifier column it did not read with the map that reads it' {
+        $file = Join-Path $TestDrive 'amocrm.csv'
+        Set-Content -LiteralPath $file -Encoding utf8 -Value 'ID;Дата создания;Телефон;Мобильный телефон;Email;Личный email;additionalPhone',
+            "301;$day;+7 999 555-11-11;8 999 555-22-22;a@example.ru;b@example.ru;+7 999 555-33-33"
+        $order = Import-CrmOrder $file -WarningVariable warned -WarningAction SilentlyContinue
+        @($order.Phones) | Should -Be @('79995551111', '79995552222')
+        @($order.Emails) | Should -Be @('a@example.ru', 'b@example.ru')
+        "$warned" | Should -Match "'additionalPhone'"
+        "$warned" | Should -Match "-ColumnMap @\{ phones = 'Телефон', 'Мобильный телефон', 'additionalPhone' \}"
+        @((Import-CrmOrder $file -ColumnMap @{ phones = 'Телефон', 'additionalPhone' } -WarningAction SilentlyContinue).Phones) | Should -Be @('79995551111', '79995553333')
+    }
+}
