@@ -8,7 +8,7 @@
     and message). Rejected rows go to daily-upload-<same stamp>.rejects.csv next to the log.
 
     The token comes from the module's credentials chain (vault, Connect-Metrica, METRICA_TOKEN...): never put it on
-    the task's command line. See README, "Credentials and scheduled tasks".
+    the task's command line. See docs/scheduled-tasks.md.
 
     EXIT CODES (Task Scheduler's "Last Run Result"):
       0  every selected order was sent and Metrica validated its upload

@@ -14,6 +14,6 @@ if (options == null)
     return 0;
 }
 await using var server = await SandboxServer.StartAsync(options);
-Console.WriteLine($"Metrica sandbox listening on {server.BaseUri} (token: {(options.Token == SandboxOptions.DefaultToken ? "the default from README" : "as given")}). Ctrl+C stops it.");
+Console.WriteLine($"Metrica sandbox listening on {server.BaseUri} (token: {(options.Token == SandboxOptions.DefaultToken ? "sandbox-token, the default" : "as given")}). Ctrl+C stops it.");
 await server.WaitForShutdownAsync();
 return 0;

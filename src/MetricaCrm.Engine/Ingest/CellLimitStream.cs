@@ -18,7 +18,7 @@ namespace MetricaCrm.Engine.Ingest
     public sealed class CellLimitStream : Stream
     {
         /// <summary>
-        /// Eight times the longest text Metrica takes (4,096 characters, README "Text limits"), so no legitimate cell
+        /// Eight times the longest text Metrica takes (4,096 characters, docs/reading-exports.md "Text limits"), so no legitimate cell
         /// comes near it (ids are at most 255, phones and dates a few dozen); a products list of ~800 items still fits.
         /// </summary>
         public const int MaxCellCharacters = 32 * 1024;

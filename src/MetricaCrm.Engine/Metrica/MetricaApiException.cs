@@ -59,7 +59,7 @@ namespace MetricaCrm.Engine.Metrica
             if (errorType != null) head += $" {errorType}";
             string hint = errorType switch
             {
-                "invalid_token" => " The OAuth token is invalid or expired: get a new one (see README, 'Tokens').",
+                "invalid_token" => " The OAuth token is invalid or expired: get a new one (see docs/sending.md, 'Tokens').",
                 "unauthorized" => " No valid Authorization header was sent: no token, or a malformed one.",
                 "access_denied" => " The token's account has no edit rights on this counter, or the app lacks the metrika:write / metrika:offline_data scope.",
                 _ => "",

@@ -4,7 +4,7 @@ namespace MetricaCrm.Engine.Normalization
 {
     /// <summary>
     /// Bounds for text sent to Metrica. Metrica documents none for ids or names; one bad value can fail a whole
-    /// 250,000-row upload, so values outside these bounds are refused for their row only (stated in README):
+    /// 250,000-row upload, so values outside these bounds are refused for their row only (stated in docs/reading-exports.md):
     /// identifiers (id, uniq_id, client_uniq_id, company_uniq_id) at most 255 characters with no control characters;
     /// other text (names, comments, statuses, attribute values) at most 4,096 characters (Metrica's bound for
     /// humanized names) with no control characters except tab and line breaks.

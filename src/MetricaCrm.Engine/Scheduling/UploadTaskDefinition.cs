@@ -42,7 +42,7 @@ namespace MetricaCrm.Engine.Scheduling
             {
                 var name = a.Split(':')[0];
                 if (SecretParameters.Any(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase)))
-                    throw new ArgumentException($"'{name}' would put a secret on the task's command line, where the task definition and process lists show it. Store the token as the task's account instead (README, 'Credentials and scheduled tasks').");
+                    throw new ArgumentException($"'{name}' would put a secret on the task's command line, where the task definition and process lists show it. Store the token as the task's account instead (docs/scheduled-tasks.md).");
             }
         }
 

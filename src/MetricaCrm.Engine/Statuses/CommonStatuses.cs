@@ -4,7 +4,7 @@ namespace MetricaCrm.Engine.Statuses
 {
     /// <summary>
     /// Common CRM status names (English and Russian: amoCRM, Bitrix24, retailCRM, 1C, Salesforce) and the Metrica type
-    /// they almost always mean. Used only with -IncludeCommonStatuses; an explicit map entry wins. Documented in README.
+    /// they almost always mean. Used only with -IncludeCommonStatuses; an explicit map entry wins. Documented in docs/reading-exports.md.
     /// </summary>
     public static class CommonStatuses
     {

@@ -23,7 +23,7 @@ namespace MetricaCrm.Commands.Infrastructure
                                       "-Encoding windows-1251 reads a file saved on Russian Windows; or save it as UTF-8",
             // Metrica's refusals, by the error id the cmdlets give them.
             ["MetricaUnauthorized"] = "pass -Token or set METRICA_TOKEN",
-            ["MetricaInvalidToken"] = "get a new token (README, 'Tokens') and pass it with -Token or METRICA_TOKEN",
+            ["MetricaInvalidToken"] = "get a new token (docs/sending.md, 'Tokens') and pass it with -Token or METRICA_TOKEN",
             ["MetricaMayHaveBeenApplied"] = "check Get-MetricaUploadStatus -CounterId <id> before sending again",
             ["CallsGoalMissing"] = "the counter has no goal for calls yet: send once with -NewGoalName 'Calls' (any name); later uploads count towards that goal",
         };
