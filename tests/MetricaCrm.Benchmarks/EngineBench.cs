@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using MetricaCrm.Engine.Ingest;
 using MetricaCrm.Engine.Normalization;
@@ -14,10 +13,7 @@ static class EngineBench
 {
     public static int Run(long rows, string file)
     {
-        var module = Path.GetDirectoryName(MetricaCrm.Shell.PowerShellHost.FindModule())!;
-        Assembly.LoadFrom(Path.Combine(module, "MetricaCrm.Isolation.dll"))
-            .GetType("MetricaCrm.Isolation.DependencyLoadContext", throwOnError: true)!
-            .GetMethod("Install")!.Invoke(null, new object[] { Path.Combine(module, "dependencies", "core"), "MetricaCrm.Engine" });
+        BuiltEngine.Load();
         return Measure(rows, file);
     }
 

@@ -15,6 +15,7 @@ using System.Text;
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario conversions   # offline conversions
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 1000000 --scenario contacts      # contacts (Import-CrmClient | Send-MetricaContact)
 // dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --rows 5000000 --scenario sandbox-store # the sandbox alone: µs per row, memory holding the orders
+// dotnet run -c Release --project tests/MetricaCrm.Benchmarks -- --scenario daily [--history 5000000]  # the daily run: 10,000 changed of 150,000, journal of 5M
 // Profiling one measurement: write its file with --child generate --rows N [--encoding windows-1251], then
 //   dotnet-trace collect --profile dotnet-sampled-thread-time --format speedscope -- dotnet bin/Release/net10.0/MetricaCrm.Benchmarks.dll --child import-utf8 --rows N --file <file>
 // Each measurement runs in a child process so that its peak working set is its own; allocations are all threads'
@@ -29,6 +30,8 @@ if (Arg("--child") is string scenario)
         "sandbox-store" => SandboxStoreBench.Run(long.Parse(Arg("--rows")!)),
         "csvhelper" => RawCsvBench.Run(long.Parse(Arg("--rows")!), Arg("--file")!, Arg("--encoding")!),
         "load" => Bench.RunLoad(),
+        "daily-history" => DailyRunBench.WriteHistory(long.Parse(Arg("--rows")!), Arg("--journal")!),
+        "daily-send" => Bench.RunDailySend(Arg("--file")!, Arg("--api")!, Arg("--journal")!),
         // For profiling a child by hand: writes the orders file it reads (--encoding utf-8 or windows-1251).
         "generate" => Console.Out.WriteLineAsync(OrderData.Generate(long.Parse(Arg("--rows")!),
             Arg("--encoding") == "windows-1251" ? EncodingWindows1251() : new UTF8Encoding(false), "orders-kept-" + (Arg("--encoding") ?? "utf-8"))).ContinueWith(_ => 0).Result,
@@ -45,6 +48,13 @@ var sizes = Arg("--rows") is string r ? new[] { long.Parse(r) } : new long[] { 1
 var scenarios = Arg("--scenario") is string sc ? sc.Split(',') : new[] { "import-utf8", "send" };
 if (scenarios.Contains("import")) scenarios = scenarios.Where(s => s != "import").Concat(Bench.ImportGroup).ToArray();
 Console.WriteLine(Bench.TableHeader);
+// The daily run has its own sizes (DailyRunBench): it runs once, whatever --rows says.
+if (scenarios.Contains("daily"))
+{
+    Bench.RunDaily(Arg("--history") is string h ? long.Parse(h) : 5_000_000);
+    scenarios = scenarios.Where(s => s != "daily").ToArray();
+    if (scenarios.Length == 0) return 0;
+}
 foreach (var size in sizes)
 {
     var files = new Dictionary<string, string>();
@@ -149,7 +159,7 @@ static class Bench
     }
 
     /// <summary>Starts the child process of one measurement (the same program with --child) and collects its lines.</summary>
-    private static IEnumerable<string> Child(string scenario, long rows, string file, string? api, params string[] extra)
+    internal static IEnumerable<string> Child(string scenario, long rows, string file, string? api, params string[] extra)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -174,6 +184,51 @@ static class Bench
         var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
         if (properties.TryGetProperty("System.GC.Server", out var server)) psi.Environment["DOTNET_gcServer"] = server.GetBoolean() ? "1" : "0";
         if (properties.TryGetProperty("System.GC.ConserveMemory", out var conserve)) psi.Environment["DOTNET_GCConserveMemory"] = conserve.ToString();
+    }
+
+    /// <summary>The daily run (DailyRunBench) against a sandbox started beside it.</summary>
+    public static void RunDaily(long history)
+    {
+        int port = FreePort();
+        var api = $"http://127.0.0.1:{port}/";
+        var dll = Path.Combine(AppContext.BaseDirectory, "MetricaCrm.Sandbox.dll");
+        using var sandbox = Process.Start(new ProcessStartInfo("dotnet", $"\"{dll}\" --urls {api}") { RedirectStandardOutput = true, UseShellExecute = false })!;
+        sandbox.StandardOutput.ReadLine(); // "listening on ..."
+        try { DailyRunBench.RunParent(history, (s, rows, file, a, extra) => Child(s, rows, file, a, extra), api); }
+        finally { sandbox.Kill(); sandbox.WaitForExit(); }
+    }
+
+    /// <summary>
+    /// One daily send as a scheduled task runs it, measured from this process's start: a runspace, Import-Module, then
+    /// Import-CrmOrder | Convert-MetricaStatus | Send-MetricaConversion with the journal given.
+    /// </summary>
+    public static int RunDailySend(string file, string api, string journal)
+    {
+        Environment.SetEnvironmentVariable("METRICA_JOURNAL", journal);
+        var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        Runspace? rs = null;
+        string summary = "";
+        var result = Result.Measure("daily", DailyRunBench.ExportRows, () =>
+        {
+            rs = MetricaCrm.Shell.PowerShellHost.OpenRunspace();
+            using var ps = PowerShell.Create();
+            ps.Runspace = rs;
+            var token = new System.Security.SecureString();
+            foreach (var c in "sandbox-token") token.AppendChar(c);
+            rs.SessionStateProxy.SetVariable("file", file);
+            rs.SessionStateProxy.SetVariable("api", api);
+            rs.SessionStateProxy.SetVariable("token", token);
+            ps.AddScript("Import-CrmOrder $file -TimeZone 'Europe/Moscow' -ErrorAction SilentlyContinue | Convert-MetricaStatus -Map " + OrderData.StatusMap +
+                " | Send-MetricaConversion -CounterId 1 -ApiBaseUri $api -Token $token | Out-Null");
+            ps.Invoke();
+            var errors = ps.Streams.Error.Take(3).Select(e => e.ToString()).ToList();
+            summary = ps.Streams.Information.Select(i => i.MessageData).LastOrDefault(m => m?.GetType().Name == "UploadSummary")?.ToString() ?? "no summary";
+            return errors.Count > 0 ? "errors: " + string.Join("; ", errors) : summary;
+        });
+        var sinceStart = DateTime.UtcNow - started;
+        rs?.Dispose();
+        Console.WriteLine((result with { Note = result.Note + $"; {sinceStart.TotalSeconds:F2} s since the process started" }).ToLine());
+        return 0;
     }
 
     public static void RunParent(string scenario, long rows, string file, Dictionary<string, Result> results)
