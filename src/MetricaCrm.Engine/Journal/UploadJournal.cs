@@ -702,6 +702,9 @@ FROM accepted a JOIN batch b ON b.id = a.batch_id WHERE a.counter_id = $counter 
 
         private DateTime Now() => _clock.GetUtcNow().UtcDateTime;
 
+        /// <summary>The journal's clock now (the one its batch times come from), for decisions made against those times.</summary>
+        internal DateTime UtcNow() => Now();
+
         /// <summary>
         /// A transaction that this instance's commands join. Write transactions are BEGIN IMMEDIATE (Microsoft.Data.Sqlite's
         /// default): taking the write lock up front means a reader never has to upgrade, which in WAL mode fails with

@@ -154,14 +154,8 @@ namespace MetricaCrm.Engine.Upload
         private const int MaxRounds = 10;
 
         /// <summary>
-        /// Finds the uploads of batches whose outcome is unknown. The journal's batches of the kind, in the order they
-        /// were sent, and the counter's listed uploads, oldest first, are walked together: uploads the journal already
-        /// knows are anchors, and the unknown batches between two anchors can only be the unlisted uploads between them.
-        /// None there: none was applied. Otherwise each unlisted upload is placed by its time: the anchors tell how far
-        /// Metrica's clock is from this machine's, and an upload must fall in the time one batch was being sent (any
-        /// batch of the gap, since a kept SAVE batch may also have been applied) with that batch's element count.
-        /// Anything that does not fit exactly one way leaves those batches Unknown for a person to decide.
-        /// Returns the batches found not applied that may be sent again.
+        /// Settles batches whose outcome is unknown by the counter's listed uploads (see <see cref="UploadReconciler"/>):
+        /// a batch found there is recorded as that upload; the rest are left, with why, or returned to be sent again.
         /// </summary>
         private List<JournalBatch> Reconcile(List<JournalBatch> unknown)
         {
@@ -174,154 +168,19 @@ namespace MetricaCrm.Engine.Upload
             var since = unknown.Min(b => b.StartedUtc) - ClockSkew;
             var client = _client();
             IReadOnlyList<MetricaUpload> listed = _host.Await(Task.Run(() => client.ListUploadsSinceAsync(_options.CounterId, request, new DateTimeOffset(since, TimeSpan.Zero), _cancellation)));
-            // Oldest first; the listing is newest first, so reversing keeps the order of uploads made in the same second.
-            var uploads = listed.Where(u => UploadRequest.MayBeOfKind(request.KindName, u)).Reverse()
-                .Select((u, i) => (Upload: u, Order: i)).OrderBy(x => x.Upload.DateTime ?? DateTimeOffset.MaxValue).ThenBy(x => x.Order).Select(x => x.Upload).ToList();
-            var position = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < uploads.Count; i++) position[uploads[i].UploadId] = i;
-            // Whole-second times (Metrica's documented format) place an upload only within that second.
-            var precision = uploads.Any(u => u.DateTime is { } d && d.UtcTicks % TimeSpan.TicksPerSecond != 0) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromSeconds(1);
-
             // In the order they were (last) sent, as Metrica lists them: a batch sent again later sorts by its new start.
             var journalOrder = _journal.BatchesSentSince(_options.CounterId, unknown[0].Kind, since);
-            var unknownIds = new HashSet<long>(unknown.Select(b => b.Id));
-            var notApplied = new List<JournalBatch>();
-            // Every upload the journal knows narrows how far Metrica's clock is from this machine's (taken as constant
-            // over the listing): each was made while its batch was being sent.
-            var anchors = journalOrder.Where(b => b.UploadId != null && position.ContainsKey(b.UploadId)).Select(b => (b, position[b.UploadId!])).ToList();
-            var offset = Gap.Offset(uploads, anchors, precision, ClockSkew);
             // last_uploadings lists every CDP entity as SYSTEM (the docs' only value for contacts and orders alike), so the
             // listing holds the other CDP kinds' uploads too: those that fall in another kind's sending time are theirs.
             var others = request.Api != UploadApi.Cdp ? new List<JournalBatch>()
                 : new[] { JournalKind.Orders, JournalKind.Clients, JournalKind.SimpleOrders }.Where(k => k != unknown[0].Kind)
                     .SelectMany(k => _journal.BatchesSentSince(_options.CounterId, k, since)).ToList();
-            var gap = new Gap(uploads, precision, offset, others);
-            foreach (var batch in journalOrder)
-            {
-                if (batch.UploadId == null || !position.TryGetValue(batch.UploadId, out int anchor))
-                {
-                    gap.Batches.Add(batch);
-                    continue;
-                }
-                gap.After = anchor;
-                gap.AnchorAfter = batch;
-                notApplied.AddRange(Match(gap, unknownIds, laterListed: true));
-                gap = new Gap(uploads, precision, offset, others) { Before = anchor, AnchorBefore = batch };
-            }
-            gap.After = uploads.Count;
-            notApplied.AddRange(Match(gap, unknownIds, laterListed: false));
-            return notApplied;
+            var decided = new UploadReconciler(_options.ListingGrace, ClockSkew).Reconcile(unknown, journalOrder, others, listed, request.KindName,
+                id => _journal.KnowsUpload(_options.CounterId, id), _journal.UtcNow());
+            foreach (var found in decided.Found) Found(found.Batch, found.Upload);
+            foreach (var (batch, why) in decided.Left) Leave(batch, why);
+            return decided.SendAgain;
         }
-
-        /// <summary>The journal's batches between two listed uploads the journal knows (the anchors), and those uploads.</summary>
-        private sealed class Gap
-        {
-            public Gap(List<MetricaUpload> uploads, TimeSpan precision, (TimeSpan Low, TimeSpan High) offset, List<JournalBatch> otherKinds)
-            {
-                Uploads = uploads;
-                Precision = precision;
-                ClockOffset = offset;
-                OtherKinds = otherKinds;
-            }
-
-            /// <summary>The counter's batches of the other CDP kinds over the same time, whose uploads the listing also holds.</summary>
-            public List<JournalBatch> OtherKinds { get; }
-
-            /// <summary>How far Metrica's clock may be ahead of this machine's, at least and at most.</summary>
-            public (TimeSpan Low, TimeSpan High) ClockOffset { get; }
-
-            public List<MetricaUpload> Uploads { get; }
-            public TimeSpan Precision { get; }
-            public List<JournalBatch> Batches { get; } = new List<JournalBatch>();
-            public int Before { get; set; } = -1;
-            public int After { get; set; }
-            public JournalBatch? AnchorBefore { get; set; }
-            public JournalBatch? AnchorAfter { get; set; }
-
-            /// <summary>
-            /// How far Metrica's clock may be ahead of this machine's: each known upload was made while its batch was being
-            /// sent, so the offset lies between its listed time minus the batch's end and minus its start (plus the
-            /// listing's precision). Contradicting anchors give an empty range (low above high).
-            /// </summary>
-            public static (TimeSpan Low, TimeSpan High) Offset(List<MetricaUpload> uploads, IEnumerable<(JournalBatch Batch, int Index)> anchors, TimeSpan precision, TimeSpan skew)
-            {
-                TimeSpan low = -skew, high = skew;
-                foreach (var (batch, index) in anchors)
-                {
-                    if (batch.CompletedUtc is not DateTime completed || uploads[index].DateTime is not DateTimeOffset listed) continue;
-                    var at = listed.UtcDateTime;
-                    if (at - completed > low) low = at - completed;
-                    if (at + precision - batch.StartedUtc < high) high = at + precision - batch.StartedUtc;
-                }
-                return (low, high);
-            }
-        }
-
-        private List<JournalBatch> Match(Gap gap, HashSet<long> unknownIds, bool laterListed)
-        {
-            var run = gap.Batches.Where(b => unknownIds.Contains(b.Id)).ToList();
-            if (run.Count == 0) return new List<JournalBatch>();
-            if (gap.After <= gap.Before)
-            {
-                // The listing orders two known uploads otherwise than they were sent (same second): no gap to read.
-                foreach (var batch in run) Leave(batch, "Metrica lists the uploads around it in another order than they were sent, so whether it was applied cannot be told");
-                return new List<JournalBatch>();
-            }
-            var candidates = new List<MetricaUpload>();
-            for (int i = gap.Before + 1; i < gap.After; i++)
-                if (!_journal.KnowsUpload(_options.CounterId, gap.Uploads[i].UploadId)) candidates.Add(gap.Uploads[i]);
-            var (found, why) = candidates.Count == 0 ? (new Dictionary<long, MetricaUpload>(), null) : Place(gap, candidates);
-            if (found == null)
-            {
-                // Sending a replay-safe batch again is harmless whether or not it was applied; any other waits for a person.
-                foreach (var batch in run.Where(b => !b.ReplaySafe))
-                    Leave(batch, $"whether Metrica applied it cannot be told from its uploads: {why}; " +
-                        "check the counter's uploads, then send the batch again or discard it");
-                return run.Where(b => b.ReplaySafe).ToList();
-            }
-            var notApplied = new List<JournalBatch>();
-            foreach (var batch in run)
-            {
-                if (found.TryGetValue(batch.Id, out var upload)) { Found(batch, upload); continue; }
-                bool listingComplete = laterListed || DateTime.UtcNow - batch.StartedUtc >= _options.ListingGrace;
-                if (batch.ReplaySafe || listingComplete) notApplied.Add(batch);
-                else Leave(batch, $"Metrica does not list it yet; resume after {batch.StartedUtc + _options.ListingGrace:HH:mm:ss} UTC, when a missing upload means it was not applied");
-            }
-            return notApplied;
-        }
-
-        /// <summary>
-        /// Which batch of the gap each unlisted upload is, by time: null (and why) unless every upload falls in the
-        /// sending time of exactly one batch, no batch gets two, and an unknown batch's upload has its element count.
-        /// </summary>
-        private (Dictionary<long, MetricaUpload>? Placed, string? Why) Place(Gap gap, List<MetricaUpload> candidates)
-        {
-            var (low, high) = gap.ClockOffset;
-            if (low > high) return (null, "the listed times of the uploads around it contradict the times they were sent");
-            var placed = new Dictionary<long, MetricaUpload>();
-            foreach (var upload in candidates)
-            {
-                if (upload.DateTime is not DateTimeOffset listed) return (null, $"upload {upload.UploadId} has no time");
-                // The local time the upload was made lies in [listed - high, listed + precision - low].
-                var from = listed.UtcDateTime - high;
-                var to = listed.UtcDateTime + gap.Precision - low;
-                // The anchors' own windows count too: an attempt of theirs that was applied before a retry is explained by them.
-                // Only a replay-safe batch is retried after an answer was lost; a non-replay-safe anchor's upload is the one
-                // listed, so its window explains no other (without this, Metrica's whole-second times put an upload made
-                // between two quick APPEND batches in three windows).
-                var fits = gap.Batches.Concat(new[] { gap.AnchorBefore, gap.AnchorAfter }.Where(a => a is { ReplaySafe: true }).Select(a => a!))
-                    .Where(b => b.StartedUtc <= to && (b.CompletedUtc ?? DateTime.MaxValue) >= from).ToList();
-                string at = $"upload {upload.UploadId} ({Count(upload)} elements, made between {from:HH:mm:ss.fff} and {to:HH:mm:ss.fff} UTC by this machine's clock)";
-                if (fits.Count == 0 && gap.OtherKinds.Any(b => b.StartedUtc <= to && (b.CompletedUtc ?? DateTime.MaxValue) >= from)) continue;
-                if (fits.Count != 1) return (null, $"{at} falls in the sending time of {fits.Count} batches ({string.Join(", ", fits.Select(f => f.Id))})");
-                if (placed.ContainsKey(fits[0].Id)) return (null, $"{at} and another both fall in batch {fits[0].Id}'s sending time");
-                if (Count(upload) != fits[0].Rows) return (null, $"{at} falls in batch {fits[0].Id}'s sending time, which had {fits[0].Rows} records");
-                placed[fits[0].Id] = upload;
-            }
-            return (placed, null);
-        }
-
-        private static long? Count(MetricaUpload upload) => upload.ElementsCount ?? upload.SourceQuantity ?? upload.LineQuantity;
 
         private void Found(JournalBatch batch, MetricaUpload upload)
         {
