@@ -100,6 +100,9 @@ namespace MetricaCrm.Engine.Ingest
                 return null;
             }
             var r = _options.Dates.Parse(raw);
+            // An optional date-time before 1970 (a CRM's 01.01.1900 for "never"): Metrica cannot take it, the rest of
+            // the record it can. A required one (an order's creation) is the record's meaning: its row is rejected.
+            if (!required && r.Rule == "DateBefore1970") return Drop(name, raw, r);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
         }
 
@@ -109,7 +112,23 @@ namespace MetricaCrm.Engine.Ingest
             var raw = Raw(name);
             if (raw == null) return null;
             var r = _options.Dates.ParseDate(raw);
+            // A birth date is optional and read as written: one Metrica cannot take (before 1970, or not yet come) is
+            // left out with a warning, and the contact's phones and e-mails are still sent. An unreadable one stays an
+            // error: it may be a column read wrongly, which the user must see before anything is sent.
+            if (r.Rule == "DateBefore1970" || r.Rule == "FutureDateTime") return Drop(name, raw, r);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
+        private List<RowFault>? _dropped;
+
+        /// <summary>Optional values left out of the record (Metrica cannot take them); null: none.</summary>
+        public IReadOnlyList<RowFault>? Dropped => _dropped;
+
+        private TValue? Drop<TValue>(FieldSpec name, string raw, Normalized<TValue> r) where TValue : struct
+        {
+            int i = Field(name);
+            (_dropped ??= new List<RowFault>()).Add(new RowFault(r.Rule!, i >= 0 ? _binding.ColumnName(i) : name.Name, raw, r.Error!));
+            return null;
         }
 
         /// <summary>Products as name:quantity pairs (Product A:1,Product B:2), names of the product catalogue.</summary>

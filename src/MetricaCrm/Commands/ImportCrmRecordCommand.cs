@@ -28,8 +28,12 @@ namespace MetricaCrm.Commands
         /// <summary>Order lines reported as errors: broken rules, or no order with their id.</summary>
         public long OrderLinesRejected { get; set; }
         public string? RejectPath { get; set; }
+        /// <summary>Optional values Metrica cannot take (a birth date before 1970), left out of records that were emitted
+        /// (counted in Emitted); each one is a warning with its file, line, column and value.</summary>
+        public long ValuesDropped { get; set; }
         public override string ToString() =>
             $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" +
+            (ValuesDropped > 0 ? $" ({ValuesDropped} optional value(s) left out of emitted records, each a warning)" : "") +
             (OrderLinesRead > 0 ? $"; order lines read {OrderLinesRead}, joined {OrderLinesJoined}, rejected {OrderLinesRejected}" : "") +
             (RejectPath != null ? $" (rejects in {RejectPath})" : "");
     }
@@ -312,6 +316,12 @@ namespace MetricaCrm.Commands
                 return;
             }
             _summary.Emitted++;
+            if (item.Dropped != null)
+                foreach (var d in item.Dropped)
+                {
+                    _summary.ValuesDropped++;
+                    WriteWarning(d.Message);
+                }
             BeforeEmit(item.Record!);
             if (Explain)
             {
