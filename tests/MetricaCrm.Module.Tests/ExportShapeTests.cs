@@ -55,4 +55,117 @@ public sealed class ExportShapeTests
         Assert.StartsWith("read 3 rows, emitted 3, rejected 0 (2 optional value(s) left out of emitted records, each a warning)", Summary(r));
         Assert.Equal(2, r.Warnings.Count);
     }
+
+    [Fact]
+    public async Task A_file_that_escapes_quotes_with_a_backslash_is_refused_before_any_row_with_the_option_that_reads_it()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        string file = Export("bitrix24-loader-contacts.csv");
+        var r = s.Run($"Import-CrmClient '{file}' -TimeZone 'Europe/Moscow'");
+        Assert.Empty(r.Output);
+        var error = Assert.Single(r.Errors);
+        Assert.Equal("BackslashEscapedQuote", r.ErrorIds.Single());
+        Assert.StartsWith($"{file}, line 2, column ", error.Exception.Message);
+        Assert.Contains("read the file with -QuoteEscape Backslash", error.Exception.Message);
+    }
+
+    [Fact]
+    public async Task With_QuoteEscape_Backslash_the_quotes_delimiters_and_backslashes_in_values_land_as_written()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run($"Import-CrmClient '{Export("bitrix24-loader-contacts.csv")}' -QuoteEscape Backslash -TimeZone 'Europe/Moscow' | " +
+                      $"Send-MetricaContact -CounterId {Counter} {ModuleSession.Api} -Wait");
+        Assert.Empty(r.Errors);
+        var stored = (await s.Http.GetFromJsonAsync<List<StoredContact>>($"/sandbox/counters/{Counter}/contacts"))!.ToDictionary(c => c.UniqId);
+        Assert.Equal(new[] { "201", "202", "203" }, stored.Keys.Order());
+        Assert.Equal("Директор ООО \"Ромашка\"; закупки", stored["201"].Fields["user_comment"]);
+        Assert.Equal("79995554444", stored["201"].Fields["phones"]);
+        Assert.Equal("olga@example.ru", stored["201"].Fields["emails"]);
+        Assert.Equal("2026-11-18 10:00:00", stored["201"].Fields["create_date_time"]);
+        Assert.Equal(@"Папка C:\Clients\Пётр", stored["202"].Fields["user_comment"]);
+        Assert.False(stored["203"].Fields.ContainsKey("user_comment"));
+    }
+
+    [Fact]
+    public async Task A_backslash_quote_past_the_first_rows_rejects_its_row_with_the_option_that_reads_it()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var rows = string.Concat(Enumerable.Range(1, 250).Select(i => $"\"{i}\";\"c{i}@example.ru\";\"обычный\"\n"));
+        var file = s.WriteFile("late.csv", "\"ID\";\"E-mail\";\"Комментарий\"\n" + rows + "\"251\";\"x@example.ru\";\"ООО \\\"Ромашка\\\"\"\n");
+        var r = s.Run($"Import-CrmClient '{file}'");
+        Assert.Equal(250, r.Output.Count);
+        var error = Assert.Single(r.Errors);
+        Assert.Equal("BackslashEscapedQuote", r.ErrorIds.Single());
+        Assert.StartsWith($"{file}, line 252: ", error.Exception.Message);
+        Assert.Contains("-QuoteEscape Backslash", error.Exception.Message);
+        Assert.StartsWith("read 251 rows, emitted 250, rejected 1", Summary(r));
+    }
+
+    [Fact]
+    public async Task Day_first_slash_dates_and_three_decimal_amounts_are_read_as_the_files_other_values_settle()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        string file = Export("bitrix24-deals-en-gb.csv");
+        var r = s.Run($"Import-CrmOrder '{file}' -TimeZone 'Asia/Kuwait' -Verbose");
+        var byId = r.Output.ToDictionary(o => (string)o.Properties["Id"].Value);
+        Assert.Equal(new[] { "301", "302" }, byId.Keys.Order());
+        Assert.Equal(new DateTimeOffset(2026, 11, 3, 9, 5, 0, TimeSpan.FromHours(3)), byId["301"].Properties["CreateDateTime"].Value);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 14, 30, 0, TimeSpan.FromHours(3)), byId["302"].Properties["CreateDateTime"].Value);
+        Assert.Equal(894.729m, byId["301"].Properties["Revenue"].Value);
+        Assert.Equal(12.5m, byId["302"].Properties["Revenue"].Value);
+        Assert.Contains(r.Verbose, v => v.Message == $"{file}: column 'Created': dates read as dd/MM/yyyy: its values such as '25/11/2026 14:30:00' have a day over 12 first");
+        Assert.Contains(r.Verbose, v => v.Message.StartsWith($"{file}: column 'Amount': amount read as 894.729: the column writes '.' as its decimal mark (as in '12.5')"));
+
+        // "1,500" stays refused: nothing in the column says whether ',' groups thousands or marks decimals.
+        var error = Assert.Single(r.Errors);
+        Assert.Equal("AmbiguousAmount", r.ErrorIds.Single());
+        Assert.StartsWith($"{file}, line 4: column 'Amount', value '1,500'", error.Exception.Message);
+    }
+
+    [Theory]
+    [InlineData("ru-RU")]
+    [InlineData("en-GB")]
+    [InlineData("en-US")]
+    public async Task Slash_dates_no_value_settles_are_read_in_the_cultures_order_with_a_warning_or_refused(string culture)
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("deals.csv", "ID,Created,E-mail\n401,04/11/2026 9:05:00,a@example.com\n402,05/11/2026,b@example.com\n");
+        var r = s.Run($"[cultureinfo]::CurrentCulture = '{culture}'; Import-CrmOrder '{file}' -TimeZone UTC");
+        if (culture == "ru-RU")
+        {
+            Assert.Empty(r.Output);
+            Assert.Equal(new[] { "AmbiguousDate", "AmbiguousDate" }, r.ErrorIds);
+            Assert.Contains("'04/11/2026 9:05:00' may be dd/MM or MM/dd", r.Errors[0].Exception.Message);
+            Assert.Contains("culture 'ru-RU' writes no dates with '/'", r.Errors[0].Exception.Message);
+            return;
+        }
+        Assert.Empty(r.Errors);
+        var first = (DateTimeOffset)r.Output[0].Properties["CreateDateTime"].Value;
+        Assert.Equal(culture == "en-GB" ? new DateTimeOffset(2026, 11, 4, 9, 5, 0, TimeSpan.Zero) : new DateTimeOffset(2026, 4, 11, 9, 5, 0, TimeSpan.Zero), first);
+        var warning = Assert.Single(r.Warnings);
+        Assert.Equal($"{file}: column 'Created': dates such as '04/11/2026 9:05:00' read as {(culture == "en-GB" ? "dd/MM/yyyy" : "MM/dd/yyyy")}, " +
+                     $"the order of culture '{culture}': no value in the column's first rows has a day over 12 to settle it", warning.Message);
+    }
+
+    [Fact]
+    public async Task A_date_and_a_timestamp_column_stop_the_file_with_the_map_that_reads_one_and_the_map_sends_it()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var instant = DateTimeOffset.UtcNow.AddHours(-5);
+        long epoch = instant.ToUnixTimeSeconds();
+        string day = instant.ToString("yyyy-MM-dd");
+        var file = s.WriteFile("conversions.csv", $"ClientId,Target,date,timestamp,Price\n133591247640966458,order_confirmed,{day},{epoch},1.500\n");
+
+        var refused = s.Run($"Import-CrmConversion '{file}'");
+        Assert.Empty(refused.Output);
+        Assert.Equal("AmbiguousColumn", refused.ErrorIds.Single());
+        Assert.Contains($"datetime is ambiguous: columns 'date' (such as '{day}'), 'timestamp' (such as '{epoch}') all mean it; " +
+                        "read the one meant with -ColumnMap @{ datetime = 'date' } (or 'timestamp')", refused.Errors[0].Exception.Message);
+
+        var r = s.Run($"Import-CrmConversion '{file}' -ColumnMap @{{ datetime = 'timestamp' }} | Send-MetricaOfflineConversion -CounterId {Counter} {ModuleSession.Api}");
+        Assert.Empty(r.Errors);
+        var lines = Assert.Single(s.Counter(Counter).Offline.Uploads).FileText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Price is Metrica's own column, documented with '.' as the decimal mark: 1.500 is 1.5.
+        Assert.StartsWith($"133591247640966458,order_confirmed,{epoch},1.5", lines[1]);
+    }
 }

@@ -69,6 +69,11 @@ namespace MetricaCrm.Commands
         [Parameter]
         public char? Delimiter { get; set; }
 
+        /// <summary>How the file writes a quote inside a quoted value: Doubled ("", RFC 4180 and Excel; the default) or
+        /// Backslash (\", as PHP and Bitrix24 loaders write it).</summary>
+        [Parameter]
+        public QuoteEscape QuoteEscape { get; set; }
+
         /// <summary>UTF8, Unicode, BigEndianUnicode, windows-1251... Absent: detected (BOM, UTF-8, Windows-1251).</summary>
         [Parameter]
         [ValidateEncoding]
@@ -263,8 +268,10 @@ namespace MetricaCrm.Commands
                 try
                 {
                     // Read, normalised and emitted on this thread: see CsvRecordFile.Read for why no thread reads ahead.
+                    var late = reader.Binding.LateNotes;
                     foreach (var item in Rows(reader))
                     {
+                        if (late.Count > 0) SayLate(file, late);
                         Emit(item);
                         if (++rows % 20000 == 0)
                         {
@@ -280,6 +287,15 @@ namespace MetricaCrm.Commands
                 }
                 Progress(1, activity, $"{rows:N0} rows", 100, completed: true);
             }
+        }
+
+        /// <summary>What the file's values settled while its rows were read (an ambiguous amount's or date's reading).</summary>
+        private void SayLate(string file, List<(bool Warning, string Text)> notes)
+        {
+            foreach (var (warning, text) in notes)
+                if (warning) WriteWarning($"{file}: {text}");
+                else WriteVerbose($"{file}: {text}");
+            notes.Clear();
         }
 
         /// <summary>The file's rows; Ctrl+C while a row is read stops the pipeline as PowerShell expects.</summary>
@@ -344,7 +360,10 @@ namespace MetricaCrm.Commands
         {
             try
             {
-                var options = new CsvFileOptions { Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null };
+                var options = new CsvFileOptions
+                {
+                    Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null, QuoteEscape = QuoteEscape,
+                };
                 return new CsvRecordFile<TRow>(file, normalizer, options, useColumnMap ? _columnMap : null, constants);
             }
             catch (CrmInputException ex)
