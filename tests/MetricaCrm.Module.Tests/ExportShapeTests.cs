@@ -66,7 +66,8 @@ public sealed class ExportShapeTests
         var error = Assert.Single(r.Errors);
         Assert.Equal("BackslashEscapedQuote", r.ErrorIds.Single());
         Assert.StartsWith($"{file}, line 2, column ", error.Exception.Message);
-        Assert.Contains("read the file with -QuoteEscape Backslash", error.Exception.Message);
+        Assert.Contains("it is to be read as a file that escapes quotes with a backslash", error.Exception.Message);
+        Assert.EndsWith("Fix: read the file with -QuoteEscape Backslash.", error.ErrorDetails.Message);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class ExportShapeTests
         var error = Assert.Single(r.Errors);
         Assert.Equal("BackslashEscapedQuote", r.ErrorIds.Single());
         Assert.StartsWith($"{file}, line 252: ", error.Exception.Message);
-        Assert.Contains("-QuoteEscape Backslash", error.Exception.Message);
+        Assert.EndsWith("Fix: read the file with -QuoteEscape Backslash.", error.ErrorDetails.Message);
         Assert.StartsWith("read 251 rows, emitted 250, rejected 1", Summary(r));
     }
 
@@ -137,6 +138,7 @@ public sealed class ExportShapeTests
             Assert.Equal(new[] { "AmbiguousDate", "AmbiguousDate" }, r.ErrorIds);
             Assert.Contains("'04/11/2026 9:05:00' may be dd/MM or MM/dd", r.Errors[0].Exception.Message);
             Assert.Contains("culture 'ru-RU' writes no dates with '/'", r.Errors[0].Exception.Message);
+            Assert.Contains("Fix: export the dates as dd.MM.yyyy or yyyy-MM-dd, or read the file in the culture that wrote it", r.Errors[0].ErrorDetails.Message);
             return;
         }
         Assert.Empty(r.Errors);
@@ -160,7 +162,8 @@ public sealed class ExportShapeTests
         Assert.Empty(refused.Output);
         Assert.Equal("AmbiguousColumn", refused.ErrorIds.Single());
         Assert.Contains($"datetime is ambiguous: columns 'date' (such as '{day}'), 'timestamp' (such as '{epoch}') all mean it; " +
-                        "read the one meant with -ColumnMap @{ datetime = 'date' } (or 'timestamp')", refused.Errors[0].Exception.Message);
+                        "map datetime to the one meant (datetime = 'date' or datetime = 'timestamp')", refused.Errors[0].Exception.Message);
+        Assert.EndsWith("Fix: choose the column with -ColumnMap @{ field = 'header' }.", refused.Errors[0].ErrorDetails.Message);
 
         var r = s.Run($"Import-CrmConversion '{file}' -ColumnMap @{{ datetime = 'timestamp' }} | Send-MetricaOfflineConversion -CounterId {Counter} {ModuleSession.Api}");
         Assert.Empty(r.Errors);

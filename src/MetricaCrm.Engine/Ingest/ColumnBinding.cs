@@ -234,9 +234,9 @@ namespace MetricaCrm.Engine.Ingest
                 else if (candidates.Count > 1)
                 {
                     // Not picked for the user (a date beside a timestamp may be the export's date, not the event's): each
-                    // column with its first values, and the map that reads one.
+                    // column with its first values, and the maps that read one.
                     problems.Add($"{fields[f].Name} is ambiguous: columns {string.Join(", ", candidates.Select(i => "'" + headers[i] + "'" + FirstValues(sampleColumn, i)))} all mean it; " +
-                        $"read the one meant with -ColumnMap @{{ {fields[f].Name} = '{headers[candidates[0]].Replace("'", "''")}' }} (or '{headers[candidates[1]].Replace("'", "''")}')");
+                        $"map {fields[f].Name} to the one meant ({string.Join(" or ", candidates.Select(i => fields[f].Name + " = '" + headers[i].Replace("'", "''") + "'"))})");
                 }
             }
 

@@ -41,7 +41,7 @@ namespace MetricaCrm.Engine.Ingest
             Encoding = options.Encoding ?? EncodingDetector.Detect(path);
             _quoteEscape = options.QuoteEscape;
             if (_quoteEscape == QuoteEscape.Backslash && !BackslashQuoteStream.Supports(Encoding))
-                throw new CrmInputException("UnsupportedQuoteEscape", $"{path}: -QuoteEscape Backslash reads UTF-8 and single-byte encodings (windows-1251...), not {Encoding.WebName}.");
+                throw new CrmInputException("UnsupportedQuoteEscape", $"{path}: quotes escaped with a backslash are read in UTF-8 and single-byte encodings (windows-1251...), not in {Encoding.WebName}.");
             var readerOptions = CsvReaderOptions.Default with
             {
                 Separator = options.Delimiter,
@@ -261,7 +261,7 @@ namespace MetricaCrm.Engine.Ingest
         /// <summary>
         /// Stops a file whose first rows write a quote as \" (a PHP loader's, Bitrix24's) before any row is read: read as
         /// RFC 4180 its values would keep stray backslashes (C:\\Clients read as two), rows or not. The error says where
-        /// and names -QuoteEscape Backslash. A row past these that shows it is rejected on its own (see Read).
+        /// and its rule names the fix. A row past these that shows it is rejected on its own (see Read).
         /// </summary>
         private static void RefuseBackslashQuotes(string path, CsvReaderOptions options, Encoding encoding, char separator, IReadOnlyList<string> headers)
         {
@@ -284,7 +284,7 @@ namespace MetricaCrm.Engine.Ingest
                     throw new CrmInputException("BackslashEscapedQuote",
                         $"{path}, line {reader.LineNumber}, column '{column}': value {ValueText.Quoted(value)} writes a quote as \\\" (as PHP and Bitrix24 loaders do), " +
                         "not doubled (\"\") as RFC 4180 and Excel do; read as RFC 4180 its values would keep stray backslashes. Nothing was read: " +
-                        "read the file with -QuoteEscape Backslash.");
+                        "it is to be read as a file that escapes quotes with a backslash.");
                 }
             }
             catch (CsvFormatException)
@@ -339,8 +339,8 @@ namespace MetricaCrm.Engine.Ingest
         /// </summary>
         private static RowFault BackslashQuoteFault(string column, string? value) =>
             new RowFault("BackslashEscapedQuote", column, value,
-                "quotes written doubled (\"\"), as RFC 4180 and Excel write them; this file writes them as \\\" (as PHP and Bitrix24 loaders do): " +
-                "read it with -QuoteEscape Backslash");
+                "quotes written doubled (\"\"), as RFC 4180 and Excel write them; this file writes them as \\\" (as PHP and Bitrix24 loaders do), " +
+                "so it is to be read as a file that escapes quotes with a backslash");
 
         /// <summary>The start of the current record as text, for a message: decoding all of a long record would copy it.</summary>
         private string RawText()

@@ -149,8 +149,7 @@ namespace MetricaCrm.Engine.Ingest
                 if (order == SlashDateOrder.Unsettled)
                 {
                     Fault(name, "AmbiguousDate", raw, $"a date whose day and month are certain: '{v}' may be dd/MM or MM/dd, no value in the column's first rows has a day over 12, " +
-                        $"and culture '{_options.Dates.CultureName}' writes no dates with '/'. Export dates as dd.MM.yyyy or yyyy-MM-dd, or read the file in the culture " +
-                        "that wrote it ([cultureinfo]::CurrentCulture = 'en-GB' for dd/MM, 'en-US' for MM/dd)");
+                        $"and culture '{_options.Dates.CultureName}' writes no dates with '/'");
                     return null;
                 }
                 _binding.SayOnce("slash:" + f, true, $"column '{columnName}': dates such as '{v}' read as {(order == SlashDateOrder.DayFirst ? "dd/MM/yyyy" : "MM/dd/yyyy")}, " +
