@@ -11,10 +11,9 @@ namespace MetricaCrm.Engine.Ingest
     /// dropped, so the reader's line numbers are the file's. For encodings in which '\' and '"' are single bytes
     /// (UTF-8 and single-byte code pages) only.
     /// </summary>
-    public sealed class BackslashQuoteStream : Stream
+    public sealed class BackslashQuoteStream : ReadOnlyFilterStream
     {
         private const byte Quote = (byte)'"', Backslash = (byte)'\\';
-        private readonly Stream _inner;
         private readonly byte _separator;
         private readonly byte[] _in = new byte[64 * 1024];
         // Each input byte gives at most two output bytes (\" inside quotes becomes ""), plus a byte held from before.
@@ -25,10 +24,9 @@ namespace MetricaCrm.Engine.Ingest
         private byte _pending;
         private bool _ended;
 
-        public BackslashQuoteStream(Stream inner, char separator)
+        public BackslashQuoteStream(Stream inner, char separator) : base(inner)
         {
             if (separator > 127) throw new ArgumentException("The separator must be an ASCII character.", nameof(separator));
-            _inner = inner;
             _separator = (byte)separator;
         }
 
@@ -49,7 +47,7 @@ namespace MetricaCrm.Engine.Ingest
         {
             if (_ended) return false;
             _outPos = _outLen = 0;
-            int n = _inner.Read(_in, 0, _in.Length);
+            int n = Inner.Read(_in, 0, _in.Length);
             if (n == 0)
             {
                 _ended = true;
@@ -95,22 +93,6 @@ namespace MetricaCrm.Engine.Ingest
             if (b == Quote && _atFieldStart) _inQuotes = true;
             _atFieldStart = b == _separator || b == (byte)'\n' || b == (byte)'\r';
             Emit(b);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }
