@@ -57,6 +57,19 @@ public sealed class ExportShapeTests
     }
 
     [Fact]
+    public async Task A_pipeline_object_born_before_1970_is_sent_without_its_birth_date_and_with_a_warning()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run($"[pscustomobject]@{{ ID = 'K-7'; 'Дата рождения' = '14.03.1965'; 'Телефон' = '+7 999 555-77-77' }} | " +
+                      $"Send-MetricaContact -CounterId {Counter} {ModuleSession.Api} -Wait");
+        Assert.Empty(r.Errors);
+        var stored = Assert.Single((await s.Http.GetFromJsonAsync<List<StoredContact>>($"/sandbox/counters/{Counter}/contacts"))!);
+        Assert.Equal(("K-7", "79995557777"), (stored.UniqId, stored.Fields["phones"]));
+        Assert.False(stored.Fields.ContainsKey("birth_date"));
+        Assert.Single(r.Warnings, w => w.Message.StartsWith("pipeline object, line 1: column 'Дата рождения', value '14.03.1965' left out"));
+    }
+
+    [Fact]
     public async Task A_file_that_escapes_quotes_with_a_backslash_is_refused_before_any_row_with_the_option_that_reads_it()
     {
         await using var s = await ModuleSession.StartAsync();
