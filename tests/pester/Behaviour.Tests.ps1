@@ -1,5 +1,5 @@
 # What a user sees of this round's changes to the cmdlets, in a real pwsh (issues 20 and 21): literal paths, bare
-# numbers on time spans, a status map checked before anything is sent, one token source, several phone columns.
+# numbers on time spans, a status map checked before anything is sent, one token source, several phone columns, Bitrix24's quoting and birth dates.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
@@ -75,5 +75,26 @@ Describe 'An amoCRM export' {
         "$warned" | Should -Match "'additionalPhone'"
         "$warned" | Should -Match "-ColumnMap @\{ phones = 'Телефон', 'Мобильный телефон', 'additionalPhone' \}"
         @((Import-CrmOrder $file -ColumnMap @{ phones = 'Телефон', 'additionalPhone' } -WarningAction SilentlyContinue).Phones) | Should -Be @('79995551111', '79995553333')
+    }
+}
+
+Describe 'Bitrix24 exports' {
+    BeforeAll { $exports = Join-Path $PSScriptRoot '../MetricaCrm.Module.Tests/Exports' }
+
+    It 'refuses a loader file that writes quotes as \" with the option that reads it, and -QuoteEscape Backslash reads it as written' {
+        $file = Join-Path $exports 'bitrix24-loader-contacts.csv'
+        $contacts = Import-CrmClient $file -ErrorVariable failed -ErrorAction SilentlyContinue
+        $contacts | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'BackslashEscapedQuote,*'
+        $failed[0].ErrorDetails.Message | Should -Match 'Fix: read the file with -QuoteEscape Backslash\.$'
+        $read = Import-CrmClient $file -QuoteEscape Backslash
+        $read.UserComment | Should -Be @('Директор ООО "Ромашка"; закупки', 'Папка C:\Clients\Пётр', $null)
+    }
+
+    It 'keeps a contact born before 1970 without its birth date, and says so in a warning' {
+        $contacts = Import-CrmClient (Join-Path $exports 'bitrix24-contacts.csv') -WarningVariable warned -WarningAction SilentlyContinue
+        $contacts.UniqId | Should -Be @('101', '102', '103')
+        @($contacts)[1].BirthDate | Should -BeNullOrEmpty
+        "$warned" | Should -Match "line 3: column 'Дата рождения', value '14\.03\.1965' left out"
     }
 }

@@ -15,7 +15,7 @@ namespace MetricaCrm.Engine.Ingest
     /// is closed so that the rest of the file reads as before, with the same line numbers once the lines the cut
     /// dropped are added back (<see cref="CutValue.DroppedLineBreaks"/>).
     /// </summary>
-    public sealed class CellLimitStream : Stream
+    public sealed class CellLimitStream : ReadOnlyFilterStream
     {
         /// <summary>
         /// Eight times the longest text Metrica takes (4,096 characters, docs/reading-exports.md "Text limits"), so no legitimate cell
@@ -30,7 +30,6 @@ namespace MetricaCrm.Engine.Ingest
 
         private enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
 
-        private readonly Stream _inner;
         private readonly int _unit;
         private readonly bool _bigEndian, _utf8;
         private readonly int _separator;
@@ -54,9 +53,9 @@ namespace MetricaCrm.Engine.Ingest
 
         /// <param name="separator">The file's separator (the reader's, detected before this stream is made).</param>
         public CellLimitStream(Stream inner, Encoding encoding, char separator, int maxCellCharacters = MaxCellCharacters, int maxRecordCharacters = MaxRecordCharacters)
+            : base(inner)
         {
             if (!Supports(encoding)) throw new ArgumentException($"{encoding.WebName} is not UTF-8, UTF-16 or a single-byte encoding.", nameof(encoding));
-            _inner = inner;
             _unit = encoding.CodePage == 1200 || encoding.CodePage == 1201 ? 2 : 1;
             _bigEndian = encoding.CodePage == 1201;
             _utf8 = encoding.CodePage == 65001;
@@ -130,7 +129,7 @@ namespace MetricaCrm.Engine.Ingest
             if (left > 0) Buffer.BlockCopy(_in, _inPos, _in, 0, left);
             _inPos = 0;
             _inLen = left;
-            int n = _inner.Read(_in, left, _in.Length - left);
+            int n = Inner.Read(_in, left, _in.Length - left);
             if (n <= 0) { _eof = true; return false; }
             _inLen += n;
             return _inLen - _inPos >= _unit || Fill();
@@ -388,22 +387,6 @@ namespace MetricaCrm.Engine.Ingest
                 else _pending[_pendingLen++] = Quote;
             }
             return field >= 0;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

@@ -24,6 +24,51 @@ namespace MetricaCrm.Engine.Ingest
         /// <summary>How columns whose header alone was not enough were read (a "Client ID" column, say).</summary>
         public IReadOnlyList<string> Notes { get; }
 
+        /// <summary>The first values of a column (a file's; null for pipeline objects), for what only values settle.</summary>
+        private Func<int, IReadOnlyList<string>>? _sample;
+        private Normalization.DecimalConvention?[]? _decimals;
+        private HashSet<string>? _said;
+
+        /// <summary>
+        /// What said once a column while rows are read (how the column's values settled an ambiguous amount or date),
+        /// and whether it is a warning; the reader of the records writes and clears it.
+        /// </summary>
+        public List<(bool Warning, string Text)> LateNotes { get; } = new List<(bool Warning, string Text)>();
+
+        /// <summary>Adds <paramref name="text"/> to <see cref="LateNotes"/> the first time <paramref name="key"/> is given.</summary>
+        public void SayOnce(string key, bool warning, string text)
+        {
+            if ((_said ??= new HashSet<string>(StringComparer.Ordinal)).Add(key)) LateNotes.Add((warning, text));
+        }
+
+        /// <summary>
+        /// What the field's column shows of its decimal mark in its first rows (those the ClientID check samples);
+        /// nothing for pipeline objects, a constant or several columns.
+        /// </summary>
+        public Normalization.DecimalConvention Decimals(int field)
+        {
+            int column = SourceIndex[field];
+            if (_sample == null || column < 0 || MoreSources[field] != null) return Normalization.DecimalConvention.None;
+            _decimals ??= new Normalization.DecimalConvention?[SourceIndex.Count];
+            return _decimals[field] ??= Normalization.DecimalConvention.Of(_sample(column));
+        }
+
+        private Normalization.SlashDateColumn?[]? _slashDates;
+
+        /// <summary>The order of the field's column's d/m/y dates (04/12/2026) as its first rows settle it.</summary>
+        public Normalization.SlashDateColumn SlashDates(int field)
+        {
+            _slashDates ??= new Normalization.SlashDateColumn?[SourceIndex.Count];
+            return _slashDates[field] ??= Normalization.SlashDateColumn.Of(SampleOf(field));
+        }
+
+        /// <summary>The first values of the field's column (up to 200 rows); empty without a file.</summary>
+        public IReadOnlyList<string> SampleOf(int field)
+        {
+            int column = SourceIndex[field];
+            return _sample == null || column < 0 ? Array.Empty<string>() : _sample(column);
+        }
+
         public RecordSchema Schema { get; }
         public IReadOnlyList<string> Headers { get; }
         /// <summary>Per schema field, the 0-based source column, or -1.</summary>
@@ -188,7 +233,10 @@ namespace MetricaCrm.Engine.Ingest
                 }
                 else if (candidates.Count > 1)
                 {
-                    problems.Add($"{fields[f].Name} is ambiguous: columns {string.Join(", ", candidates.Select(i => "'" + headers[i] + "'"))} all mean it; map {fields[f].Name} to one of them");
+                    // Not picked for the user (a date beside a timestamp may be the export's date, not the event's): each
+                    // column with its first values, and the maps that read one.
+                    problems.Add($"{fields[f].Name} is ambiguous: columns {string.Join(", ", candidates.Select(i => "'" + headers[i] + "'" + FirstValues(sampleColumn, i)))} all mean it; " +
+                        $"map {fields[f].Name} to the one meant ({string.Join(" or ", candidates.Select(i => fields[f].Name + " = '" + headers[i].Replace("'", "''") + "'"))})");
                 }
             }
 
@@ -218,7 +266,15 @@ namespace MetricaCrm.Engine.Ingest
             }
 
             var ignored = Enumerable.Range(0, headers.Count).Where(i => !taken.Contains(i)).Select(i => headers[i]).ToArray();
-            return new ColumnBinding(schema, headers.ToArray(), index, more, consts, ignored, notes);
+            return new ColumnBinding(schema, headers.ToArray(), index, more, consts, ignored, notes) { _sample = sampleColumn };
+        }
+
+        /// <summary>" (such as 2026-12-01, 2026-12-02)": a column's first non-empty values, for a message; "" without a file.</summary>
+        private static string FirstValues(Func<int, IReadOnlyList<string>>? sampleColumn, int column)
+        {
+            if (sampleColumn == null) return "";
+            var values = sampleColumn(column).Where(v => !string.IsNullOrWhiteSpace(v)).Take(2).Select(v => ValueText.Quoted(v.Trim())).ToList();
+            return values.Count == 0 ? " (empty)" : $" (such as {string.Join(", ", values)})";
         }
 
         /// <summary>

@@ -13,6 +13,8 @@ namespace MetricaCrm.Engine.Ingest
         public char? Delimiter { get; set; }
         /// <summary>Null: detect (BOM, UTF-8, Windows-1251).</summary>
         public Encoding? Encoding { get; set; }
+        /// <summary>How a quote inside a quoted value is written: doubled (RFC 4180, the default) or after a backslash.</summary>
+        public QuoteEscape QuoteEscape { get; set; }
     }
 
     /// <summary>
@@ -26,6 +28,7 @@ namespace MetricaCrm.Engine.Ingest
         // Malformed records the reader reported, by record number (header = 1); the reader may report them ahead.
         private readonly Dictionary<long, CsvMalformedRecord> _malformed = new Dictionary<long, CsvMalformedRecord>();
         private readonly CellLimitStream? _limits;
+        private readonly QuoteEscape _quoteEscape;
         // Line breaks that cuts dropped before the current record: the file's line is the reader's plus these.
         private long _lineShift;
 
@@ -36,6 +39,9 @@ namespace MetricaCrm.Engine.Ingest
             Path = path;
             _normalizer = normalizer;
             Encoding = options.Encoding ?? EncodingDetector.Detect(path);
+            _quoteEscape = options.QuoteEscape;
+            if (_quoteEscape == QuoteEscape.Backslash && !BackslashQuoteStream.Supports(Encoding))
+                throw new CrmInputException("UnsupportedQuoteEscape", $"{path}: quotes escaped with a backslash are read in UTF-8 and single-byte encodings (windows-1251...), not in {Encoding.WebName}.");
             var readerOptions = CsvReaderOptions.Default with
             {
                 Separator = options.Delimiter,
@@ -52,13 +58,14 @@ namespace MetricaCrm.Engine.Ingest
                 OnMalformedRecord = record => _malformed[record.RecordNumber] = record,
             };
             char separator = options.Delimiter ?? DetectSeparator(path, readerOptions);
-            _reader = Open(path, readerOptions, Encoding, separator, out _limits);
+            _reader = Open(path, readerOptions, Encoding, separator, _quoteEscape, out _limits);
             try
             {
                 var headers = new List<string>();
                 foreach (var h in ReadHeaders()) headers.Add(h);
                 Binding = ColumnBinding.Create(normalizer.Schema, headers, columnMap, constants, path,
-                    column => Sample(path, readerOptions, Encoding, separator, column));
+                    column => Sample(path, readerOptions, Encoding, separator, _quoteEscape, column));
+                if (_quoteEscape == QuoteEscape.Doubled) RefuseBackslashQuotes(path, readerOptions, Encoding, separator, headers);
                 FileLength = new System.IO.FileInfo(path).Length;
             }
             catch
@@ -72,10 +79,11 @@ namespace MetricaCrm.Engine.Ingest
         private const int MaxRecordBytes = 8 * 1024 * 1024;
 
         /// <summary>A reader over the file behind a <see cref="CellLimitStream"/> (when the encoding allows one).</summary>
-        private static CsvReader Open(string path, CsvReaderOptions options, Encoding encoding, char separator, out CellLimitStream? limits)
+        private static CsvReader Open(string path, CsvReaderOptions options, Encoding encoding, char separator, QuoteEscape quoteEscape, out CellLimitStream? limits)
         {
-            var file = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.ReadWrite,
+            System.IO.Stream file = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.ReadWrite,
                 1, System.IO.FileOptions.SequentialScan);
+            if (quoteEscape == QuoteEscape.Backslash) file = new BackslashQuoteStream(file, separator);
             limits = CellLimitStream.Supports(encoding) ? new CellLimitStream(file, encoding, separator) : null;
             return CsvReader.Create((System.IO.Stream?)limits ?? file, options, leaveOpen: false);
         }
@@ -165,14 +173,23 @@ namespace MetricaCrm.Engine.Ingest
                 var broken = Malformed(fieldCount, columns);
                 if (broken != null)
                 {
+                    if (_quoteEscape == QuoteEscape.Doubled && HasBackslashQuote(_reader.RawRecord)) broken = BackslashQuoteFault(broken.Column, broken.Value);
                     yield return new ImportItem<T>(null, new RowRejection(Path, line, new[] { broken }, raw()), null);
                     continue;
                 }
+                RowFault? escaped = null;
                 for (int f = 0; f < values.Length; f++)
                 {
                     int i = sourceIndex[f];
                     values[f] = moreSources[f] != null ? binding.Value(f, cell)
                         : i < 0 ? binding.Constants[f] : i < fieldCount ? _reader.GetString(i) : null;
+                    if (escaped == null && _quoteEscape == QuoteEscape.Doubled && i >= 0 && values[f] is string v && v.IndexOf("\\\"", StringComparison.Ordinal) >= 0)
+                        escaped = BackslashQuoteFault(binding.ColumnName(f), v);
+                }
+                if (escaped != null)
+                {
+                    yield return new ImportItem<T>(null, new RowRejection(Path, line, new[] { escaped }, raw()), null);
+                    continue;
                 }
                 // raw() reads the current record: Normalize calls it before the reader moves on.
                 yield return _normalizer.Normalize(binding, values, Path, line, raw);
@@ -230,16 +247,51 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         /// <summary>The first values of one column, read by a reader of its own so the main one stays at the first row.</summary>
-        private static IReadOnlyList<string> Sample(string path, CsvReaderOptions options, Encoding encoding, char separator, int column)
+        private static IReadOnlyList<string> Sample(string path, CsvReaderOptions options, Encoding encoding, char separator, QuoteEscape quoteEscape, int column)
         {
             var values = new List<string>();
-            using var reader = Open(path, options with { OnMalformedRecord = null }, encoding, separator, out _);
+            using var reader = Open(path, options with { OnMalformedRecord = null }, encoding, separator, quoteEscape, out _);
             while (values.Count < SampleRows && reader.Read())
                 if (column < reader.FieldCount) values.Add(reader.GetString(column));
             return values;
         }
 
         private const int SampleRows = 200;
+
+        /// <summary>
+        /// Stops a file whose first rows write a quote as \" (a PHP loader's, Bitrix24's) before any row is read: read as
+        /// RFC 4180 its values would keep stray backslashes (C:\\Clients read as two), rows or not. The error says where
+        /// and its rule names the fix. A row past these that shows it is rejected on its own (see Read).
+        /// </summary>
+        private static void RefuseBackslashQuotes(string path, CsvReaderOptions options, Encoding encoding, char separator, IReadOnlyList<string> headers)
+        {
+            var malformed = new HashSet<long>();
+            using var reader = Open(path, options with { OnMalformedRecord = m => malformed.Add(m.RecordNumber) }, encoding, separator, QuoteEscape.Doubled, out _);
+            try
+            {
+                for (int n = 0; n < SampleRows && reader.Read(); n++)
+                {
+                    if (!HasBackslashQuote(reader.RawRecord)) continue;
+                    string? column = null, value = null;
+                    for (int i = 0; i < reader.FieldCount && column == null; i++)
+                    {
+                        var v = reader.GetString(i);
+                        if (v.IndexOf("\\\"", StringComparison.Ordinal) >= 0) (column, value) = (i < headers.Count ? headers[i] : $"(field {i + 1})", v);
+                    }
+                    if (column == null && malformed.Contains(reader.RowNumber + 1))
+                        (column, value) = ("(row)", System.Text.Encoding.UTF8.GetString(reader.RawRecord.Slice(0, Math.Min(reader.RawRecord.Length, 4 * ValueText.MaxShown)).ToArray()));
+                    if (column == null) continue;
+                    throw new CrmInputException("BackslashEscapedQuote",
+                        $"{path}, line {reader.LineNumber}, column '{column}': value {ValueText.Quoted(value)} writes a quote as \\\" (as PHP and Bitrix24 loaders do), " +
+                        "not doubled (\"\") as RFC 4180 and Excel do; read as RFC 4180 its values would keep stray backslashes. Nothing was read: " +
+                        "it is to be read as a file that escapes quotes with a backslash.");
+                }
+            }
+            catch (CsvFormatException)
+            {
+                // The main reader reports it, with the row it stops at.
+            }
+        }
 
         /// <summary>Advances the reader; the reader's own exceptions become ours, so callers need not know CsvHelper.</summary>
         private bool ReadNext()
@@ -276,6 +328,19 @@ namespace MetricaCrm.Engine.Ingest
                     $"{columns} fields as in the header, not {fieldCount}: an unquoted delimiter inside a value shifts the columns after it");
             return null;
         }
+
+        private static bool HasBackslashQuote(ReadOnlySpan<byte> raw) => raw.IndexOf(BackslashQuoteBytes) >= 0;
+
+        private static ReadOnlySpan<byte> BackslashQuoteBytes => new[] { (byte)'\\', (byte)'"' };
+
+        /// <summary>
+        /// A row that writes a quote as \" (a PHP loader's CSV, Bitrix24's): read as RFC 4180 its values would keep stray
+        /// backslashes, or be split in the wrong places. Never guessed at: the row is refused and the option named.
+        /// </summary>
+        private static RowFault BackslashQuoteFault(string column, string? value) =>
+            new RowFault("BackslashEscapedQuote", column, value,
+                "quotes written doubled (\"\"), as RFC 4180 and Excel write them; this file writes them as \\\" (as PHP and Bitrix24 loaders do), " +
+                "so it is to be read as a file that escapes quotes with a backslash");
 
         /// <summary>The start of the current record as text, for a message: decoding all of a long record would copy it.</summary>
         private string RawText()

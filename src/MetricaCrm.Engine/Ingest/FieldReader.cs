@@ -99,7 +99,12 @@ namespace MetricaCrm.Engine.Ingest
                 if (required) Fault(name, "MissingValue", null, $"a value: {name.Name} is required");
                 return null;
             }
-            var r = _options.Dates.Parse(raw);
+            var text = Unslashed(name, raw);
+            if (text == null) return null;
+            var r = _options.Dates.Parse(text);
+            // An optional date-time before 1970 (a CRM's 01.01.1900 for "never"): Metrica cannot take it, the rest of
+            // the record it can. A required one (an order's creation) is the record's meaning: its row is rejected.
+            if (!required && r.Rule == "DateBefore1970") return Drop(name, raw, r);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
         }
 
@@ -108,8 +113,67 @@ namespace MetricaCrm.Engine.Ingest
         {
             var raw = Raw(name);
             if (raw == null) return null;
-            var r = _options.Dates.ParseDate(raw);
+            var text = Unslashed(name, raw);
+            if (text == null) return null;
+            var r = _options.Dates.ParseDate(text);
+            // A birth date is optional and read as written: one Metrica cannot take (before 1970, or not yet come) is
+            // left out with a warning, and the contact's phones and e-mails are still sent. An unreadable one stays an
+            // error: it may be a column read wrongly, which the user must see before anything is sent.
+            if (r.Rule == "DateBefore1970" || r.Rule == "FutureDateTime") return Drop(name, raw, r);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>
+        /// A d/m/y or m/d/y value (04/12/2026 9:05:00) as the d.M.yyyy text the parser reads, in the order its column's
+        /// values settle (a day over 12 in any of its first rows), else in the order of the culture when it writes dates
+        /// with '/' (said in a warning: a reading no value confirmed); null, with an AmbiguousDate fault, when neither
+        /// settles it. Any other value is returned as it is.
+        /// </summary>
+        private string? Unslashed(FieldSpec name, string raw)
+        {
+            string v = raw.Trim();
+            if (v.IndexOf('/') < 0 || !SlashDateColumn.TrySplit(v, out _, out _, out _)) return raw;
+            int f = Field(name);
+            var column = _binding.SlashDates(f);
+            string columnName = _binding.ColumnName(f);
+            var order = column.Order;
+            if (order == SlashDateOrder.Contradictory)
+            {
+                Fault(name, "AmbiguousDate", raw, $"dates in one order: the column has both '{column.DayFirstExample}' (day first) and '{column.MonthFirstExample}' (month first); " +
+                    "export the column as dd.MM.yyyy or yyyy-MM-dd");
+                return null;
+            }
+            if (order == SlashDateOrder.Unsettled)
+            {
+                order = _options.Dates.CultureSlashOrder;
+                if (order == SlashDateOrder.Unsettled)
+                {
+                    Fault(name, "AmbiguousDate", raw, $"a date whose day and month are certain: '{v}' may be dd/MM or MM/dd, no value in the column's first rows has a day over 12, " +
+                        $"and culture '{_options.Dates.CultureName}' writes no dates with '/'");
+                    return null;
+                }
+                _binding.SayOnce("slash:" + f, true, $"column '{columnName}': dates such as '{v}' read as {(order == SlashDateOrder.DayFirst ? "dd/MM/yyyy" : "MM/dd/yyyy")}, " +
+                    $"the order of culture '{_options.Dates.CultureName}': no value in the column's first rows has a day over 12 to settle it");
+            }
+            else
+            {
+                _binding.SayOnce("slash:" + f, false, order == SlashDateOrder.DayFirst
+                    ? $"column '{columnName}': dates read as dd/MM/yyyy: its values such as '{column.DayFirstExample}' have a day over 12 first"
+                    : $"column '{columnName}': dates read as MM/dd/yyyy: its values such as '{column.MonthFirstExample}' have a day over 12 second");
+            }
+            return SlashDateColumn.ToDotted(v, order == SlashDateOrder.DayFirst)!;
+        }
+
+        private List<RowFault>? _dropped;
+
+        /// <summary>Optional values left out of the record (Metrica cannot take them); null: none.</summary>
+        public IReadOnlyList<RowFault>? Dropped => _dropped;
+
+        private TValue? Drop<TValue>(FieldSpec name, string raw, Normalized<TValue> r) where TValue : struct
+        {
+            int i = Field(name);
+            (_dropped ??= new List<RowFault>()).Add(new RowFault(r.Rule!, i >= 0 ? _binding.ColumnName(i) : name.Name, raw, r.Error!));
+            return null;
         }
 
         /// <summary>Products as name:quantity pairs (Product A:1,Product B:2), names of the product catalogue.</summary>
@@ -224,11 +288,26 @@ namespace MetricaCrm.Engine.Ingest
         }
 
         /// <param name="currency">The row's currency field: a currency mark written with the amount must be that currency.</param>
-        public decimal? Money(FieldSpec name, FieldSpec currency)
+        /// <param name="documentedPointHeader">A header whose format Metrica documents with '.' as the decimal mark
+        /// (offline conversions' Price): in a column so headed, 1.500 is 1.5.</param>
+        public decimal? Money(FieldSpec name, FieldSpec currency, string? documentedPointHeader = null)
         {
             var raw = Raw(name);
             if (raw == null) return null;
             var amount = MoneyParser.Parse(raw, _options.Explain, out var marked);
+            if (amount.Rule == "AmbiguousAmount")
+            {
+                // 1.500 alone may be 1500 or 1.5: the column's format or its other values may settle it.
+                int f = Field(name);
+                bool documented = documentedPointHeader != null && _binding.SourceIndex[f] >= 0
+                    && HeaderKey.Of(_binding.ColumnName(f)) == HeaderKey.Of(documentedPointHeader);
+                var column = documented
+                    ? DecimalConvention.DocumentedPoint($"the column is Metrica's {documentedPointHeader}, whose format writes '.' as the decimal mark")
+                    : _binding.Decimals(f);
+                amount = MoneyParser.Parse(raw, withNote: true, column, out marked);
+                if (amount.Ok)
+                    _binding.SayOnce("decimals:" + f, false, $"column '{_binding.ColumnName(f)}': {amount.Note} (and so every such amount of the column)");
+            }
             if (amount.Ok && marked != null && MarkContradicts(marked, currency) is string expected)
             {
                 Fault(name, "CurrencyMismatch", raw, expected);

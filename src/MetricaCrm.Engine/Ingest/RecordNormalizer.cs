@@ -8,12 +8,16 @@ namespace MetricaCrm.Engine.Ingest
     /// <summary>The outcome of one input row: a record, or a rejection with its reasons.</summary>
     public sealed class ImportItem<T> where T : class
     {
-        public ImportItem(T? record, RowRejection? rejection, IReadOnlyList<string>? explanation)
+        public ImportItem(T? record, RowRejection? rejection, IReadOnlyList<string>? explanation, IReadOnlyList<DroppedValue>? dropped = null)
         {
             Record = record;
             Rejection = rejection;
             Explanation = explanation;
+            Dropped = dropped;
         }
+
+        /// <summary>Optional values of the record that Metrica cannot take, left out (each one a warning); null: none.</summary>
+        public IReadOnlyList<DroppedValue>? Dropped { get; }
 
         public T? Record { get; }
         public RowRejection? Rejection { get; }
@@ -42,7 +46,15 @@ namespace MetricaCrm.Engine.Ingest
             T record = Build(reader, source, line);
             if (reader.Faults.Count > 0)
                 return new ImportItem<T>(null, new RowRejection(source, line, reader.Faults, rawValues()), reader.Explanation);
-            return new ImportItem<T>(record, null, reader.Explanation);
+            return new ImportItem<T>(record, null, reader.Explanation, Dropped(reader.Dropped, source, line));
+        }
+
+        private static List<DroppedValue>? Dropped(IReadOnlyList<RowFault>? faults, string source, long line)
+        {
+            if (faults == null) return null;
+            var dropped = new List<DroppedValue>(faults.Count);
+            foreach (var f in faults) dropped.Add(new DroppedValue(source, line, f));
+            return dropped;
         }
 
         protected abstract T Build(FieldReader r, string source, long line);

@@ -39,7 +39,20 @@ namespace MetricaCrm.Engine.Normalization
             _culture = c;
             _cultureDateFormat = c.DateTimeFormat.ShortDatePattern + " " + c.DateTimeFormat.LongTimePattern;
             _cultureFormats = new[] { _cultureDateFormat + " zzz" };
+            string pattern = c.DateTimeFormat.ShortDatePattern;
+            // The invariant culture (a server or container without a locale) writes MM/dd/yyyy for no one: it settles nothing.
+            CultureSlashOrder = c.DateTimeFormat.DateSeparator != "/" || pattern.Length == 0 || c.Name.Length == 0 ? SlashDateOrder.Unsettled
+                : pattern[0] == 'd' ? SlashDateOrder.DayFirst : pattern[0] == 'M' ? SlashDateOrder.MonthFirst : SlashDateOrder.Unsettled;
         }
+
+        /// <summary>
+        /// The order of this culture's d/m/y dates when it writes dates with '/' (en-GB: day first, en-US: month first),
+        /// else Unsettled: what reads a column of 04/12/2026 dates that no value of its own settles.
+        /// </summary>
+        public SlashDateOrder CultureSlashOrder { get; }
+
+        /// <summary>The name of the culture dates are read in (ru-RU...).</summary>
+        public string CultureName => _culture.Name;
 
         // DateTimeOffset.ToString() in this culture (what Export-Csv writes), offset required: an instant written by a
         // program on this machine, so an export reads back; without its offset the same shape stays refused (ambiguous).

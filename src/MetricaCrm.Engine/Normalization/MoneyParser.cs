@@ -21,7 +21,12 @@ namespace MetricaCrm.Engine.Normalization
         /// <param name="withNote">Whether to say how the value was read (only -Explain shows it; building it costs a string per value).</param>
         /// <param name="markedCurrency">The ISO code of the currency mark written with the amount (₽ → RUB), or null: the
         /// caller checks it against the row's currency, which is what Metrica stores.</param>
-        public static Normalized<decimal> Parse(string raw, bool withNote, out string? markedCurrency)
+        public static Normalized<decimal> Parse(string raw, bool withNote, out string? markedCurrency) =>
+            Parse(raw, withNote, DecimalConvention.None, out markedCurrency);
+
+        /// <param name="column">What the value's column shows of its decimal mark: it settles a lone mark before three
+        /// digits (1.500) that alone is ambiguous.</param>
+        public static Normalized<decimal> Parse(string raw, bool withNote, DecimalConvention column, out string? markedCurrency)
         {
             markedCurrency = null;
             if (IsPlain(raw) && decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
@@ -63,7 +68,17 @@ namespace MetricaCrm.Engine.Normalization
                 int count = Count(text, sep), digitsAfter = text.Length - text.LastIndexOf(sep) - 1;
                 if (count > 1) canonical = text.Replace(sep.ToString(), ""); // 1,234,567 or 1.234.567: group separators
                 else if (digitsAfter == 3 && text.TrimStart('-').IndexOf(sep) <= 3 && text.TrimStart('-')[0] != '0')
-                    return Normalized<decimal>.Fail("AmbiguousAmount", $"an unambiguous amount: '{raw.Trim()}' may be thousands or a fraction; write 1234 or 1234.000");
+                {
+                    var settled = column.LoneMarkIsDecimal(sep, out var why);
+                    if (settled == null)
+                        return Normalized<decimal>.Fail("AmbiguousAmount", $"an unambiguous amount: '{raw.Trim()}' may be thousands or a fraction, and no other value of the column settles which; write 1234 or 1234.000");
+                    canonical = settled.Value ? text.Replace(sep, '.') : text.Replace(sep.ToString(), "");
+                    if (!decimal.TryParse(canonical, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var read))
+                        return Normalized<decimal>.Fail("InvalidAmount", Accepted);
+                    if (read < 0) return Normalized<decimal>.Fail("NegativeAmount", "an amount of zero or more");
+                    // The column, not the value, decided how it reads: -Explain says so (and the verbose stream, once a column).
+                    return Normalized<decimal>.Success(read, "amount read as " + read.ToString(CultureInfo.InvariantCulture) + ": " + why);
+                }
                 else canonical = text.Replace(sep, '.');
             }
             else canonical = text;

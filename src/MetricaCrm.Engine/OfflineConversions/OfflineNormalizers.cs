@@ -47,7 +47,7 @@ namespace MetricaCrm.Engine.OfflineConversions
             e.UserId = r.Identifier(OfflineFields.UserId);
             e.Yclid = r.Yclid(OfflineFields.Yclid);
             e.DateTime = r.DateTime(OfflineFields.DateTime, required: true) ?? default;
-            e.Price = r.Money(OfflineFields.Price, OfflineFields.Currency);
+            e.Price = r.Money(OfflineFields.Price, OfflineFields.Currency, documentedPointHeader: "Price");
             e.Currency = r.Currency(OfflineFields.Currency);
             e.SourceFile = source;
             e.SourceLine = line;

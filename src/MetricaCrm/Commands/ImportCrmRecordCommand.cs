@@ -28,8 +28,12 @@ namespace MetricaCrm.Commands
         /// <summary>Order lines reported as errors: broken rules, or no order with their id.</summary>
         public long OrderLinesRejected { get; set; }
         public string? RejectPath { get; set; }
+        /// <summary>Optional values Metrica cannot take (a birth date before 1970), left out of records that were emitted
+        /// (counted in Emitted); each one is a warning with its file, line, column and value.</summary>
+        public long ValuesDropped { get; set; }
         public override string ToString() =>
             $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" +
+            (ValuesDropped > 0 ? $" ({ValuesDropped} optional value(s) left out of emitted records, each a warning)" : "") +
             (OrderLinesRead > 0 ? $"; order lines read {OrderLinesRead}, joined {OrderLinesJoined}, rejected {OrderLinesRejected}" : "") +
             (RejectPath != null ? $" (rejects in {RejectPath})" : "");
     }
@@ -64,6 +68,11 @@ namespace MetricaCrm.Commands
         /// <summary>Comma, semicolon or tab. Absent: detected from the file.</summary>
         [Parameter]
         public char? Delimiter { get; set; }
+
+        /// <summary>How the file writes a quote inside a quoted value: Doubled ("", RFC 4180 and Excel; the default) or
+        /// Backslash (\", as PHP and Bitrix24 loaders write it).</summary>
+        [Parameter]
+        public QuoteEscape QuoteEscape { get; set; }
 
         /// <summary>UTF8, Unicode, BigEndianUnicode, windows-1251... Absent: detected (BOM, UTF-8, Windows-1251).</summary>
         [Parameter]
@@ -259,8 +268,10 @@ namespace MetricaCrm.Commands
                 try
                 {
                     // Read, normalised and emitted on this thread: see CsvRecordFile.Read for why no thread reads ahead.
+                    var late = reader.Binding.LateNotes;
                     foreach (var item in Rows(reader))
                     {
+                        if (late.Count > 0) SayLate(file, late);
                         Emit(item);
                         if (++rows % 20000 == 0)
                         {
@@ -276,6 +287,15 @@ namespace MetricaCrm.Commands
                 }
                 Progress(1, activity, $"{rows:N0} rows", 100, completed: true);
             }
+        }
+
+        /// <summary>What the file's values settled while its rows were read (an ambiguous amount's or date's reading).</summary>
+        private void SayLate(string file, List<(bool Warning, string Text)> notes)
+        {
+            foreach (var (warning, text) in notes)
+                if (warning) WriteWarning($"{file}: {text}");
+                else WriteVerbose($"{file}: {text}");
+            notes.Clear();
         }
 
         /// <summary>The file's rows; Ctrl+C while a row is read stops the pipeline as PowerShell expects.</summary>
@@ -312,6 +332,12 @@ namespace MetricaCrm.Commands
                 return;
             }
             _summary.Emitted++;
+            if (item.Dropped != null)
+                foreach (var d in item.Dropped)
+                {
+                    _summary.ValuesDropped++;
+                    WriteWarning(d.Message);
+                }
             BeforeEmit(item.Record!);
             if (Explain)
             {
@@ -334,7 +360,10 @@ namespace MetricaCrm.Commands
         {
             try
             {
-                var options = new CsvFileOptions { Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null };
+                var options = new CsvFileOptions
+                {
+                    Delimiter = Delimiter, Encoding = Encoding != null ? EncodingDetector.Resolve(Encoding) : null, QuoteEscape = QuoteEscape,
+                };
                 return new CsvRecordFile<TRow>(file, normalizer, options, useColumnMap ? _columnMap : null, constants);
             }
             catch (CrmInputException ex)

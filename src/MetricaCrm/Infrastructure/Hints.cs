@@ -18,6 +18,9 @@ namespace MetricaCrm.Commands.Infrastructure
             ["FutureDateTime"] = "check -TimeZone",
             ["CreateDateChanged"] = "after a CRM migration, give the migrated orders new ids with Import-CrmOrder -OrderIdPrefix",
             ["AmbiguousColumn"] = "choose the column with -ColumnMap @{ field = 'header' }",
+            ["BackslashEscapedQuote"] = "read the file with -QuoteEscape Backslash",
+            ["AmbiguousDate"] = "export the dates as dd.MM.yyyy or yyyy-MM-dd, or read the file in the culture that wrote it: " +
+                                "[cultureinfo]::CurrentCulture = 'en-GB' (dd/MM) or 'en-US' (MM/dd) before Import-Crm*",
             ["MissingColumn"] = "map the column with -ColumnMap @{ field = 'header' }",
             ["UnsupportedEncoding"] = "name the file's encoding with -Encoding: -Encoding UTF8 reads it and rejects only the rows with such bytes, " +
                                       "-Encoding windows-1251 reads a file saved on Russian Windows; or save it as UTF-8",

@@ -109,6 +109,8 @@ namespace MetricaCrm.Commands.Infrastructure
             var (names, values) = PropertyBag.Read(input, out var faults);
             var item = _objects.Normalize(names, values, "pipeline object", number, faults);
             if (item.Record != null) ReadAlso(item.Record, input);
+            if (item.Record != null && item.Dropped != null)
+                foreach (var d in item.Dropped) WriteWarning(d.Message);
             return item;
         }
 
