@@ -8,16 +8,19 @@ namespace MetricaCrm.Engine.Ingest
     /// <summary>The outcome of one input row: a record, or a rejection with its reasons.</summary>
     public sealed class ImportItem<T> where T : class
     {
-        public ImportItem(T? record, RowRejection? rejection, IReadOnlyList<string>? explanation)
+        public ImportItem(T? record, RowRejection? rejection, IReadOnlyList<string>? explanation, DroppedValues? dropped = null)
         {
             Record = record;
             Rejection = rejection;
             Explanation = explanation;
+            Dropped = dropped;
         }
 
         public T? Record { get; }
         public RowRejection? Rejection { get; }
         public IReadOnlyList<string>? Explanation { get; }
+        /// <summary>Bad values left out of the kept <see cref="Record"/>, for a warning; null when none were.</summary>
+        public DroppedValues? Dropped { get; }
     }
 
     /// <summary>Turns one projected row into a typed record or a rejection; the rules per field live in <see cref="FieldReader"/>.</summary>
@@ -40,12 +43,20 @@ namespace MetricaCrm.Engine.Ingest
                 if (values[f] != null && values[f]!.IndexOf('\uFFFD') >= 0)
                     reader.Fault(Schema.Fields[f], "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid in it");
             T record = Build(reader, source, line);
+            reader.SettleIdentifiers(HasIdentifier(record), Missing(reader));
             if (reader.Faults.Count > 0)
                 return new ImportItem<T>(null, new RowRejection(source, line, reader.Faults, rawValues()), reader.Explanation);
-            return new ImportItem<T>(record, null, reader.Explanation);
+            return new ImportItem<T>(record, null, reader.Explanation,
+                reader.Dropped.Count > 0 ? new DroppedValues(source, line, reader.Dropped) : null);
         }
 
         protected abstract T Build(FieldReader r, string source, long line);
+
+        /// <summary>Whether the record as read (bad values left out) has an identifier Metrica links it by.</summary>
+        protected abstract bool HasIdentifier(T record);
+
+        /// <summary>The NoIdentifier fault of a record without identifiers; null when such a record may be sent.</summary>
+        protected abstract RowFault? Missing(FieldReader r);
     }
 
     public sealed class OrderNormalizer : RecordNormalizer<CrmOrder>
@@ -77,11 +88,14 @@ namespace MetricaCrm.Engine.Ingest
             r.Attributes(order.Attributes);
             var ids = r.ContactIdentifiers();
             (order.Emails, order.Phones, order.EmailsMd5, order.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
-            // Simplified orders match on these; detailed orders match through their contact (client_uniq_id).
-            if (r.Faults.Count == 0 && !order.HasIdentifier && order.ClientUniqId == null)
-                r.Fault(CrmFields.ClientIds, "NoIdentifier", null, "at least one ClientID, phone or e-mail, or the CRM client id: Metrica cannot match an order without one");
             return order;
         }
+
+        // Simplified orders match on these; detailed orders match through their contact (client_uniq_id). A simplified
+        // order left with only a client_uniq_id is refused by its kind before the send (SimpleOrdersKind.Check).
+        protected override bool HasIdentifier(CrmOrder order) => order.HasIdentifier || order.ClientUniqId != null;
+
+        protected override RowFault? Missing(FieldReader r) => r.FaultAt(CrmFields.ClientIds, IdentifierRule.NoIdentifier, IdentifierRule.Order);
     }
 
     public sealed class ClientNormalizer : RecordNormalizer<CrmClient>
@@ -110,5 +124,11 @@ namespace MetricaCrm.Engine.Ingest
             (client.Emails, client.Phones, client.EmailsMd5, client.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
             return client;
         }
+
+        protected override bool HasIdentifier(CrmClient client) => client.HasIdentifier;
+
+        // A contact links through its uniq_id and may come without visitor identifiers; one whose identifiers were all
+        // bad is still rejected (SettleIdentifiers): the user meant it to be matched.
+        protected override RowFault? Missing(FieldReader r) => null;
     }
 }

@@ -21,6 +21,8 @@ namespace MetricaCrm.Commands
         public long Emitted { get; set; }
         /// <summary>Rows reported as errors (and written to RejectPath), with their reasons.</summary>
         public long Rejected { get; set; }
+        /// <summary>Emitted records that had a bad value left out (a bad phone beside a good e-mail), each with a warning. Part of Emitted.</summary>
+        public long WithDroppedValues { get; set; }
         /// <summary>Order lines read from -ItemsPath. OrderLinesRead = OrderLinesJoined + OrderLinesRejected.</summary>
         public long OrderLinesRead { get; set; }
         /// <summary>Order lines added to the products of an order that was read.</summary>
@@ -30,6 +32,7 @@ namespace MetricaCrm.Commands
         public string? RejectPath { get; set; }
         public override string ToString() =>
             $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" +
+            (WithDroppedValues > 0 ? $"; {WithDroppedValues} emitted with a bad value left out (see the warnings)" : "") +
             (OrderLinesRead > 0 ? $"; order lines read {OrderLinesRead}, joined {OrderLinesJoined}, rejected {OrderLinesRejected}" : "") +
             (RejectPath != null ? $" (rejects in {RejectPath})" : "");
     }
@@ -312,6 +315,11 @@ namespace MetricaCrm.Commands
                 return;
             }
             _summary.Emitted++;
+            if (item.Dropped != null)
+            {
+                _summary.WithDroppedValues++;
+                WriteWarning(item.Dropped.Message);
+            }
             BeforeEmit(item.Record!);
             if (Explain)
             {
