@@ -97,6 +97,16 @@ public sealed class IdentifierRuleTests
         Assert.Equal("NoIdentifier", Order(null, null, null).Rejection!.Rule);
     }
 
+    /// <summary>A client_uniq_id is an order's link through its contact, not a visitor identifier: a bad phone beside it alone rejects the row.</summary>
+    [Fact]
+    public void A_CRM_client_id_makes_an_order_but_does_not_keep_one_whose_only_phone_is_bad()
+    {
+        ImportItem<CrmOrder> Detailed(string? phones) =>
+            Read(new OrderNormalizer(Options()), ("id", "D-1"), ("create_date_time", "2026-10-02 10:00"), ("client_uniq_id", "K-1"), ("phones", phones));
+        Assert.Equal("K-1", Detailed(null).Record!.ClientUniqId);
+        Assert.Equal("InvalidPhone", Detailed("12345").Rejection!.Rule);
+    }
+
     [Fact]
     public void A_row_rejected_for_another_reason_names_its_bad_identifiers_too()
     {

@@ -77,3 +77,23 @@ Describe 'An amoCRM export' {
         @((Import-CrmOrder $file -ColumnMap @{ phones = 'Телефон', 'additionalPhone' } -WarningAction SilentlyContinue).Phones) | Should -Be @('79995551111', '79995553333')
     }
 }
+
+Describe 'A bad phone beside good identifiers (issue 21)' {
+    It 'is a warning that names the file, line, column and value, and the order is sent without it' {
+        $file = Join-Path $TestDrive 'one-bad-phone.csv'
+        Set-Content -LiteralPath $file -Encoding utf8 -Value 'id,create_date_time,emails,phones,order_status',
+            "P-1,$day,p1@example.ru,`"+7 999 555-11-11, 12345, 73449932378`",PAID", "P-2,$day,,12345,PAID"
+        $summary = Import-CrmOrder $file -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable rejected -ErrorAction SilentlyContinue |
+            Send-MetricaConversion -CounterId 9205 -ApiBaseUri $sandbox.Uri -Token $token -NoJournal -PassThru |
+            Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
+        @($warned).Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike "$file, line 2: left out column 'phones', value '12345': a phone number of a length the RU numbering plan allows*[InvalidPhone]*"
+        @($rejected).Count | Should -Be 1
+        $rejected[0].FullyQualifiedErrorId | Should -Be 'InvalidPhone,MetricaCrm.Commands.ImportCrmOrderCommand'
+        $summary.Sent | Should -Be 1
+        $stored = @(Get-SandboxStored $sandbox -CounterId 9205)
+        $stored.id | Should -Be 'P-1'
+        @($stored[0].phones) | Should -Be @('79995551111', '73449932378')
+        @($stored[0].emails) | Should -Be @('p1@example.ru')
+    }
+}

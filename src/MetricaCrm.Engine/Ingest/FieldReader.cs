@@ -470,9 +470,9 @@ namespace MetricaCrm.Engine.Ingest
         /// NoIdentifier when it had none and <paramref name="missing"/> says one is needed. A row rejected for another
         /// reason keeps every fault in its error, so the user fixes the row once.
         /// </summary>
-        /// <param name="hasIdentifier">Whether the record, as read (bad values left out), has an identifier Metrica links it by.</param>
-        /// <param name="missing">The NoIdentifier fault of a kind that needs an identifier; null for contacts, which
-        /// link through their uniq_id and may be sent without one.</param>
+        /// <param name="hasIdentifier">Whether the record, as read (bad values left out), has a visitor identifier Metrica links it by.</param>
+        /// <param name="missing">The NoIdentifier fault of a record that needs a visitor identifier; null when it may go
+        /// without (a contact, or a detailed order with its client_uniq_id: they link through the CRM's client id).</param>
         public void SettleIdentifiers(bool hasIdentifier, RowFault? missing)
         {
             int droppable = _droppable?.Count ?? 0;

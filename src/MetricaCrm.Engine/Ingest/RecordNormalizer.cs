@@ -43,7 +43,7 @@ namespace MetricaCrm.Engine.Ingest
                 if (values[f] != null && values[f]!.IndexOf('\uFFFD') >= 0)
                     reader.Fault(Schema.Fields[f], "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid in it");
             T record = Build(reader, source, line);
-            reader.SettleIdentifiers(HasIdentifier(record), Missing(reader));
+            reader.SettleIdentifiers(HasIdentifier(record), Missing(reader, record));
             if (reader.Faults.Count > 0)
                 return new ImportItem<T>(null, new RowRejection(source, line, reader.Faults, rawValues()), reader.Explanation);
             return new ImportItem<T>(record, null, reader.Explanation,
@@ -52,11 +52,11 @@ namespace MetricaCrm.Engine.Ingest
 
         protected abstract T Build(FieldReader r, string source, long line);
 
-        /// <summary>Whether the record as read (bad values left out) has an identifier Metrica links it by.</summary>
+        /// <summary>Whether the record as read (bad values left out) has a visitor identifier Metrica links it by.</summary>
         protected abstract bool HasIdentifier(T record);
 
-        /// <summary>The NoIdentifier fault of a record without identifiers; null when such a record may be sent.</summary>
-        protected abstract RowFault? Missing(FieldReader r);
+        /// <summary>The NoIdentifier fault of a record without visitor identifiers; null when such a record may be sent.</summary>
+        protected abstract RowFault? Missing(FieldReader r, T record);
     }
 
     public sealed class OrderNormalizer : RecordNormalizer<CrmOrder>
@@ -91,11 +91,13 @@ namespace MetricaCrm.Engine.Ingest
             return order;
         }
 
-        // Simplified orders match on these; detailed orders match through their contact (client_uniq_id). A simplified
-        // order left with only a client_uniq_id is refused by its kind before the send (SimpleOrdersKind.Check).
-        protected override bool HasIdentifier(CrmOrder order) => order.HasIdentifier || order.ClientUniqId != null;
+        // Simplified orders match on these. A bad one is dropped only beside another of them: a client_uniq_id does not
+        // count, since simplified orders do not link by it (a row left with only that is rejected, as it was before).
+        protected override bool HasIdentifier(CrmOrder order) => order.HasIdentifier;
 
-        protected override RowFault? Missing(FieldReader r) => r.FaultAt(CrmFields.ClientIds, IdentifierRule.NoIdentifier, IdentifierRule.Order);
+        // Detailed orders match through their contact, so a row with a client_uniq_id and no visitor ids is an order.
+        protected override RowFault? Missing(FieldReader r, CrmOrder order) =>
+            order.ClientUniqId != null ? null : r.FaultAt(CrmFields.ClientIds, IdentifierRule.NoIdentifier, IdentifierRule.Order);
     }
 
     public sealed class ClientNormalizer : RecordNormalizer<CrmClient>
@@ -129,6 +131,6 @@ namespace MetricaCrm.Engine.Ingest
 
         // A contact links through its uniq_id and may come without visitor identifiers; one whose identifiers were all
         // bad is still rejected (SettleIdentifiers): the user meant it to be matched.
-        protected override RowFault? Missing(FieldReader r) => null;
+        protected override RowFault? Missing(FieldReader r, CrmClient client) => null;
     }
 }

@@ -48,7 +48,7 @@ namespace MetricaCrm.Engine.Orders
         // A line joins its order by the order's id; it carries no visitor identifiers (nothing to drop, none needed).
         protected override bool HasIdentifier(OrderLine line) => true;
 
-        protected override RowFault? Missing(FieldReader r) => null;
+        protected override RowFault? Missing(FieldReader r, OrderLine line) => null;
     }
 
     /// <summary>
