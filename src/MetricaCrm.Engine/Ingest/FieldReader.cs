@@ -449,10 +449,14 @@ namespace MetricaCrm.Engine.Ingest
             return true;
         }
 
-        public void Fault(FieldSpec name, string rule, string? value, string expected)
+        public void Fault(FieldSpec name, string rule, string? value, string expected) =>
+            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, ColumnOf(name), value, expected));
+
+        /// <summary>The input's name of the field's column (its header), or the field's name when it has none.</summary>
+        private string ColumnOf(FieldSpec field)
         {
-            int i = Field(name);
-            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, i >= 0 ? _binding.ColumnName(i) : name.Name, value, expected));
+            int i = Field(field);
+            return i >= 0 ? _binding.ColumnName(i) : field.Name;
         }
 
         /// <summary>A bad value the record can do without (a phone, an e-mail, a ClientID, a call's number): a fault until
@@ -489,12 +493,8 @@ namespace MetricaCrm.Engine.Ingest
                 foreach (var d in Dropped) Explain($"{d.Column}: {d.ShownValue} left out: {d.Expected} [{d.Rule}]");
         }
 
-        /// <summary>A fault of the record's identifiers, located at <paramref name="field"/>'s column.</summary>
-        public RowFault FaultAt(FieldSpec field, string rule, string expected)
-        {
-            int i = Field(field);
-            return new RowFault(rule, i >= 0 ? _binding.ColumnName(i) : field.Name, null, expected);
-        }
+        /// <summary>The NoIdentifier fault of this row, located at <paramref name="field"/>'s column (see <see cref="IdentifierRule"/>).</summary>
+        public RowFault NoIdentifier(FieldSpec field, string expected) => IdentifierRule.Missing(ColumnOf(field), expected);
 
         private void Explain(string text) => (Explanation ??= new List<string>()).Add(text);
     }

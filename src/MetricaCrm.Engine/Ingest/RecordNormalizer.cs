@@ -97,7 +97,7 @@ namespace MetricaCrm.Engine.Ingest
 
         // Detailed orders match through their contact, so a row with a client_uniq_id and no visitor ids is an order.
         protected override RowFault? Missing(FieldReader r, CrmOrder order) =>
-            order.ClientUniqId != null ? null : r.FaultAt(CrmFields.ClientIds, IdentifierRule.NoIdentifier, IdentifierRule.Order);
+            order.ClientUniqId != null ? null : r.NoIdentifier(CrmFields.ClientIds, IdentifierRule.Order);
     }
 
     public sealed class ClientNormalizer : RecordNormalizer<CrmClient>

@@ -144,13 +144,14 @@ namespace MetricaCrm.Engine.Normalization
 
         /// <summary>
         /// The rule for every phone (the phones Metrica matches on and a call's PhoneNumber): a number of a length the
-        /// country's plan allows, with its area code (libphonenumber's IsPossibleNumber, IS_POSSIBLE), not one that
-        /// the library lists as assigned (IsValidNumber). Why: Metrica's rule is "digits with a country code", and its
+        /// country's plan allows, with its area code (libphonenumber's IsPossibleNumber, IS_POSSIBLE), whether or not
+        /// the library lists its range as assigned (IsValidNumber). Why: Metrica's rule is "digits with a country code", and its
         /// own examples are numbers in no assigned range (+70123456789 for calls, ru/management/calls.md;
         /// 73449932378 for contacts, uploadContactJson_1.md). A possible but unassigned number matches nobody, which
         /// costs nothing; refusing it would refuse the docs' examples and every number of a range the library's
         /// metadata does not list yet. A local-only number (no area code), a wrong length, an unknown country code and
-        /// a mask placeholder (one digit repeated: +7 (000) 000-00-00) are refused: they are nobody's number.
+        /// a mask placeholder outside every assigned range (one digit repeated: +7 (000) 000-00-00) are refused: they
+        /// are nobody's number.
         /// </summary>
         private static Normalized<string> Finish(PhoneNumber number, string text, bool hasExtension)
         {
@@ -169,7 +170,7 @@ namespace MetricaCrm.Engine.Normalization
             // E.164 without '+': country code and national significant number (leading zeros kept, as in Italy).
             string e164 = number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + national;
             string? note = !valid
-                ? $"phone kept as written: a possible +{number.CountryCode} number in no range libphonenumber lists as assigned (Metrica needs only digits with a country code)"
+                ? $"possible number kept: +{number.CountryCode} number in no range libphonenumber lists as assigned (Metrica needs only digits with a country code)"
                 : e164 == text ? null : hasExtension ? "phone normalised, extension dropped" : "phone normalised";
             return Normalized<string>.Success(e164, note);
         }

@@ -73,7 +73,7 @@ namespace MetricaCrm.Engine.OfflineConversions
 
         protected override bool HasIdentifier(CrmConversion c) => c.HasIdentifier;
 
-        protected override RowFault? Missing(FieldReader r, CrmConversion c) => r.FaultAt(OfflineFields.ClientId, IdentifierRule.NoIdentifier, IdentifierRule.Conversion);
+        protected override RowFault? Missing(FieldReader r, CrmConversion c) => r.NoIdentifier(OfflineFields.ClientId, IdentifierRule.Conversion);
     }
 
     public sealed class CallNormalizer : RecordNormalizer<CrmCall>
@@ -101,6 +101,6 @@ namespace MetricaCrm.Engine.OfflineConversions
         // The called number is no identifier: a bad one is dropped while the call has a visitor id (FieldReader.CalledNumber).
         protected override bool HasIdentifier(CrmCall call) => call.HasIdentifier;
 
-        protected override RowFault? Missing(FieldReader r, CrmCall call) => r.FaultAt(OfflineFields.ClientId, IdentifierRule.NoIdentifier, IdentifierRule.Call);
+        protected override RowFault? Missing(FieldReader r, CrmCall call) => r.NoIdentifier(OfflineFields.ClientId, IdentifierRule.Call);
     }
 }
