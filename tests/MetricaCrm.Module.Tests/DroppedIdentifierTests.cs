@@ -51,6 +51,22 @@ public sealed class DroppedIdentifierTests
         Assert.Equal(2L, summary.Properties["Sent"].Value);
     }
 
+    /// <summary>The Send cmdlets read plain objects with the Import rules: the same warning, and the record sent.</summary>
+    [Fact]
+    public async Task A_hashtable_sent_directly_is_sent_without_its_bad_phone_with_the_same_warning()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run($"@{{ id = 'H-1'; create_date_time = '{Day}'; emails = 'h1@example.ru'; phones = '12345'; order_status = 'paid' }}, " +
+            $"@{{ id = 'H-2'; create_date_time = '{Day}'; phones = '12345'; order_status = 'paid' }} | " +
+            $"Convert-MetricaStatus -Map @{{ paid = 'PAID' }} | Send-MetricaConversion -CounterId {Counter} {ModuleSession.Api}");
+        Assert.Equal("InvalidPhone", Assert.Single(r.ErrorIds));
+        var warning = Assert.Single(r.Warnings, w => w.Message.Contains("left out"));
+        Assert.StartsWith("pipeline object, line 1: left out column 'phones', value '12345'", warning.Message);
+        var stored = Assert.Single(await s.StoredOrdersAsync(Counter));
+        Assert.Equal(("H-1", "h1@example.ru"), (stored.Id, Assert.Single(stored.Emails)));
+        Assert.Empty(stored.Phones);
+    }
+
     [Fact]
     public async Task Explain_shows_per_record_which_identifier_was_left_out_and_why()
     {
