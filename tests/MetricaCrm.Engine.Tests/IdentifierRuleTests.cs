@@ -68,6 +68,7 @@ public sealed class IdentifierRuleTests
         Assert.Equal(("InvalidPhone", "phones", "12345"), (dropped.Rule, dropped.Column, dropped.Value));
         Assert.Equal(("orders.csv", 7L), (item.Dropped.Source, item.Dropped.Line));
         Assert.StartsWith("orders.csv, line 7: left out column 'phones', value '12345': a phone number", item.Dropped.Message);
+        Assert.EndsWith("(this one has 5 digits after +7, too short) [InvalidPhone]; the record is kept without it", item.Dropped.Message);
         Assert.Contains(item.Explanation!, e => e.StartsWith("phones: '12345' left out:") && e.EndsWith("[InvalidPhone]"));
     }
 

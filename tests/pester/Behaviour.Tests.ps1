@@ -87,7 +87,8 @@ Describe 'A bad phone beside good identifiers (issue 21)' {
             Send-MetricaConversion -CounterId 9205 -ApiBaseUri $sandbox.Uri -Token $token -NoJournal -PassThru |
             Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
         @($warned).Count | Should -Be 1
-        "$($warned[0])" | Should -BeLike "$file, line 2: left out column 'phones', value '12345': a phone number of a length the RU numbering plan allows*[InvalidPhone]*"
+        "$($warned[0])" | Should -BeLike "$file, line 2: left out column 'phones', value '12345': a phone number of a length the RU numbering plan allows*"
+        "$($warned[0])" | Should -Match '\(this one has 5 digits after \+7, too short\) \[InvalidPhone\]; the record is kept without it$'
         @($rejected).Count | Should -Be 1
         $rejected[0].FullyQualifiedErrorId | Should -Be 'InvalidPhone,MetricaCrm.Commands.ImportCrmOrderCommand'
         $summary.Sent | Should -Be 1

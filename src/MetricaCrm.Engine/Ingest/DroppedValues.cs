@@ -23,7 +23,7 @@ namespace MetricaCrm.Engine.Ingest
         public IReadOnlyList<RowFault> Faults { get; }
 
         public string Message =>
-            $"{Source}, line {Line}: left out {string.Join("; ", Faults.Select(f => f.ToString()))}; the record is kept with its other identifiers";
+            $"{Source}, line {Line}: left out {string.Join("; ", Faults.Select(f => f.ToString()))}; the record is kept without {(Faults.Count == 1 ? "it" : "them")}";
 
         public override string ToString() => Message;
     }
