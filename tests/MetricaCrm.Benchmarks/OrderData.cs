@@ -23,7 +23,7 @@ static class OrderData
     private static readonly string[] Names = { "Ivan.Petrov", "OLGA.Smirnova", "petr_ivanov", "Anna.Kuznetsova", "SERGEY", "Maria.Popova", "d.sokolov", "Elena.Lebedeva" };
     private static readonly string[] Domains = { "Mail.Ru", "yandex.ru", "GMAIL.com", "Inbox.RU", "bk.ru" };
 
-    /// <summary>A rejected row every this many rows (about 3%).</summary>
+    /// <summary>A bad row every this many rows (about 3%): rejected, or, a bad phone or e-mail beside another identifier, emitted with a warning.</summary>
     public const int BadEvery = 33;
 
     public static string Generate(long rows, Encoding encoding, string tag)

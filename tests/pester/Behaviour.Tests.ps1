@@ -95,6 +95,27 @@ Describe 'Bitrix24 exports' {
         $contacts = Import-CrmClient (Join-Path $exports 'bitrix24-contacts.csv') -WarningVariable warned -WarningAction SilentlyContinue
         $contacts.UniqId | Should -Be @('101', '102', '103')
         @($contacts)[1].BirthDate | Should -BeNullOrEmpty
-        "$warned" | Should -Match "line 3: column 'Дата рождения', value '14\.03\.1965' left out"
+        "$warned" | Should -Match "line 3: left out column 'Дата рождения', value '14\.03\.1965': .*\[DateBefore1970\]; the record is kept without it"
+    }
+}
+
+Describe 'A bad phone beside good identifiers (issue 21)' {
+    It 'is a warning that names the file, line, column and value, and the order is sent without it' {
+        $file = Join-Path $TestDrive 'one-bad-phone.csv'
+        Set-Content -LiteralPath $file -Encoding utf8 -Value 'id,create_date_time,emails,phones,order_status',
+            "P-1,$day,p1@example.ru,`"+7 999 555-11-11, 12345, 73449932378`",PAID", "P-2,$day,,12345,PAID"
+        $summary = Import-CrmOrder $file -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable rejected -ErrorAction SilentlyContinue |
+            Send-MetricaConversion -CounterId 9205 -ApiBaseUri $sandbox.Uri -Token $token -NoJournal -PassThru |
+            Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
+        @($warned).Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike "$file, line 2: left out column 'phones', value '12345': a phone number of a length the RU numbering plan allows*"
+        "$($warned[0])" | Should -Match '\(this one has 5 digits after \+7, too short\) \[InvalidPhone\]; the record is kept without it$'
+        @($rejected).Count | Should -Be 1
+        $rejected[0].FullyQualifiedErrorId | Should -Be 'InvalidPhone,MetricaCrm.Commands.ImportCrmOrderCommand'
+        $summary.Sent | Should -Be 1
+        $stored = @(Get-SandboxStored $sandbox -CounterId 9205)
+        $stored.id | Should -Be 'P-1'
+        @($stored[0].phones) | Should -Be @('79995551111', '73449932378')
+        @($stored[0].emails) | Should -Be @('p1@example.ru')
     }
 }

@@ -62,7 +62,7 @@ Describe 'Invoke-DailyUpload.ps1 exit codes' {
     }
 
     It 'keeps its log folder and log for the task account alone (0700/0600 on Linux and macOS)' -Skip:$IsWindows {
-        $bad = New-Export 'modes.csv' { param($lines) $lines[3] = $lines[3] -replace '"\+7 \([^"]+"', '"12"'; $lines }
+        $bad = New-Export 'modes.csv' { param($lines) $lines[3] = $lines[3] -replace '"\+7 \([^"]+"', '"12"' -replace ',\d{19},', ',,' -replace 'Client3@Example\.ru', ''; $lines }
         $r = Invoke-DailyJob -OrdersPath $bad -CounterId 7010 -LogFolder (Join-Path $TestDrive 'private-logs/daily')
         $r.ExitCode | Should -Be 1 -Because $r.Output
         [Convert]::ToString([int][IO.File]::GetUnixFileMode($r.Folder), 8) | Should -Be '700'
@@ -71,7 +71,8 @@ Describe 'Invoke-DailyUpload.ps1 exit codes' {
     }
 
     It '1: a rejected row is logged with its error id and written to the rejects file; the rest is sent' {
-        $bad = New-Export 'one-bad-phone.csv' { param($lines) $lines[3] = $lines[3] -replace '"\+7 \([^"]+"', '"12"'; $lines }
+        # The phone is the row's only visitor identifier: beside a good e-mail or ClientID it would be dropped with a warning.
+        $bad = New-Export 'one-bad-phone.csv' { param($lines) $lines[3] = $lines[3] -replace '"\+7 \([^"]+"', '"12"' -replace ',\d{19},', ',,' -replace 'Client3@Example\.ru', ''; $lines }
         $r = Invoke-DailyJob -OrdersPath $bad -CounterId 7002
         $r.ExitCode | Should -Be 1 -Because $r.Output
         $r.Log | Should -Match 'Import: read 20, emitted 19, rejected 1'

@@ -25,6 +25,10 @@ namespace MetricaCrm.Engine.Contacts
         public string? SourceFile { get; set; }
         public long SourceLine { get; set; }
 
+        /// <summary>Whether Metrica can match the contact to visitors (its uniq_id links only its orders).</summary>
+        public bool HasIdentifier =>
+            ClientIds.Length + Emails.Length + Phones.Length + EmailsMd5.Length + PhonesMd5.Length > 0;
+
         public override string ToString() => $"Client {UniqId}";
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using MetricaCrm.Engine.Normalization;
 using MetricaCrm.Engine.Upload;
@@ -51,11 +52,15 @@ namespace MetricaCrm.Engine.Ingest
             @"^\s*\d+([.,]\d+)?[eE][+-]?\d+\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private List<RowFault>? _faults;
+        /// <summary>The faults (also in <see cref="_faults"/>) of values the record can do without: see <see cref="SettleIdentifiers"/>.</summary>
+        private List<RowFault>? _droppable;
         /// <summary>Hashes found in the phones or e-mails columns: they pass through as *_md5 values.</summary>
         private List<string>? _emailHashes, _phoneHashes;
 
         public IReadOnlyList<RowFault> Faults => _faults ?? (IReadOnlyList<RowFault>)Array.Empty<RowFault>();
         public List<string>? Explanation { get; private set; }
+        /// <summary>Bad values left out of a record that is kept (settled by <see cref="SettleIdentifiers"/>); empty otherwise.</summary>
+        public IReadOnlyList<RowFault> Dropped { get; private set; } = Array.Empty<RowFault>();
 
         private int Field(FieldSpec field) => _binding.Schema.IndexOf(field);
 
@@ -85,6 +90,15 @@ namespace MetricaCrm.Engine.Ingest
             return v;
         }
 
+        /// <summary>An id the site gave the visitor or the purchase (UserId, PurchaseId): <see cref="Identifier(FieldSpec)"/>'s rules, a bad one droppable.</summary>
+        public string? VisitorId(FieldSpec name)
+        {
+            var v = Raw(name)?.Trim();
+            var fault = TextRules.CheckIdentifier(name.Name, v);
+            if (fault != null) { Drop(name, fault.Rule, fault.Value, fault.Expected); return null; }
+            return v;
+        }
+
         public string RequiredIdentifier(FieldSpec name)
         {
             if (Raw(name) == null) Fault(name, "MissingValue", null, $"a value: {name.Name} is required");
@@ -104,7 +118,7 @@ namespace MetricaCrm.Engine.Ingest
             var r = _options.Dates.Parse(text);
             // An optional date-time before 1970 (a CRM's 01.01.1900 for "never"): Metrica cannot take it, the rest of
             // the record it can. A required one (an order's creation) is the record's meaning: its row is rejected.
-            if (!required && r.Rule == "DateBefore1970") return Drop(name, raw, r);
+            if (!required && r.Rule == "DateBefore1970") return LeaveOut(name, raw, r);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture));
         }
 
@@ -119,7 +133,7 @@ namespace MetricaCrm.Engine.Ingest
             // A birth date is optional and read as written: one Metrica cannot take (before 1970, or not yet come) is
             // left out with a warning, and the contact's phones and e-mails are still sent. An unreadable one stays an
             // error: it may be a column read wrongly, which the user must see before anything is sent.
-            if (r.Rule == "DateBefore1970" || r.Rule == "FutureDateTime") return Drop(name, raw, r);
+            if (r.Rule == "DateBefore1970" || r.Rule == "FutureDateTime") return LeaveOut(name, raw, r);
             return TakeValue(name, raw, r, v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
 
@@ -164,15 +178,13 @@ namespace MetricaCrm.Engine.Ingest
             return SlashDateColumn.ToDotted(v, order == SlashDateOrder.DayFirst)!;
         }
 
-        private List<RowFault>? _dropped;
+        /// <summary>Optional values Metrica cannot take (a birth date before 1970), left out of the record: they join
+        /// <see cref="Dropped"/> once <see cref="SettleIdentifiers"/> keeps the record.</summary>
+        private List<RowFault>? _leftOut;
 
-        /// <summary>Optional values left out of the record (Metrica cannot take them); null: none.</summary>
-        public IReadOnlyList<RowFault>? Dropped => _dropped;
-
-        private TValue? Drop<TValue>(FieldSpec name, string raw, Normalized<TValue> r) where TValue : struct
+        private TValue? LeaveOut<TValue>(FieldSpec name, string raw, Normalized<TValue> r) where TValue : struct
         {
-            int i = Field(name);
-            (_dropped ??= new List<RowFault>()).Add(new RowFault(r.Rule!, i >= 0 ? _binding.ColumnName(i) : name.Name, raw, r.Error!));
+            (_leftOut ??= new List<RowFault>()).Add(new RowFault(r.Rule!, ColumnOf(name), raw, r.Error!));
             return null;
         }
 
@@ -224,8 +236,8 @@ namespace MetricaCrm.Engine.Ingest
             var v = Raw(name)?.Trim();
             if (v == null) return null;
             foreach (char c in v)
-                if (c < '0' || c > '9') { Fault(name, "InvalidYclid", v, "a yclid: the whole number Yandex Direct adds to ad links"); return null; }
-            if (v.Length > 30) { Fault(name, "InvalidYclid", v, "a yclid of at most 30 digits"); return null; }
+                if (c < '0' || c > '9') { Drop(name, "InvalidYclid", v, "a yclid: the whole number Yandex Direct adds to ad links"); return null; }
+            if (v.Length > 30) { Drop(name, "InvalidYclid", v, "a yclid of at most 30 digits"); return null; }
             return v;
         }
 
@@ -265,14 +277,21 @@ namespace MetricaCrm.Engine.Ingest
             return null;
         }
 
-        /// <summary>A called number as Metrica shows it: '+', country and area code, digits ("+70123456789").</summary>
+        /// <summary>
+        /// A called number as Metrica shows it: '+', country and area code, digits ("+70123456789", Metrica's own
+        /// example, which is a possible but unassigned number: see PhoneNormalizer's rule). Metrica links a call by its
+        /// visitor ids, not by this number, so a bad one is droppable: the call goes without it, with a warning.
+        /// </summary>
         public string? CalledNumber(FieldSpec name)
         {
             var v = Raw(name)?.Trim();
             if (v == null) return null;
             var r = _options.Phones.Normalize(v);
-            if (!r.Ok) { Fault(name, r.Rule!, v, r.Error!); return null; }
-            return "+" + r.Value;
+            if (!r.Ok) { Drop(name, r.Rule!, v, r.Error!); return null; }
+            string shown = "+" + r.Value;
+            // Metrica's form keeps the '+': a note that says only "normalised" of a number written so is no news.
+            if (_options.Explain && r.Note != null && (shown != v || r.Note != "phone normalised")) Explain($"{_binding.ColumnName(Field(name))}: '{v}' -> '{shown}' ({r.Note})");
+            return shown;
         }
 
         public string? AbsoluteUrl(FieldSpec name)
@@ -355,11 +374,13 @@ namespace MetricaCrm.Engine.Ingest
             return result.ToArray();
         }
 
-        /// <summary>One value of a phones or e-mails cell: normalised, or null when it was a hash (kept aside) or faulty.</summary>
+        /// <summary>One value of a phones or e-mails cell: normalised, or null when it was a hash (kept aside) or bad (droppable).</summary>
         private string? Identifier(FieldSpec name, string part, Func<string, Normalized<string>> normalize, ref List<string>? hashes)
         {
             if (IdentifierHash.IsMd5Hex(part)) { (hashes ??= new List<string>()).Add(part.ToLowerInvariant()); return null; }
-            return Take(name, part, normalize(part), x => x);
+            var r = normalize(part);
+            if (!r.Ok) { Drop(name, r.Rule!, part, r.Error!); return null; }
+            return Take(name, part, r, x => x);
         }
 
         /// <summary>A cell of one value (the usual case) without a list and its copy.</summary>
@@ -373,7 +394,7 @@ namespace MetricaCrm.Engine.Ingest
             // 1 and a broken '76405E+18'. The digits are gone: say so for the whole cell.
             if (ScientificNumber.IsMatch(raw))
             {
-                Fault(name, "InvalidClientId", raw, "a ClientID as whole digits; this one was turned into scientific notation (Excel does that on a re-save) " +
+                Drop(name, "InvalidClientId", raw, "a ClientID as whole digits; this one was turned into scientific notation (Excel does that on a re-save) " +
                     "and its digits are lost: export the column again formatted as text");
                 return Array.Empty<string>();
             }
@@ -392,13 +413,13 @@ namespace MetricaCrm.Engine.Ingest
         {
             string p = part.EndsWith(".0", StringComparison.Ordinal) ? part.Substring(0, part.Length - 2) : part;
             if (p.IndexOf('E') > 0 || p.IndexOf('e') > 0)
-                Fault(name, "InvalidClientId", part, "a ClientID as whole digits; this one was turned into scientific notation (by Excel?) and lost digits");
+                Drop(name, "InvalidClientId", part, "a ClientID as whole digits; this one was turned into scientific notation (by Excel?) and lost digits");
             else if (p.Length == 0 || p.Length > 20 || !ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == 0)
-                Fault(name, "InvalidClientId", part, "a Metrica ClientID: a positive whole number");
+                Drop(name, "InvalidClientId", part, "a Metrica ClientID: a positive whole number");
             // A ClientID joins a random number and the first visit's Unix time, so it has at least 10 digits; a shorter one
             // ('1', '42') is a CRM's own id or a fragment, and would match nobody.
             else if (p.Length < MinClientIdDigits)
-                Fault(name, "InvalidClientId", part, $"a Metrica ClientID of {MinClientIdDigits} to 20 digits (such as 133591247640966458); a shorter number is no visitor's");
+                Drop(name, "InvalidClientId", part, $"a Metrica ClientID of {MinClientIdDigits} to 20 digits (such as 133591247640966458); a shorter number is no visitor's");
             else return p;
             return null;
         }
@@ -421,7 +442,7 @@ namespace MetricaCrm.Engine.Ingest
         private string? Md5(FieldSpec name, string part)
         {
             if (IdentifierHash.IsMd5Hex(part)) return part.ToLowerInvariant();
-            Fault(name, "InvalidHash", part, "an MD5 hash: 32 hexadecimal digits");
+            Drop(name, "InvalidHash", part, "an MD5 hash: 32 hexadecimal digits");
             return null;
         }
 
@@ -506,11 +527,61 @@ namespace MetricaCrm.Engine.Ingest
             return true;
         }
 
-        public void Fault(FieldSpec name, string rule, string? value, string expected)
+        public void Fault(FieldSpec name, string rule, string? value, string expected) =>
+            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, ColumnOf(name), value, expected));
+
+        /// <summary>The input's name of the field's column (its header), or the field's name when it has none.</summary>
+        private string ColumnOf(FieldSpec field)
         {
-            int i = Field(name);
-            (_faults ??= new List<RowFault>()).Add(new RowFault(rule, i >= 0 ? _binding.ColumnName(i) : name.Name, value, expected));
+            int i = Field(field);
+            return i >= 0 ? _binding.ColumnName(i) : field.Name;
         }
+
+        /// <summary>A bad value the record can do without (a phone, an e-mail, a ClientID, a call's number): a fault until
+        /// <see cref="SettleIdentifiers"/> finds that the record keeps an identifier.</summary>
+        private void Drop(FieldSpec name, string rule, string? value, string expected)
+        {
+            Fault(name, rule, value, expected);
+            (_droppable ??= new List<RowFault>()).Add(_faults![_faults.Count - 1]);
+        }
+
+        /// <summary>
+        /// The one identifier rule of every kind, applied once the record is read: a bad identifier among usable ones
+        /// is left out of the record, which is kept (<see cref="Dropped"/>: a warning each, and -Explain says so); a row
+        /// with no usable identifier left is rejected with the located errors of the values it had, or with
+        /// NoIdentifier when it had none and <paramref name="missing"/> says one is needed. A row rejected for another
+        /// reason keeps every fault in its error, so the user fixes the row once.
+        /// </summary>
+        /// <param name="hasIdentifier">Whether the record, as read (bad values left out), has a visitor identifier Metrica links it by.</param>
+        /// <param name="missing">The NoIdentifier fault of a record that needs a visitor identifier; null when it may go
+        /// without (a contact, or a detailed order with its client_uniq_id: they link through the CRM's client id).</param>
+        public void SettleIdentifiers(bool hasIdentifier, RowFault? missing)
+        {
+            SettleDroppable(hasIdentifier, missing);
+            if (_leftOut == null || _faults?.Count > 0) return;
+            Dropped = Dropped.Count == 0 ? _leftOut : Dropped.Concat(_leftOut).ToList();
+            if (_options.Explain)
+                foreach (var d in _leftOut) Explain($"{d.Column}: {d.ShownValue} left out: {d.Expected} [{d.Rule}]");
+        }
+
+        private void SettleDroppable(bool hasIdentifier, RowFault? missing)
+        {
+            int droppable = _droppable?.Count ?? 0;
+            if ((_faults?.Count ?? 0) > droppable) return;
+            if (droppable == 0)
+            {
+                if (!hasIdentifier && missing != null) (_faults ??= new List<RowFault>()).Add(missing);
+                return;
+            }
+            if (!hasIdentifier) return;
+            Dropped = _droppable!;
+            _faults = null;
+            if (_options.Explain)
+                foreach (var d in Dropped) Explain($"{d.Column}: {d.ShownValue} left out: {d.Expected} [{d.Rule}]");
+        }
+
+        /// <summary>The NoIdentifier fault of this row, located at <paramref name="field"/>'s column (see <see cref="IdentifierRule"/>).</summary>
+        public RowFault NoIdentifier(FieldSpec field, string expected) => IdentifierRule.Missing(ColumnOf(field), expected);
 
         private void Explain(string text) => (Explanation ??= new List<string>()).Add(text);
     }

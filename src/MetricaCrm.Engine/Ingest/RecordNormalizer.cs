@@ -8,7 +8,7 @@ namespace MetricaCrm.Engine.Ingest
     /// <summary>The outcome of one input row: a record, or a rejection with its reasons.</summary>
     public sealed class ImportItem<T> where T : class
     {
-        public ImportItem(T? record, RowRejection? rejection, IReadOnlyList<string>? explanation, IReadOnlyList<DroppedValue>? dropped = null)
+        public ImportItem(T? record, RowRejection? rejection, IReadOnlyList<string>? explanation, DroppedValues? dropped = null)
         {
             Record = record;
             Rejection = rejection;
@@ -16,12 +16,12 @@ namespace MetricaCrm.Engine.Ingest
             Dropped = dropped;
         }
 
-        /// <summary>Optional values of the record that Metrica cannot take, left out (each one a warning); null: none.</summary>
-        public IReadOnlyList<DroppedValue>? Dropped { get; }
-
         public T? Record { get; }
         public RowRejection? Rejection { get; }
         public IReadOnlyList<string>? Explanation { get; }
+        /// <summary>Bad values (an identifier beside usable ones) and optional values Metrica cannot take (a birth date
+        /// before 1970), left out of the kept <see cref="Record"/>, for one warning; null when none were.</summary>
+        public DroppedValues? Dropped { get; }
     }
 
     /// <summary>Turns one projected row into a typed record or a rejection; the rules per field live in <see cref="FieldReader"/>.</summary>
@@ -44,20 +44,20 @@ namespace MetricaCrm.Engine.Ingest
                 if (values[f] != null && values[f]!.IndexOf('\uFFFD') >= 0)
                     reader.Fault(Schema.Fields[f], "InvalidEncoding", values[f], "text in the file's encoding; this byte sequence is not valid in it");
             T record = Build(reader, source, line);
+            reader.SettleIdentifiers(HasIdentifier(record), Missing(reader, record));
             if (reader.Faults.Count > 0)
                 return new ImportItem<T>(null, new RowRejection(source, line, reader.Faults, rawValues()), reader.Explanation);
-            return new ImportItem<T>(record, null, reader.Explanation, Dropped(reader.Dropped, source, line));
-        }
-
-        private static List<DroppedValue>? Dropped(IReadOnlyList<RowFault>? faults, string source, long line)
-        {
-            if (faults == null) return null;
-            var dropped = new List<DroppedValue>(faults.Count);
-            foreach (var f in faults) dropped.Add(new DroppedValue(source, line, f));
-            return dropped;
+            return new ImportItem<T>(record, null, reader.Explanation,
+                reader.Dropped.Count > 0 ? new DroppedValues(source, line, reader.Dropped) : null);
         }
 
         protected abstract T Build(FieldReader r, string source, long line);
+
+        /// <summary>Whether the record as read (bad values left out) has a visitor identifier Metrica links it by.</summary>
+        protected abstract bool HasIdentifier(T record);
+
+        /// <summary>The NoIdentifier fault of a record without visitor identifiers; null when such a record may be sent.</summary>
+        protected abstract RowFault? Missing(FieldReader r, T record);
     }
 
     public sealed class OrderNormalizer : RecordNormalizer<CrmOrder>
@@ -89,11 +89,16 @@ namespace MetricaCrm.Engine.Ingest
             r.Attributes(order.Attributes);
             var ids = r.ContactIdentifiers();
             (order.Emails, order.Phones, order.EmailsMd5, order.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
-            // Simplified orders match on these; detailed orders match through their contact (client_uniq_id).
-            if (r.Faults.Count == 0 && !order.HasIdentifier && order.ClientUniqId == null)
-                r.Fault(CrmFields.ClientIds, "NoIdentifier", null, "at least one ClientID, phone or e-mail, or the CRM client id: Metrica cannot match an order without one");
             return order;
         }
+
+        // Simplified orders match on these. A bad one is dropped only beside another of them: a client_uniq_id does not
+        // count, since simplified orders do not link by it (a row left with only that is rejected, as it was before).
+        protected override bool HasIdentifier(CrmOrder order) => order.HasIdentifier;
+
+        // Detailed orders match through their contact, so a row with a client_uniq_id and no visitor ids is an order.
+        protected override RowFault? Missing(FieldReader r, CrmOrder order) =>
+            order.ClientUniqId != null ? null : r.NoIdentifier(CrmFields.ClientIds, IdentifierRule.Order);
     }
 
     public sealed class ClientNormalizer : RecordNormalizer<CrmClient>
@@ -122,5 +127,11 @@ namespace MetricaCrm.Engine.Ingest
             (client.Emails, client.Phones, client.EmailsMd5, client.PhonesMd5) = (ids.Emails, ids.Phones, ids.EmailsMd5, ids.PhonesMd5);
             return client;
         }
+
+        protected override bool HasIdentifier(CrmClient client) => client.HasIdentifier;
+
+        // A contact links through its uniq_id and may come without visitor identifiers; one whose identifiers were all
+        // bad is still rejected (SettleIdentifiers): the user meant it to be matched.
+        protected override RowFault? Missing(FieldReader r, CrmClient client) => null;
     }
 }

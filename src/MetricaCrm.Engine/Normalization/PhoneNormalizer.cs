@@ -8,7 +8,8 @@ namespace MetricaCrm.Engine.Normalization
 {
     /// <summary>
     /// Phones to what Metrica matches on: country code and number as digits, no '+' (79995551111).
-    /// libphonenumber decides validity, national prefixes (8 in Russia) and extensions; this class only frames it.
+    /// libphonenumber decides national prefixes (8 in Russia), extensions and which lengths a country's numbers have;
+    /// which numbers go through is <see cref="Finish"/>'s rule (possible numbers, not only assigned ones).
     /// </summary>
     public sealed class PhoneNormalizer
     {
@@ -34,7 +35,9 @@ namespace MetricaCrm.Engine.Normalization
             string e164 = new string(digits, 0, n);
             if (NumberingPlan.Of(countryCode)?.ConfirmsValid(e164, ccLength) == true)
                 return Normalized<string>.Success(e164, e164 == text ? null : "phone normalised");
-            return Finish(Build(digits, countryCode, ccLength, n), text, hasExtension: false);
+            // Not confirmed: the library's full parse decides, as for every other shape. (Its parse may read the digits
+            // differently, e.g. strip a national prefix after +CC, so the fast path's split is not given to Finish.)
+            return ParseWithLibrary(text);
         }
 
         private const int MaxFastLength = 32;
@@ -139,21 +142,59 @@ namespace MetricaCrm.Engine.Normalization
             return null;
         }
 
+        /// <summary>
+        /// The rule for every phone (the phones Metrica matches on and a call's PhoneNumber): a number of a length the
+        /// country's plan allows, with its area code (libphonenumber's IsPossibleNumber, IS_POSSIBLE), whether or not
+        /// the library lists its range as assigned (IsValidNumber). Why: Metrica's rule is "digits with a country code", and its
+        /// own examples are numbers in no assigned range (+70123456789 for calls, ru/management/calls.md;
+        /// 73449932378 for contacts, uploadContactJson_1.md). A possible but unassigned number matches nobody, which
+        /// costs nothing; refusing it would refuse the docs' examples and every number of a range the library's
+        /// metadata does not list yet. A local-only number (no area code), a wrong length, an unknown country code and
+        /// a mask placeholder outside every assigned range (one digit repeated: +7 (000) 000-00-00) are refused: they
+        /// are nobody's number.
+        /// </summary>
         private static Normalized<string> Finish(PhoneNumber number, string text, bool hasExtension)
         {
-            if (!Util.IsValidNumber(number))
-                return Normalized<string>.Fail("InvalidPhone", $"a phone number that exists (the {Util.GetRegionCodeForNumber(number) ?? "+" + number.CountryCode} numbering plan rejects it)");
+            bool valid = Util.IsValidNumber(number);
+            if (!valid)
+            {
+                var possible = Util.IsPossibleNumberWithReason(number);
+                if (possible != PhoneNumberUtil.ValidationResult.IS_POSSIBLE)
+                    return Normalized<string>.Fail("InvalidPhone", Expected(possible, number));
+            }
+            string national = Util.GetNationalSignificantNumber(number);
+            // Only where the plan does not confirm the number: +7 999 999-99-99 is a valid (and sold) mobile number.
+            if (!valid && national.Length > 0 && national.Trim(national[0]).Length == 0)
+                return Normalized<string>.Fail("InvalidPhone", $"a phone number, not a placeholder ({national.Length} times '{national[0]}' after the country code)");
 
             // E.164 without '+': country code and national significant number (leading zeros kept, as in Italy).
-            string e164 = number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + Util.GetNationalSignificantNumber(number);
-            string? note = e164 == text ? null : hasExtension ? "phone normalised, extension dropped" : "phone normalised";
+            string e164 = number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + national;
+            string? note = !valid
+                ? $"possible number kept: +{number.CountryCode} number in no range libphonenumber lists as assigned (Metrica needs only digits with a country code)"
+                : e164 == text ? null : hasExtension ? "phone normalised, extension dropped" : "phone normalised";
             return Normalized<string>.Success(e164, note);
+        }
+
+        private static string Expected(PhoneNumberUtil.ValidationResult reason, PhoneNumber number)
+        {
+            string plan = Util.GetRegionCodeForCountryCode(number.CountryCode) is string r && r != "ZZ" ? $"the {r} numbering plan" : $"the +{number.CountryCode} numbering plan";
+            switch (reason)
+            {
+                case PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE:
+                    return $"a phone number with a country code that exists (+{number.CountryCode} is none)";
+                case PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+                    return $"a phone number with its area code ({plan}: this is a local number only)";
+                default: // too short, too long, or a length between the plan's lengths
+                    string length = reason == PhoneNumberUtil.ValidationResult.TOO_SHORT ? ", too short"
+                        : reason == PhoneNumberUtil.ValidationResult.TOO_LONG ? ", too long" : "";
+                    return $"a phone number of a length {plan} allows (this one has {Util.GetNationalSignificantNumber(number).Length} digits after +{number.CountryCode}{length})";
+            }
         }
 
         /// <summary>
         /// Splits the dominant shapes into country code and national number without the library's general parser,
         /// which was the costliest step of an import: "+CC ..." with only spaces, dashes, dots and brackets, and for
-        /// Russia "8 ..." or ten digits. Validity is still decided by libphonenumber (IsValidNumber); every other
+        /// Russia "8 ..." or ten digits. What goes through is still decided by <see cref="Finish"/>; every other
         /// shape (extensions, letters, other regions' trunk prefixes) returns null and takes the full parse.
         /// A unit test holds both paths to the same answers.
         /// </summary>

@@ -73,7 +73,7 @@ namespace MetricaCrm.Engine.OfflineConversions
         public override RowFault? Check(TEvent e)
         {
             if (!e.HasIdentifier)
-                return new RowFault("NoIdentifier", "ClientId", null, "a ClientId, UserId or Yclid" + (e is CrmConversion ? " (or PurchaseId)" : "") + ": Metrica cannot link an event without one");
+                return IdentifierRule.Missing("ClientId", e is CrmConversion ? IdentifierRule.Conversion : IdentifierRule.Call);
             if (e.DateTime > _now() + _options.ClockSkew)
                 return new RowFault("FutureDateTime", "DateTime", e.DateTime.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture),
                     "a time that has passed: Metrica refuses events in the future");

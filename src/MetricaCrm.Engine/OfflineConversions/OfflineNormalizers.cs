@@ -44,7 +44,7 @@ namespace MetricaCrm.Engine.OfflineConversions
         public static void Read(FieldReader r, OfflineEvent e, string source, long line)
         {
             e.ClientId = Single(r, OfflineFields.ClientId, r.ClientIds(OfflineFields.ClientId));
-            e.UserId = r.Identifier(OfflineFields.UserId);
+            e.UserId = r.VisitorId(OfflineFields.UserId);
             e.Yclid = r.Yclid(OfflineFields.Yclid);
             e.DateTime = r.DateTime(OfflineFields.DateTime, required: true) ?? default;
             e.Price = r.Money(OfflineFields.Price, OfflineFields.Currency, documentedPointHeader: "Price");
@@ -66,12 +66,14 @@ namespace MetricaCrm.Engine.OfflineConversions
 
         protected override CrmConversion Build(FieldReader r, string source, long line)
         {
-            var c = new CrmConversion { PurchaseId = r.Identifier(OfflineFields.PurchaseId), Target = r.RequiredIdentifier(OfflineFields.Target) };
+            var c = new CrmConversion { PurchaseId = r.VisitorId(OfflineFields.PurchaseId), Target = r.RequiredIdentifier(OfflineFields.Target) };
             OfflineEventReader.Read(r, c, source, line);
-            if (r.Faults.Count == 0 && !c.HasIdentifier)
-                r.Fault(OfflineFields.ClientId, "NoIdentifier", null, "a ClientId, UserId, Yclid or PurchaseId: Metrica cannot link a conversion without one");
             return c;
         }
+
+        protected override bool HasIdentifier(CrmConversion c) => c.HasIdentifier;
+
+        protected override RowFault? Missing(FieldReader r, CrmConversion c) => r.NoIdentifier(OfflineFields.ClientId, IdentifierRule.Conversion);
     }
 
     public sealed class CallNormalizer : RecordNormalizer<CrmCall>
@@ -93,9 +95,12 @@ namespace MetricaCrm.Engine.OfflineConversions
                 CallTrackerUrl = r.AbsoluteUrl(OfflineFields.CallTrackerUrl),
             };
             OfflineEventReader.Read(r, call, source, line);
-            if (r.Faults.Count == 0 && !call.HasIdentifier)
-                r.Fault(OfflineFields.ClientId, "NoIdentifier", null, "a ClientId, UserId or Yclid: Metrica cannot link a call without one");
             return call;
         }
+
+        // The called number is no identifier: a bad one is dropped while the call has a visitor id (FieldReader.CalledNumber).
+        protected override bool HasIdentifier(CrmCall call) => call.HasIdentifier;
+
+        protected override RowFault? Missing(FieldReader r, CrmCall call) => r.NoIdentifier(OfflineFields.ClientId, IdentifierRule.Call);
     }
 }

@@ -44,6 +44,11 @@ namespace MetricaCrm.Engine.Orders
             }
             return item;
         }
+
+        // A line joins its order by the order's id; it carries no visitor identifiers (nothing to drop, none needed).
+        protected override bool HasIdentifier(OrderLine line) => true;
+
+        protected override RowFault? Missing(FieldReader r, OrderLine line) => null;
     }
 
     /// <summary>

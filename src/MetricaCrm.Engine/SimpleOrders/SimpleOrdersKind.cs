@@ -44,7 +44,7 @@ namespace MetricaCrm.Engine.SimpleOrders
                 return new RowFault("StatusNotAGoal", "order_status", status,
                     "one of " + string.Join(", ", StatusTypes.Sendable) + " or a JS goal identifier of the counter: simplified orders take no custom status-schema ids (send those as detailed orders)");
             if (!order.HasIdentifier)
-                return new RowFault("NoIdentifier", "client_ids", null, "at least one ClientID, phone or e-mail");
+                return IdentifierRule.Missing("client_ids", IdentifierRule.SimpleOrder);
             return OrderRules.CheckId(order);
         }
 

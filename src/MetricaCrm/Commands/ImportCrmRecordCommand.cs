@@ -21,6 +21,8 @@ namespace MetricaCrm.Commands
         public long Emitted { get; set; }
         /// <summary>Rows reported as errors (and written to RejectPath), with their reasons.</summary>
         public long Rejected { get; set; }
+        /// <summary>Emitted records that had a bad value left out (a bad phone beside a good e-mail), each with a warning. Part of Emitted.</summary>
+        public long WithDroppedValues { get; set; }
         /// <summary>Order lines read from -ItemsPath. OrderLinesRead = OrderLinesJoined + OrderLinesRejected.</summary>
         public long OrderLinesRead { get; set; }
         /// <summary>Order lines added to the products of an order that was read.</summary>
@@ -28,12 +30,12 @@ namespace MetricaCrm.Commands
         /// <summary>Order lines reported as errors: broken rules, or no order with their id.</summary>
         public long OrderLinesRejected { get; set; }
         public string? RejectPath { get; set; }
-        /// <summary>Optional values Metrica cannot take (a birth date before 1970), left out of records that were emitted
-        /// (counted in Emitted); each one is a warning with its file, line, column and value.</summary>
+        /// <summary>Values left out of the WithDroppedValues records: bad identifiers beside usable ones, and optional
+        /// values Metrica cannot take (a birth date before 1970); each record's are one warning with file, line, column and value.</summary>
         public long ValuesDropped { get; set; }
         public override string ToString() =>
             $"read {Read} rows, emitted {Emitted}, rejected {Rejected}" +
-            (ValuesDropped > 0 ? $" ({ValuesDropped} optional value(s) left out of emitted records, each a warning)" : "") +
+            (WithDroppedValues > 0 ? $"; {WithDroppedValues} emitted with {ValuesDropped} value(s) left out (see the warnings)" : "") +
             (OrderLinesRead > 0 ? $"; order lines read {OrderLinesRead}, joined {OrderLinesJoined}, rejected {OrderLinesRejected}" : "") +
             (RejectPath != null ? $" (rejects in {RejectPath})" : "");
     }
@@ -333,11 +335,11 @@ namespace MetricaCrm.Commands
             }
             _summary.Emitted++;
             if (item.Dropped != null)
-                foreach (var d in item.Dropped)
-                {
-                    _summary.ValuesDropped++;
-                    WriteWarning(d.Message);
-                }
+            {
+                _summary.WithDroppedValues++;
+                _summary.ValuesDropped += item.Dropped.Faults.Count;
+                WriteWarning(item.Dropped.Message);
+            }
             BeforeEmit(item.Record!);
             if (Explain)
             {

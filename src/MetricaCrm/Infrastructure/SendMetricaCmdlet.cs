@@ -108,9 +108,8 @@ namespace MetricaCrm.Commands.Infrastructure
             _objects ??= new ObjectRecords<TRecord>(ObjectNormalizer(new NormalizerOptions(new PhoneNormalizer(), new CrmDateTimeParser(TimeZoneInfo.Local))));
             var (names, values) = PropertyBag.Read(input, out var faults);
             var item = _objects.Normalize(names, values, "pipeline object", number, faults);
+            if (item.Dropped != null) WriteWarning(item.Dropped.Message);
             if (item.Record != null) ReadAlso(item.Record, input);
-            if (item.Record != null && item.Dropped != null)
-                foreach (var d in item.Dropped) WriteWarning(d.Message);
             return item;
         }
 
