@@ -46,7 +46,7 @@ public sealed class DroppedIdentifierTests
         Assert.Equal(new[] { "78005553535", "73449932378" }, stored[1].Phones);
 
         // Counts reconcile: the order with a value left out is one emitted and one sent record; the warning is extra.
-        Assert.Contains(r.Information, i => i.MessageData.ToString() == "read 3 rows, emitted 2, rejected 1; 1 emitted with a bad value left out (see the warnings)");
+        Assert.Contains(r.Information, i => i.MessageData.ToString() == "read 3 rows, emitted 2, rejected 1; 1 emitted with 2 value(s) left out (see the warnings)");
         var summary = r.Output.Last(o => o.TypeNames[0].EndsWith(".UploadSummary"));
         Assert.Equal(2L, summary.Properties["Sent"].Value);
     }
