@@ -85,6 +85,7 @@ Describe 'Connect-Metrica' {
         $reads = Get-CounterReads 7101
         $reads.Count | Should -Be ($before + 1)
         $reads[-1].tokenValid | Should -BeTrue
+        ($c | Out-String) | Should -Match 'CounterName\s+: Sandbox counter 7101\s+Permission\s+: own\s+TokenSource\s+: -Token'
         $text = ($c | Format-List * | Out-String) + ($c | ConvertTo-Json) + "$c" + ($c | ConvertTo-Csv | Out-String)
         $text | Should -Not -Match 'sandbox-token'
         $c.PSObject.Properties.Name | Should -Not -Contain 'Token'
