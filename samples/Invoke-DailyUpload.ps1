@@ -133,15 +133,14 @@ try {
         Write-Log ("Send: received $($s.Received), sent $($s.Sent), unchanged $($s.Unchanged), rejected $($s.Rejected), " +
             "skipped $($s.Skipped), failed $($s.Failed), pending $($s.Pending), not sent $($s.NotSent)")
     }
-    foreach ($u in $uploads) {
-        if ($null -ne $u.PSObject.Properties["UploadId"]) { Write-Log "Upload $($u.UploadId): $($u.Status), $($u.RowsSent) rows" }
-    }
+    # Without -PassThru the send writes only MetricaUpload objects; its summary is in the information stream.
+    foreach ($u in $uploads) { Write-Log "Upload $($u.UploadId): $($u.Status), $($u.RowsSent) rows" }
     foreach ($w in $sendWarnings) { Write-Log "WARNING $($w.Message)" }
     foreach ($e in $errors) { Write-Log "ERROR $($e.FullyQualifiedErrorId): $($e.Exception.Message)" }
 
     $ids = @($errors | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] })
     $statusCodes = @($errors | ForEach-Object { $_.Exception.StatusCode } | Where-Object { $null -ne $_ } | ForEach-Object { [int]$_ })
-    $pending = @($uploads | Where-Object { $null -ne $_.PSObject.Properties["UploadId"] -and -not ($_.IsFinal -and -not $_.Failed) })
+    $pending = @($uploads | Where-Object { -not ($_.IsFinal -and -not $_.Failed) })
     # -Wait reports an upload Metrica had not listed as final by -WaitTimeout only as this warning.
     $pending += @($sendWarnings | Where-Object { $_.Message -match '^Upload \S+ was not final within' })
     # Orders not sent, from the counts: kept for the next run (Pending), refused (Failed), or never sent (NotSent).

@@ -14,14 +14,16 @@ public sealed class CredentialTests
         function Get-Secret {
             [CmdletBinding()]
             param([Parameter(Mandatory)][string] $Name, [string] $Vault)
-            if ($Vault -and $Vault -ne 'TaskVault') { Write-Error "Vault '$Vault' does not exist in registered vaults."; return }
+            # $PSCmdlet.WriteError: the session has the core cmdlets only (no Write-Error), and a real vault's error is non-terminating.
+            function Fail([string] $Message) { $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([System.Management.Automation.ItemNotFoundException]::new($Message), 'GetSecretNotFound', 'ObjectNotFound', $Name)) }
+            if ($Vault -and $Vault -ne 'TaskVault') { Fail "Vault '$Vault' does not exist in registered vaults."; return }
             $s = [System.Security.SecureString]::new()
             foreach ($c in 'sandbox-token'.ToCharArray()) { $s.AppendChar($c) }
             switch ($Name) {
                 'metrica' { $s }
                 'metrica-credential' { [pscredential]::new('token', $s) }
                 'metrica-plain' { 'sandbox-token' }
-                default { Write-Error "The secret $Name was not found." }
+                default { Fail "The secret $Name was not found." }
             }
         }
         """;
@@ -74,7 +76,18 @@ public sealed class CredentialTests
         var error = Assert.Single(r.Errors);
         Assert.Equal(errorId, error.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Contains("metrica", error.Exception.Message, StringComparison.OrdinalIgnoreCase);
+        // The vault's own words, not PowerShell's "The running command stopped because the preference variable ...".
+        Assert.DoesNotContain("preference variable", error.Exception.Message);
         Assert.Empty(s.Sandbox.State.Requests);
+    }
+
+    [Fact]
+    public async Task A_missing_secret_is_reported_with_Get_Secrets_own_message()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        using var _ = WithFakeSecretManagement(s);
+        var error = Assert.Single(s.Run("Connect-Metrica -CounterId 7 -SecretName missing").Errors);
+        Assert.True(error.Exception.Message.Contains("secret 'missing' (named by -SecretName): The secret missing was not found. A scheduled task"), error.Exception.Message);
     }
 
     [Fact]
@@ -105,6 +118,8 @@ public sealed class CredentialTests
         var connect = s.Run("Connect-Metrica -CounterId 7 -Token $token -ApiBaseUri $api");
         Assert.Null(connect.Terminating);
         Assert.Empty(connect.Output);
+        // The check: one read of the counter with the token.
+        Assert.True(Assert.Single(s.Requests("/management/v1/counter/7")).TokenValid);
 
         var r = s.Run($"Get-MetricaOrderStatus {Fast} -Verbose");
         Assert.Empty(r.Errors);
@@ -126,7 +141,44 @@ public sealed class CredentialTests
         Assert.Contains("-SecretName", error.Exception.Message);
         Assert.Contains("Connect-Metrica", error.Exception.Message);
         Assert.Contains("METRICA_TOKEN", error.Exception.Message);
-        Assert.Equal(2, s.Sandbox.State.Requests.Count);
+        Assert.Equal(3, s.Sandbox.State.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Connect_Metrica_refuses_a_token_Metrica_refuses_and_keeps_the_earlier_defaults()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Run("Connect-Metrica -CounterId 7 -Token $token -ApiBaseUri $api");
+        var wrong = new System.Security.SecureString();
+        foreach (var c in "not-the-token") wrong.AppendChar(c);
+        s.SetVariable("wrong", wrong);
+        var bad = s.Run("Connect-Metrica -CounterId 8 -Token $wrong -PassThru");
+        var error = Assert.Single(bad.Errors);
+        Assert.Equal("MetricaInvalidToken,MetricaCrm.Commands.ConnectMetricaCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("did not store these defaults", error.ErrorDetails.Message);
+        Assert.Empty(bad.Output);
+        Assert.DoesNotContain("not-the-token", bad.AllText());
+
+        // Still counter 7 with the good token.
+        Assert.Empty(s.Run($"Get-MetricaOrderStatus {Fast}").Errors);
+        Assert.Single(s.Requests("/counter/7/schema/order_statuses"));
+        Assert.Empty(s.Requests("/counter/8/schema"));
+    }
+
+    [Fact]
+    public async Task Connect_Metrica_PassThru_describes_the_connection_without_the_token()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var r = s.Run("Connect-Metrica -CounterId 7 -Token $token -ApiBaseUri $api -PassThru");
+        var info = Assert.Single(r.Output);
+        Assert.Equal("MetricaCrm.Commands.MetricaConnectionInfo", info.BaseObject.GetType().FullName);
+        Assert.Equal(7L, info.Properties["CounterId"].Value);
+        Assert.Equal("Sandbox counter 7", info.Properties["CounterName"].Value);
+        Assert.Equal("-Token", info.Properties["TokenSource"].Value);
+        Assert.True((bool)info.Properties["TokenChecked"].Value);
+        Assert.DoesNotContain(info.Properties, p => p.Name.Contains("Token", StringComparison.Ordinal) && p.Value is System.Security.SecureString);
+        Assert.DoesNotContain("sandbox-token", info.ToString());
+        Assert.DoesNotContain("sandbox-token", r.AllText());
     }
 
     [Fact]

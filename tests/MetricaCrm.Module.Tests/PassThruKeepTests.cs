@@ -3,7 +3,7 @@ using MetricaCrm.Sandbox;
 
 namespace MetricaCrm.Module.Tests;
 
-/// <summary>-PassThru (the typed summary on the output) and -KeepUploadFile (uploaded batches kept for audit) on the Send cmdlets.</summary>
+/// <summary>-PassThru (only the typed summary on the output, with the uploads in it) and -KeepUploadFile (uploaded batches kept for audit) on the Send cmdlets.</summary>
 public sealed class PassThruKeepTests
 {
     private const string Header = "id,create_date_time,emails,order_status,revenue,currency";
@@ -15,23 +15,28 @@ public sealed class PassThruKeepTests
         $"Import-CrmOrder '{file}' -TimeZone UTC | Convert-MetricaStatus -Map @{{ paid = 'PAID' }} | Send-MetricaConversion -CounterId 12345 {ModuleSession.Api} {extra}";
 
     [Fact]
-    public async Task PassThru_writes_the_summary_after_the_uploads()
+    public async Task PassThru_writes_only_the_summary_which_carries_the_uploads()
     {
         await using var s = await ModuleSession.StartAsync();
         var file = s.WriteFile("orders.csv", Orders(3));
         var r = s.Run(Send(file, "-BatchSize 2 -PassThru"));
 
         Assert.Empty(r.Errors);
-        Assert.Equal(3, r.Output.Count); // two uploads, then the summary
-        var summary = r.Output[^1];
+        var summary = Assert.Single(r.Output); // one kind per output: no MetricaUpload next to it
         Assert.Equal("MetricaCrm.Engine.Upload.UploadSummary", summary.BaseObject.GetType().FullName);
         Assert.Equal(3L, summary.Properties["Received"].Value);
         Assert.Equal(3L, summary.Properties["Sent"].Value);
         Assert.Equal(2, summary.Properties["Uploads"].Value);
         Assert.True((bool)summary.Properties["Reconciles"].Value);
+        var uploads = ((System.Collections.IEnumerable)summary.Properties["UploadResults"].Value).Cast<object>().Select(PSObject.AsPSObject).ToList();
+        Assert.All(uploads, u => Assert.Equal("MetricaCrm.Engine.Metrica.MetricaUpload", u.BaseObject.GetType().FullName));
+        Assert.Equal(new object[] { 2L, 1L }, uploads.Select(u => u.Properties["RowsSent"].Value));
+        Assert.Equal(2, uploads.Select(u => u.Properties["UploadId"].Value).Distinct().Count());
 
         // Without -PassThru the output holds only the uploads (-Force: the journal knows these orders are unchanged).
-        Assert.Equal(2, s.Run(Send(file, "-BatchSize 2 -Force")).Output.Count);
+        var plain = s.Run(Send(file, "-BatchSize 2 -Force")).Output;
+        Assert.Equal(2, plain.Count);
+        Assert.All(plain, o => Assert.Equal("MetricaCrm.Engine.Metrica.MetricaUpload", o.BaseObject.GetType().FullName));
     }
 
     [Fact]

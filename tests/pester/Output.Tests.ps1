@@ -16,12 +16,11 @@ Describe 'Output types: export, JSON and views' {
         $script:Out = @{}
         $Out.Orders = @(Import-CrmOrder $ordersCsv -TimeZone 'Europe/Moscow' -InformationVariable importInfo)
         $Out.ImportSummary = @($importInfo | Where-Object Tags -contains 'Summary' | ForEach-Object MessageData)
-        $sent = @($Out.Orders | Convert-MetricaStatus -Map $map | Send-MetricaConversion @Api -JournalPath $JournalPath -PassThru)
+        $sent = @($Out.Orders | Convert-MetricaStatus -Map $map | Send-MetricaConversion @Api -JournalPath $JournalPath)
         $Out.CrmUploads = @($sent | Where-Object { $_.PSObject.TypeNames -contains 'MetricaCrm.Engine.Metrica.MetricaUpload' })
         # Engine types live in the module's private load context: known by type name, not by [type] literal.
         # The same orders again: the journal counts them Unchanged, which the summary's view must show.
-        $Out.UploadSummary = @($Out.Orders | Convert-MetricaStatus -Map $map | Send-MetricaConversion @Api -JournalPath $JournalPath -PassThru |
-                Where-Object { $_.PSObject.TypeNames -contains 'MetricaCrm.Engine.Upload.UploadSummary' })
+        $Out.UploadSummary = @($Out.Orders | Convert-MetricaStatus -Map $map | Send-MetricaConversion @Api -JournalPath $JournalPath -PassThru)
         $Out.Contacts = @(Import-CrmClient (Join-Path (Get-RepoRoot) 'samples/contacts.csv') -Attribute shoe_size, segment)
 
         $at = [DateTimeOffset]::UtcNow.AddDays(-1)

@@ -210,7 +210,7 @@ Import-Module '$(Get-ModuleManifest)'
 Start-Transcript -Path '$transcript' | Out-Null
 `$token = ConvertTo-SecureString `$env:TEST_METRICA_TOKEN -AsPlainText -Force
 Import-CrmOrder '$Good' -Verbose | Convert-MetricaStatus -Map @{ paid = 'PAID'; new = 'IN_PROGRESS' } -Verbose |
-    Send-MetricaConversion -CounterId 4506 -Token `$token -ApiBaseUri '$($Sandbox.Uri)' -NoJournal -Wait -PassThru -Verbose
+    Send-MetricaConversion -CounterId 4506 -Token `$token -ApiBaseUri '$($Sandbox.Uri)' -NoJournal -Wait -Verbose
 Stop-Transcript | Out-Null
 "@
         $run = Invoke-FreshPwsh -Command $script -Environment @{ TEST_METRICA_TOKEN = $Token }
@@ -218,7 +218,7 @@ Stop-Transcript | Out-Null
         $text = Get-Content $transcript -Raw
         $text | Should -Match 'VERBOSE: .*token from -Token'
         $text | Should -Match '[0-9a-f]{32} PASSED\s+2\s+2'
-        $text | Should -Match 'Received\s+: 2'
+        $text | Should -Match 'VERBOSE: Send-MetricaConversion: received 2, uploaded 2, rejected 0'
         $text | Should -Not -Match ([regex]::Escape($Token))
         (Get-SandboxStored $Sandbox 4506).Id | Should -Be @('E-1', 'E-2')
     }

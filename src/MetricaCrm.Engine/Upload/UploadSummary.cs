@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using MetricaCrm.Engine.Metrica;
 
 namespace MetricaCrm.Engine.Upload
 {
@@ -9,7 +11,11 @@ namespace MetricaCrm.Engine.Upload
     /// </summary>
     public sealed class UploadSummary
     {
-        public UploadSummary(string label) => Label = label;
+        public UploadSummary(string label)
+        {
+            Label = label;
+            UploadResults = new UploadResultList(_uploadResults);
+        }
 
         /// <summary>Who is reporting (the command or job), shown first in the text form.</summary>
         public string Label { get; }
@@ -31,6 +37,14 @@ namespace MetricaCrm.Engine.Upload
         public long NotSent { get; internal set; }
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
+        /// <summary>Each upload of this send as the Send cmdlet reported it (after -Wait, its final status), accepted or
+        /// failed, in order: what a Send writes to the output without -PassThru, and what -PassThru carries here instead.</summary>
+        public UploadResultList UploadResults { get; }
+
+        private readonly List<MetricaUpload> _uploadResults = new List<MetricaUpload>();
+
+        /// <summary>Adds an upload as it is reported to the caller (see <see cref="UploadResults"/>).</summary>
+        public void AddUploadResult(MetricaUpload upload) => _uploadResults.Add(upload);
 
         /// <summary>Counts records that reached a send which could not start (its budget was spent before it asked
         /// anything): received, and not sent.</summary>

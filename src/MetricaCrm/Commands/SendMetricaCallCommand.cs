@@ -14,7 +14,10 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaCall", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaCalls")]
-    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
+    // One kind per output: MetricaUpload objects, or with -PassThru only the UploadSummary (the uploads in its UploadResults).
+    // [OutputType] cannot name a switch, so both are listed; the help's Outputs say which when.
+    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(UploadSummary))]
     public sealed class SendMetricaCallCommand : SendOfflineCmdlet<CrmCall>
     {
         /// <summary>The name of a goal Metrica creates for calls when the counter has none; ignored when it has one.</summary>

@@ -15,7 +15,10 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaConversion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaConversions")]
-    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
+    // One kind per output: MetricaUpload objects, or with -PassThru only the UploadSummary (the uploads in its UploadResults).
+    // [OutputType] cannot name a switch, so both are listed; the help's Outputs say which when.
+    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(UploadSummary))]
     public sealed class SendMetricaConversionCommand : SendCdpCmdlet<CrmOrder>
     {
         /// <summary>Orders created longer ago than this are skipped; without it they are sent and counted in one warning.</summary>

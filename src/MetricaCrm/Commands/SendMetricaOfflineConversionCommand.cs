@@ -15,7 +15,10 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaOfflineConversion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaOfflineConversions")]
-    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
+    // One kind per output: MetricaUpload objects, or with -PassThru only the UploadSummary (the uploads in its UploadResults).
+    // [OutputType] cannot name a switch, so both are listed; the help's Outputs say which when.
+    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(UploadSummary))]
     public sealed class SendMetricaOfflineConversionCommand : SendOfflineCmdlet<CrmConversion>
     {
         protected override UploadKind<CrmConversion> CreateKind(bool whatIf)

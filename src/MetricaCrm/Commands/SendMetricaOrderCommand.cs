@@ -15,7 +15,10 @@ namespace MetricaCrm.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "MetricaOrder", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Send-MetricaOrders")]
-    [OutputType(typeof(MetricaUpload), typeof(UploadSummary))]
+    // One kind per output: MetricaUpload objects, or with -PassThru only the UploadSummary (the uploads in its UploadResults).
+    // [OutputType] cannot name a switch, so both are listed; the help's Outputs say which when.
+    [OutputType(typeof(MetricaUpload))]
+    [OutputType(typeof(UploadSummary))]
     public sealed class SendMetricaOrderCommand : SendCdpCmdlet<CrmOrder>
     {
         /// <summary>Csv (a file, the default) or Json (the records inside the request).</summary>

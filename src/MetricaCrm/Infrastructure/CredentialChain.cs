@@ -76,7 +76,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 catch (RuntimeException ex)
                 {
                     throw Fail("MetricaSecretManagementUnavailable", ErrorCategory.ObjectNotFound, name,
-                        $"The Metrica token is to come from SecretManagement ({what}, named by {namedBy}), but the {SecretModule} module cannot be loaded: {ex.Message} " +
+                        $"The Metrica token is to come from SecretManagement ({what}, named by {namedBy}), but the {SecretModule} module cannot be loaded: {Reason(ex)} " +
                         $"Install it (Install-PSResource {SecretModule}) for the account that runs this script, or pass the token another way.");
                 }
 
@@ -91,7 +91,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 catch (RuntimeException ex)
                 {
                     throw Fail("MetricaSecretUnavailable", ErrorCategory.ReadError, name,
-                        $"Cannot read the Metrica token from SecretManagement {what} (named by {namedBy}): {ex.Message} " +
+                        $"Cannot read the Metrica token from SecretManagement {what} (named by {namedBy}): {Reason(ex)} " +
                         "A scheduled task runs as its own account: register the vault and store the secret as that account (and unlock the vault in the script if it needs a password).");
                 }
                 switch (secret)
@@ -106,6 +106,18 @@ namespace MetricaCrm.Commands.Infrastructure
                             $"SecretManagement {what} is a {secret.GetType().Name}; the Metrica token must be stored as a SecureString (Set-Secret -SecureStringSecret) or a PSCredential.");
                 }
             }
+        }
+
+        /// <summary>
+        /// The failing command's own message. -ErrorAction Stop wraps a non-terminating error in PowerShell's
+        /// "The running command stopped because the preference variable ..." text, which says nothing about the vault.
+        /// </summary>
+        private static string Reason(RuntimeException ex)
+        {
+            var inner = ex is ActionPreferenceStopException ? ex.ErrorRecord : null;
+            var message = inner?.ErrorDetails?.Message ?? inner?.Exception?.Message ?? ex.Message;
+            message = message.Trim();
+            return message.EndsWith(".", StringComparison.Ordinal) ? message : message + ".";
         }
 
         private static Exception Fail(string errorId, ErrorCategory category, string secretName, string message) =>

@@ -64,7 +64,8 @@ namespace MetricaCrm.Commands.Infrastructure
         [TimeSpanArgument]
         public TimeSpan ListingGrace { get; set; } = new ResumeOptions().ListingGrace;
 
-        /// <summary>Also write the UploadSummary to the output at the end, for scripts that branch on the counts.</summary>
+        /// <summary>Write only the UploadSummary to the output, at the end, with the uploads in its UploadResults: one kind
+        /// of object per output, so Export-Csv and Where-Object never see rows of the other kind.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -299,17 +300,28 @@ namespace MetricaCrm.Commands.Infrastructure
             {
                 _session?.Complete();
                 if (Wait && _session != null)
-                    foreach (var upload in _session.Accepted) WriteObject(UploadView.Of(WaitFor(upload)));
+                    foreach (var upload in _session.Accepted) Report(WaitFor(upload));
             }
             finally
             {
                 Progress(2, Activity, $"{_session?.Summary.Sent ?? 0:N0} records uploaded", completed: true);
             }
             var summary = _session?.Summary ?? _cannotStart ?? new UploadSummary(MyInvocation.MyCommand.Name);
+            foreach (var upload in _reported) summary.AddUploadResult(upload);
             WriteInformation(summary, new[] { "Summary" });
             WriteVerbose(summary.ToString());
             if (PassThru) WriteObject(summary);
         }
+
+        /// <summary>An upload as the caller gets it: on the output, or with -PassThru only in the summary's UploadResults.</summary>
+        private void Report(MetricaUpload upload)
+        {
+            _reported.Add(upload);
+            if (!PassThru) WriteObject(UploadView.Of(upload));
+        }
+
+        /// <summary>Every upload reported, those of earlier batches this send settled first included (before its session exists).</summary>
+        private readonly List<MetricaUpload> _reported = new List<MetricaUpload>();
 
         // ---- IUploadHost: called by the session on this (the pipeline) thread ----
 
@@ -327,7 +339,7 @@ namespace MetricaCrm.Commands.Infrastructure
                 WriteError(new ErrorRecord(new InvalidDataException(
                     $"Metrica accepted upload {upload.UploadId} but its validation FAILED ({batch.Rows} records, elements_count {upload.ElementsCount}). Nothing of it is counted; check the file's values."),
                     "MetricaUploadValidationFailed", ErrorCategory.InvalidData, upload));
-            if (!Wait || upload.Failed) WriteObject(UploadView.Of(upload));
+            if (!Wait || upload.Failed) Report(upload);
         }
 
         void IBatchHost.UploadFailed(MetricaApiException error, BatchFile batch, MetricaCrm.Engine.Journal.BatchState outcome) => WriteError(ApiError(error, CounterId));
