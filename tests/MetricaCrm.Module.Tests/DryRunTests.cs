@@ -125,6 +125,27 @@ public sealed class DryRunTests
         Assert.DoesNotContain("uploading batch", last);
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_a_send_while_it_reads_records_between_two_progress_reports()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        var file = s.WriteFile("orders.csv", JournalSendTests.Orders(100_000, _ => "new"));
+        // Passed by name, every record is read inside one ProcessRecord: no upstream cmdlet notices the stop for it.
+        Assert.Empty(s.Run($"$orders = Import-CrmOrder '{file}' -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map {JournalSendTests.Map}").Errors);
+        using var ps = PowerShell.Create();
+        ps.Runspace = typeof(ModuleSession).GetField("_runspace", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(s) as System.Management.Automation.Runspaces.Runspace;
+        ps.AddScript($"Send-MetricaConversion -InputObject $orders -CounterId 7 {ModuleSession.Api} -BatchSize 1000000");
+        var async = ps.BeginInvoke();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!ps.Streams.Progress.Any(p => p.StatusDescription.StartsWith("Reading: ", StringComparison.Ordinal)) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        var started = DateTime.UtcNow;
+        ps.Stop();
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(async));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(ps.Streams.Progress, p => p.StatusDescription.StartsWith("Read all", StringComparison.Ordinal));
+        Assert.Empty(s.Requests("/data/simple_orders"));
+    }
+
     /// <summary>At most four progress records a second, and the few a send always writes (its last status, its end).</summary>
     private static void AssertThrottled(RunResult r, TimeSpan elapsed)
     {
