@@ -72,6 +72,21 @@ public sealed class DryRunTests
         Assert.Empty(s.Sandbox.State.Requests);
     }
 
+    [Fact]
+    public async Task WhatIf_warns_of_batches_an_earlier_send_kept_which_a_send_settles_first()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        s.Sandbox.State.AddFault(new MetricaCrm.Sandbox.FaultRule { PathContains = "simple_orders", Status = 403, ErrorType = "access_denied", Message = "Access is denied", Times = 1 });
+        var file = s.WriteFile("orders.csv", JournalSendTests.Orders(3, _ => "paid"));
+        var refused = s.Run(SendOrders(file));
+        Assert.Equal(3L, Count(refused.Output.Last(), "Pending"));
+        var journal = JournalFiles(s.WorkDir);
+        var preview = s.Run(SendOrders(file, "-WhatIf"));
+        Assert.Empty(preview.Errors);
+        Assert.Contains(preview.Warnings, w => w.Message.StartsWith("1 earlier simple_orders upload(s) of counter 7 (3 records) are kept in the upload journal: a send settles them"));
+        Assert.Equal(journal, JournalFiles(s.WorkDir));
+    }
+
     [Theory]
     [InlineData("contacts.csv", "uniq_id,name,emails\nK-1,Иван,a@b.ru\nK-2,Пётр,b@b.ru\n", "uniq_id,name,emails\nK-1,Иван,a@b.ru\nK-2,Пётр Петров,b@b.ru\nK-3,Анна,c@b.ru\n",
         "Import-CrmClient '{0}' | Send-MetricaContact -CounterId 5", "contact K-2 (")]
