@@ -93,6 +93,7 @@ public sealed class UploadTests : IDisposable
         public void UploadFailed(MetricaApiException error, BatchFile batch, MetricaCrm.Engine.Journal.BatchState outcome) => Events.Add("failed " + error.ErrorId);
         public void Warning(string message) => Events.Add("warning " + message);
         public void Skipped(object record, string reason) => Events.Add("skipped");
+        public void Changed(object record, string description) => Events.Add("changed");
         public void Progress(string status) { }
     }
 

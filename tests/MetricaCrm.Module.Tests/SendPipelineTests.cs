@@ -92,7 +92,7 @@ public sealed class SendPipelineTests
         var r = s.Run(Pipeline(file));
         Assert.Empty(r.Errors);
         Assert.Contains(r.Progress, p => p.Activity.StartsWith("Import-CrmOrder") && p.StatusDescription == "20,000 rows");
-        Assert.Contains(r.Progress, p => p.Activity.StartsWith("Send-MetricaConversion") && p.StatusDescription.StartsWith("20,000 orders received"));
+        Assert.Contains(r.Progress, p => p.Activity.StartsWith("Send-MetricaConversion") && p.StatusDescription.StartsWith("Read all 25,000 order(s)"));
         Assert.Contains(r.Progress, p => p.RecordType == ProgressRecordType.Completed);
     }
 
@@ -276,7 +276,7 @@ public sealed class SendPipelineTests
         Assert.Equal("MetricaAccessDenied", Assert.Single(r.ErrorIds));
         Assert.Single(s.Requests("/data/simple_orders"));
         // Access can be fixed, so nothing is lost: the refused batch and the two never sent are kept for a resume.
-        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 5, uploaded 0, rejected 0, kept for resume 5");
+        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 5, uploaded 0, rejected 0, kept for resume 5; against the upload journal: new 5, changed 0, unchanged 0");
         Assert.Contains(r.Warnings, w => w.Message.StartsWith("5 order(s) in 3 upload(s) were not accepted yet and are kept in the upload journal"));
 
         // The next send of the kind settles them first: access is back, so the three go in their order, then the new one.
@@ -366,7 +366,7 @@ public sealed class SendPipelineTests
         Assert.Empty(r.Errors);
         Assert.Equal(new long[] { 10, 10, 5 }, r.Output.Select(o => (long)o.Properties["RowsSent"].Value));
         Assert.Equal(25, (await s.StoredOrdersAsync(12345)).Count);
-        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 25, uploaded 25, rejected 0");
+        Assert.Contains(r.Information, i => i.MessageData.ToString() == "Send-MetricaConversion: received 25, uploaded 25, rejected 0; against the upload journal: new 25, changed 0, unchanged 0");
     }
 
     [Fact]

@@ -119,3 +119,41 @@ Describe 'A bad phone beside good identifiers (issue 21)' {
         @($stored[0].emails) | Should -Be @('p1@example.ru')
     }
 }
+
+Describe 'A dry run (-WhatIf) against the upload journal' {
+    It 'says what tomorrow''s send would upload (new, changed, unchanged), names the changed order with -Verbose, and leaves the journal as it was' {
+        $journal = Join-Path $TestDrive 'preview-journal.db'
+        $today = Join-Path $TestDrive 'preview-today.csv'
+        $tomorrow = Join-Path $TestDrive 'preview-tomorrow.csv'
+        $header = 'id,create_date_time,emails,order_status,revenue'
+        Set-Content -LiteralPath $today -Encoding utf8 -Value (@($header) + (1..5 | ForEach-Object { "W-$_,$day,w$_@example.ru,PAID,$_" }))
+        # Tomorrow W-3's revenue changes; the other four stay as Metrica has them.
+        Set-Content -LiteralPath $tomorrow -Encoding utf8 -Value (@($header) + (1..5 | ForEach-Object { "W-$_,$day,w$_@example.ru,PAID,$(if ($_ -eq 3) { 300 } else { $_ })" }))
+        $sent = Import-CrmOrder $today | Send-MetricaConversion -CounterId 9301 -ApiBaseUri $sandbox.Uri -Token $token -JournalPath $journal -PassThru |
+            Where-Object { $_ -is [MetricaCrm.Engine.Upload.UploadSummary] }
+        $sent.Sent | Should -Be 5
+        $hashBefore = (Get-FileHash -LiteralPath $journal).Hash
+        $writtenBefore = (Get-Item -LiteralPath $journal).LastWriteTimeUtc
+        $uploadsBefore = @(Get-SandboxRequest $sandbox | Where-Object { $_.path -like '*simple_orders*' }).Count
+
+        # In a fresh pwsh, where the What if lines and -Verbose reach the console as a user sees them.
+        $run = Invoke-FreshPwsh -Command @"
+Import-Module '$(Get-ModuleManifest)'
+`$t = ConvertTo-SecureString 'sandbox-token' -AsPlainText -Force
+Import-CrmOrder '$tomorrow' | Send-MetricaConversion -CounterId 9301 -ApiBaseUri '$($sandbox.Uri)' -Token `$t -JournalPath '$journal' -WhatIf -Verbose -InformationVariable iv
+`$s = (`$iv | Where-Object Tags -contains 'Summary').MessageData
+"SUMMARY New=`$(`$s.New) Changed=`$(`$s.Changed) Unchanged=`$(`$s.Unchanged) NotSent=`$(`$s.NotSent) Sent=`$(`$s.Sent)"
+"@
+        $text = $run.Output + $run.Error
+        $text | Should -Match 'What if: Performing the operation "Upload 1 order\(s\) as simple_orders \(merge_mode=SAVE\): 0 new, 1 changed"'
+        $text | Should -Match 'What if: Send-MetricaConversion would upload 1 of 5 order\(s\) as simple_orders to Metrica counter 9301: 0 new, 1 changed; 4 unchanged order\(s\) left out'
+        $text | Should -Match 'VERBOSE: order W-3 \(.*preview-tomorrow\.csv, line 4\) changed since Metrica accepted it'
+        $text | Should -Not -Match 'VERBOSE: order W-[1245] '
+        $text | Should -Match 'SUMMARY New=0 Changed=1 Unchanged=4 NotSent=1 Sent=0'
+        $text | Should -Not -Match 'Upload 5 order\(s\)'
+
+        (Get-FileHash -LiteralPath $journal).Hash | Should -Be $hashBefore
+        (Get-Item -LiteralPath $journal).LastWriteTimeUtc | Should -Be $writtenBefore
+        @(Get-SandboxRequest $sandbox | Where-Object { $_.path -like '*simple_orders*' }).Count | Should -Be $uploadsBefore
+    }
+}

@@ -127,6 +127,74 @@ namespace MetricaCrm.Engine.Journal
             }
         }
 
+        /// <summary>
+        /// The journal as it stands, for a dry run (-WhatIf) to compare records with: opened read-only, so nothing of it
+        /// is created, migrated, bound or written (a write would fail). Where there is no journal file yet (or one
+        /// never given a schema), an empty journal in memory: it knows no record, as the journal a send would create.
+        /// SQLite's reader may leave the journal's -wal and -shm companions (empty of data) beside an existing file, as
+        /// any reader of a WAL database does; the file itself is never written. A journal of another API address is refused as <see cref="Open(string)"/>
+        /// then <see cref="BindApi"/> would refuse it, so a preview never compares with what another address accepted.
+        /// </summary>
+        /// <exception cref="JournalForAnotherApiException">The journal remembers uploads to another address.</exception>
+        public static UploadJournal OpenReadOnly(string path, Uri api)
+        {
+            string full = System.IO.Path.GetFullPath(path);
+            if (!File.Exists(full)) return Empty(full);
+            SqliteConnection? db = null;
+            try
+            {
+                NativeSqlite.EnsureInitialized();
+                db = new SqliteConnection(new SqliteConnectionStringBuilder
+                {
+                    DataSource = full, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 60,
+                }.ToString());
+                db.Open();
+                Execute(db, null, "PRAGMA busy_timeout = 30000");
+                int version = (int)Scalar<long>(db, "PRAGMA user_version");
+                var journal = new UploadJournal(full, db, TimeProvider.System);
+                if (version > SchemaVersion) throw journal.NewerSchema(version);
+                // Every schema (1 to 3) has the accepted table as a send reads it; 0 is a file never given a schema.
+                if (version == 0)
+                {
+                    db.Dispose();
+                    return Empty(full);
+                }
+                bool hasIdentity = Scalar<long>(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal_identity'") > 0;
+                if (hasIdentity && Scalar<string>(db, "SELECT api FROM journal_identity LIMIT 1") is string bound && bound != ApiKey(api))
+                    throw new JournalForAnotherApiException(full, bound, ApiKey(api));
+                return journal;
+            }
+            catch (Exception ex) when (ex is SqliteException || ex is IOException && !(ex is UploadJournalUnavailableException) || ex is UnauthorizedAccessException)
+            {
+                db?.Dispose();
+                throw Unavailable(full, ex);
+            }
+            catch
+            {
+                db?.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A journal in memory that knows nothing, named after the file that is not there.</summary>
+        private static UploadJournal Empty(string full)
+        {
+            NativeSqlite.EnsureInitialized();
+            var db = new SqliteConnection("Data Source=:memory:");
+            try
+            {
+                db.Open();
+                var journal = new UploadJournal(full, db, TimeProvider.System);
+                journal.EnsureSchema();
+                return journal;
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+        }
+
         private static UploadJournal OpenFile(string full, TimeProvider clock)
         {
             Storage.PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);

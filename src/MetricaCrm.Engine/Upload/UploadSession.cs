@@ -31,6 +31,8 @@ namespace MetricaCrm.Engine.Upload
         void Rejected(RowRejection rejection, object record);
         /// <summary>A valid record deliberately left out, and why.</summary>
         void Skipped(object record, string reason);
+        /// <summary>A record the upload journal saw accepted with other values, so it goes (or would go) again; and what is known of the change.</summary>
+        void Changed(object record, string description);
     }
 
     public sealed class UploadSessionOptions
@@ -54,6 +56,8 @@ namespace MetricaCrm.Engine.Upload
         public TimeSpan ListingGrace { get; set; } = new ResumeOptions().ListingGrace;
         /// <summary>Where uploaded batch files are moved for audit instead of being deleted; null: deleted.</summary>
         public string? KeepDirectory { get; set; }
+        /// <summary>The least time between two progress reports: a few a second, whatever the send's speed.</summary>
+        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
         public const long MetricaFileLimitBytes = 1_000_000_000;
     }
@@ -80,7 +84,7 @@ namespace MetricaCrm.Engine.Upload
         private TimeZoneInfo? _zone;
         private BatchWriter<TRecord>? _writer;
         private int _batchNumber;
-        private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch)? _inFlight;
+        private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch, int Number)? _inFlight;
         private readonly List<Journal.JournalRecord> _batchRecords = new List<Journal.JournalRecord>();
         private readonly List<(RecordOrigin, string)> _batchRows = new List<(RecordOrigin, string)>();
         /// <summary>
@@ -106,10 +110,21 @@ namespace MetricaCrm.Engine.Upload
             _cancellation = cancellation;
             _directoryRoot = options.Directory ?? Path.Combine(Path.GetTempPath(), "MetricaCrm");
             Summary = new UploadSummary(summaryLabel);
+            _progress = new ProgressThrottle(options.ProgressInterval);
             _keepPrefix = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "_" + options.CounterId + "_";
         }
 
         private readonly string _keepPrefix;
+        private readonly ProgressThrottle _progress;
+        /// <summary>Records looked up in the journal so far, for progress.</summary>
+        private long _compared;
+        /// <summary>Set once every record has been given (<see cref="Complete"/>): the number of batches is known.</summary>
+        private bool _allGiven;
+        // What the open batch holds, for its confirmation (-WhatIf) text: records the journal never saw accepted, saw
+        // accepted with other values, saw accepted with these values (sent again by SendUnchanged), and not looked up.
+        private long _batchNew, _batchChanged, _batchSame, _batchUncompared;
+        /// <summary>Records written into batches without a journal lookup (no journal, or a kind it keeps no record of).</summary>
+        private long _uncompared;
 
         public UploadSummary Summary { get; }
 
@@ -129,6 +144,11 @@ namespace MetricaCrm.Engine.Upload
         public void Add(TRecord record)
         {
             Summary.Received++;
+            if (_progress.Due())
+            {
+                _cancellation.ThrowIfCancellationRequested();
+                _host.Progress(ProgressText());
+            }
             var fault = _kind.Check(record);
             if (fault != null)
             {
@@ -167,6 +187,7 @@ namespace MetricaCrm.Engine.Upload
         {
             if (_lookups.Count == 0) return;
             for (int i = 0; i < _lookups.Count; i++) _lookupIds[i] = _lookups[i].Now.RecordId;
+            _compared += _lookups.Count;
             _options.Journal!.LastAccepted(_options.CounterId, _kind.JournalKind, new ArraySegment<string>(_lookupIds, 0, _lookups.Count), _acceptedStates);
             LookUpContacts();
             // Placing a record may complete a batch, which never looks records up: the block stays as it is meanwhile.
@@ -176,7 +197,7 @@ namespace MetricaCrm.Engine.Upload
         }
 
         /// <summary>A checked record, with what the journal knows of it: refused, unchanged, or written into the open batch.</summary>
-        private void Place(TRecord record, (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) remembered)
+        private void Place(TRecord record, (Journal.JournalRecord? Record, bool WasAccepted, bool Same, RowFault? Fault) remembered)
         {
             if (remembered.Fault != null)
             {
@@ -185,7 +206,7 @@ namespace MetricaCrm.Engine.Upload
                 _host.Rejected(new RowRejection(origin.Source, origin.Line, new[] { remembered.Fault }), record);
                 return;
             }
-            if (remembered.Unchanged)
+            if (remembered.Same && !_options.SendUnchanged)
             {
                 Summary.Unchanged++;
                 return;
@@ -220,17 +241,47 @@ namespace MetricaCrm.Engine.Upload
             if (_writer == null) OpenBatch(record);
             _batchIds.Add(idHash);
             _writer!.Write(record);
+            Classify(record, id, remembered.Record != null, remembered.WasAccepted, remembered.Same);
             if (remembered.Record is { } journalRecord) _batchRecords.Add(journalRecord);
             _batchRows.Add((_kind.Origin(record), id));
-            if (Summary.Received % 10_000 == 0)
-                _host.Progress($"{Summary.Received:N0} {_kind.RecordNoun}s received, {Summary.Sent:N0} uploaded");
+        }
+
+        /// <summary>Counts a record written into the open batch by what the journal knows of it, and names a changed one.</summary>
+        private void Classify(TRecord record, string id, bool compared, bool wasAccepted, bool same)
+        {
+            if (!compared) { _batchUncompared++; _uncompared++; return; }
+            if (!wasAccepted) { Summary.New++; _batchNew++; return; }
+            if (same) { _batchSame++; return; }
+            Summary.Changed++;
+            _batchChanged++;
+            var origin = _kind.Origin(record);
+            // The journal keeps one 64-bit fingerprint of a record's values (a few bytes a record, for millions of
+            // records), not the values: it knows that something changed, not which field. See docs/dry-run.md.
+            _host.Changed(record, $"{_kind.RecordNoun} {id} ({origin.Source}, line {origin.Line}) changed since Metrica accepted it: " +
+                "it goes again with its new values (which fields changed is not known: the upload journal keeps a fingerprint of the values, not the values)");
+        }
+
+        /// <summary>What the send is doing now, in one line: reading and comparing, which batch is uploading, what Metrica has accepted.</summary>
+        private string ProgressText()
+        {
+            string noun = _kind.RecordNoun;
+            var text = new System.Text.StringBuilder(_allGiven ? "Read all " : "Reading: ").Append(Summary.Received.ToString("N0", System.Globalization.CultureInfo.CurrentCulture))
+                .Append(' ').Append(noun).Append("(s)");
+            if (_options.Journal != null && _compared > 0)
+                text.Append($", {_compared:N0} checked against the upload journal ({Summary.New:N0} new, {Summary.Changed:N0} changed, {Summary.Unchanged:N0} unchanged)");
+            if (_inFlight is { } flight)
+                text.Append($"; uploading batch {flight.Number}{(_allGiven ? $" of {_batchNumber}" : "")} ({flight.Batch.Rows:N0} {noun}s), waiting for Metrica's answer");
+            text.Append($"; {Summary.Sent:N0} {noun}(s) uploaded in {Summary.Uploads} accepted batch(es)");
+            return text.ToString();
         }
 
         /// <summary>Sends the last batch and waits for every upload.</summary>
         public void Complete()
         {
             FlushLookups();
+            _allGiven = true;
             CompleteBatch();
+            _host.Progress(ProgressText()); // once: the last batch is now uploading, or nothing is
             FinishInFlight();
             SettleKept();
             foreach (var warning in _kind.Warnings()) _host.Warning(warning);
@@ -247,14 +298,14 @@ namespace MetricaCrm.Engine.Upload
         /// What the journal knows of the record: Metrica already accepted exactly these values (unchanged), or an order
         /// id was accepted with another creation time, which Metrica never changes, so this row would never match.
         /// </summary>
-        private (Journal.JournalRecord? Record, bool WasAccepted, bool Unchanged, RowFault? Fault) Remembered(Journal.JournalRecord now, Journal.AcceptedState accepted)
+        private (Journal.JournalRecord? Record, bool WasAccepted, bool Same, RowFault? Fault) Remembered(Journal.JournalRecord now, Journal.AcceptedState accepted)
         {
             if (!accepted.Found) return (now, false, false, null);
             if (now.CreatedUtc != null && accepted.CreatedUtc != null && Math.Abs((now.CreatedUtc.Value - accepted.CreatedUtc.Value).TotalSeconds) >= 1)
                 return (null, true, false, new RowFault("CreateDateChanged", "create_date_time", now.CreatedUtc.Value.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
                     $"the creation time this {_kind.RecordNoun} was accepted with ({accepted.CreatedUtc.Value:yyyy-MM-dd HH:mm:ss} UTC): Metrica never changes it, so this row would never match. " +
                     "After a CRM migration, give the migrated records new ids (a prefix) instead"));
-            return (now, true, !_options.SendUnchanged && accepted.Fingerprint == now.Fingerprint, null);
+            return (now, true, accepted.Fingerprint == now.Fingerprint, null);
         }
 
         /// <summary>Metrica's per-client limit, counted from what the journal says the client already has.</summary>
@@ -310,6 +361,7 @@ namespace MetricaCrm.Engine.Upload
             _batchIds.Clear();
             _batchRecords.Clear();
             _batchRows.Clear();
+            _batchNew = _batchChanged = _batchSame = _batchUncompared = 0;
         }
 
         private void CompleteBatch()
@@ -322,6 +374,33 @@ namespace MetricaCrm.Engine.Upload
             if (writer.Rows == 0) return;
             var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json") { RowSources = _batchRows.ToArray() };
             Send(batch, _batchRecords); // journaled before Send returns; the list is cleared only when the next batch opens
+        }
+
+        /// <summary>What the journal says of the batch's records, for its confirmation: ": 3 new, 1 changed".</summary>
+        private string BatchAgainstJournal()
+        {
+            if (_batchNew + _batchChanged + _batchSame == 0) return "";
+            return $": {_batchNew} new, {_batchChanged} changed" +
+                (_batchSame > 0 ? $", {_batchSame} unchanged sent again" : "") +
+                (_batchUncompared > 0 ? $", {_batchUncompared} not compared" : "");
+        }
+
+        /// <summary>
+        /// What this send did or, declined or under -WhatIf, would have done, compared with the upload journal: the
+        /// text of a dry run's last line. Records the journal says Metrica already has are left out.
+        /// </summary>
+        public string Preview()
+        {
+            string noun = _kind.RecordNoun;
+            long going = Summary.NotSent + Summary.Sent + Summary.Failed + Summary.Pending;
+            string text = $"{Summary.Label} would upload {going} of {Summary.Received} {noun}(s) as {_kind.Name} to Metrica counter {_options.CounterId}";
+            if (_options.Journal == null)
+                return text + " (no upload journal was compared: every valid record goes)";
+            if (_compared == 0 && _uncompared > 0)
+                return text + $" (the upload journal keeps no per-record state of {_kind.Name}: every valid record goes)";
+            long same = going - Summary.New - Summary.Changed - _uncompared;
+            return text + $": {Summary.New} new, {Summary.Changed} changed" + (same > 0 ? $", {same} unchanged sent again (-Force)" : "") +
+                $"; {Summary.Unchanged} unchanged {noun}(s) left out (the upload journal says Metrica has these values)";
         }
 
         /// <summary>Starts a batch's upload once the one before it has finished: uploads stay in input order.</summary>
@@ -338,7 +417,7 @@ namespace MetricaCrm.Engine.Upload
             if (_stop == null)
             {
                 string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name}" +
-                    (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "");
+                    (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "") + BatchAgainstJournal();
                 if (!_host.Approve($"Metrica counter {_options.CounterId}", action))
                 {
                     Summary.NotSent += batch.Rows;
@@ -362,16 +441,15 @@ namespace MetricaCrm.Engine.Upload
                 Settle(batch, notSent, null, journalBatch);
                 return;
             }
-            _host.Progress($"Uploading {batch.Rows:N0} {_kind.RecordNoun}s ({Summary.Sent:N0} sent so far)");
             var client = _client();
-            _inFlight = (Task.Run(() => client.SendUploadAsync(_options.CounterId, request, batch, _cancellation)), batch, journalBatch);
+            _inFlight = (Task.Run(() => client.SendUploadAsync(_options.CounterId, request, batch, _cancellation)), batch, journalBatch, _batchNumber);
         }
 
         private void FinishInFlight()
         {
             if (_inFlight is not { } pending) return;
             _inFlight = null;
-            var (task, batch, journalBatch) = pending;
+            var (task, batch, journalBatch, _) = pending;
             var journal = _options.Journal;
             try
             {

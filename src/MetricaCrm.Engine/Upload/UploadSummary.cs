@@ -35,6 +35,14 @@ namespace MetricaCrm.Engine.Upload
         public long Skipped { get; internal set; }
         /// <summary>Records deliberately not sent: the upload was declined at a confirmation prompt or -WhatIf was used.</summary>
         public long NotSent { get; internal set; }
+        /// <summary>
+        /// Of the records that went (or, declined or under -WhatIf, would have gone) into an upload, those the upload
+        /// journal never saw accepted. Not a term of the sum above: it says why records were sent, not what became of them.
+        /// </summary>
+        public long New { get; internal set; }
+        /// <summary>Of the same records, those the upload journal saw accepted with other values. Records sent again with
+        /// the same values (-Force) and records of a send without a journal are neither new nor changed.</summary>
+        public long Changed { get; internal set; }
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
         /// <summary>Each upload of this send as the Send cmdlet reported it (after -Wait, its final status), accepted or
@@ -65,6 +73,8 @@ namespace MetricaCrm.Engine.Upload
             if (Failed > 0) sb.Append(", failed uploads ").Append(N(Failed));
             if (Pending > 0) sb.Append(", kept for resume ").Append(N(Pending));
             if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));
+            if (New + Changed + Unchanged > 0)
+                sb.Append("; against the upload journal: new ").Append(N(New)).Append(", changed ").Append(N(Changed)).Append(", unchanged ").Append(N(Unchanged));
             return sb.ToString();
         }
 

@@ -90,12 +90,37 @@ namespace MetricaCrm.Commands.Infrastructure
             catch (JournalForAnotherApiException ex)
             {
                 journal.Dispose();
-                ThrowTerminatingError(new ErrorRecord(ex, "UploadJournalForAnotherApi", ErrorCategory.InvalidArgument, path)
-                {
-                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use another -JournalPath for this API address." },
-                });
+                ThrowTerminatingError(JournalErrors.ForAnotherApi(ex));
             }
             return journal;
+        }
+
+        /// <summary>
+        /// The journal as it stands, read-only, for -WhatIf to compare records with; an empty one when there is none yet
+        /// (every record is new then). Nothing of it is created or written.
+        /// </summary>
+        protected UploadJournal OpenJournalToPreview()
+        {
+            string path = ResolveJournalPath();
+            try
+            {
+                bool exists = System.IO.File.Exists(path);
+                var journal = UploadJournal.OpenReadOnly(path, BaseUri() ?? MetricaClient.DefaultBaseUri);
+                WriteVerbose(exists
+                    ? $"Upload journal: {path}, read only (-WhatIf writes nothing to it)."
+                    : $"Upload journal: {path} does not exist yet; -WhatIf counts every record as new and creates nothing.");
+                return journal;
+            }
+            catch (UploadJournalUnavailableException ex)
+            {
+                ThrowTerminatingError(JournalErrors.Unavailable(ex));
+                throw;
+            }
+            catch (JournalForAnotherApiException ex)
+            {
+                ThrowTerminatingError(JournalErrors.ForAnotherApi(ex));
+                throw;
+            }
         }
 
         /// <summary>

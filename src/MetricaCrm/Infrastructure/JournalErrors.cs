@@ -23,5 +23,12 @@ namespace MetricaCrm.Commands.Infrastructure
                     RecommendedAction = Remedy(ex),
                 },
             };
+
+        /// <summary>A journal that remembers another API address's uploads, refused whether it is to be written or only read (-WhatIf).</summary>
+        public static ErrorRecord ForAnotherApi(JournalForAnotherApiException ex) =>
+            new ErrorRecord(ex, "UploadJournalForAnotherApi", ErrorCategory.InvalidArgument, ex.JournalPath)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use another -JournalPath for this API address." },
+            };
     }
 }

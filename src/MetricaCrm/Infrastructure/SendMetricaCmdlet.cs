@@ -137,7 +137,7 @@ namespace MetricaCrm.Commands.Infrastructure
                     CounterId = CounterId, MergeMode = Mode, BatchSize = BatchSize, SendUnchanged = Force, ListingGrace = ListingGrace,
                     KeepDirectory = KeepUploadFile == null ? null : GetUnresolvedProviderPathFromPSPath(KeepUploadFile),
                 };
-                // -WhatIf writes nothing, the journal included.
+                // -WhatIf writes nothing, the journal included; it reads the journal, to say what a send would really upload.
                 string? refused = null;
                 if (UsesJournal)
                 {
@@ -145,6 +145,13 @@ namespace MetricaCrm.Commands.Infrastructure
                     options.Directory = _journal.BatchesFolder;
                     refused = SettleKept(kind);
                     BatchResume.RemoveLeftovers(_journal, options.Directory);
+                }
+                else if (whatIf && !NoJournal)
+                {
+                    options.Journal = _journal = OpenJournalToPreview();
+                    if (_journal.PendingBatches(CounterId, kind.JournalKind) is { Count: > 0 } kept)
+                        WriteWarning($"{kept.Count} earlier {kind.Name} upload(s) of counter {CounterId} ({System.Linq.Enumerable.Sum(kept, b => b.Rows)} records) are kept in the upload journal: " +
+                            $"a send settles them before sending anything new, and sends nothing if it cannot (Resume-MetricaUpload -CounterId {CounterId}).");
                 }
                 _session = new UploadSession<TRecord>(kind, options, this, () => Client, () => CounterZone(whatIf),
                     MyInvocation.MyCommand.Name, StopToken);
@@ -237,6 +244,10 @@ namespace MetricaCrm.Commands.Infrastructure
             {
                 AddAll();
             }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException(); // Ctrl+C while records are read
+            }
             catch (MetricaCrm.Engine.Statuses.StatusMapNotForCounterException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "StatusMapNotForCounter", ErrorCategory.InvalidData, ex.Entries)
@@ -299,6 +310,8 @@ namespace MetricaCrm.Commands.Infrastructure
             try
             {
                 _session?.Complete();
+                // A dry run's last word: what the send would upload in all, against the journal (the batches said their part).
+                if (_session != null && IsWhatIf()) ShouldProcess(_session.Preview(), null, null);
                 if (Wait && _session != null)
                     foreach (var upload in _session.Accepted) Report(WaitFor(upload));
             }
@@ -347,6 +360,8 @@ namespace MetricaCrm.Commands.Infrastructure
         void IBatchHost.Warning(string message) => WriteWarning(message);
 
         void IUploadHost.Skipped(object record, string reason) => WriteVerbose($"Skipped {record}: {reason}.");
+
+        void IUploadHost.Changed(object record, string description) => WriteVerbose(description + ".");
 
         void IBatchHost.Progress(string status) => Progress(2, Activity, status);
 
