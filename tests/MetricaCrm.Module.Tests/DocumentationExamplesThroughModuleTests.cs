@@ -19,7 +19,7 @@ public sealed class DocumentationExamplesThroughModuleTests
 
     /// <summary>The stored text of a date-time, in any of the forms the examples and the module write, as a local time.</summary>
     private static DateTime? Local(string? text) => text == null ? null : DateTime.ParseExact(text,
-        new[] { "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "dd.MM.yyyy HH:mm", "dd.MM.yyyy HH:mm:ss", "dd.MM.yyyy", "yyyy-MM-dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None);
+        new[] { "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "dd.MM.yyyy HH:mm", "dd.MM.yyyy HH:mm:ss", "dd.MM.yy HH:mm", "dd.MM.yy HH:mm:ss", "dd.MM.yyyy", "dd.MM.yy", "yyyy-MM-dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None);
 
     /// <summary>
     /// Every public property of two stored records, but the upload that stored them, equal; date-times compared as times
@@ -246,5 +246,59 @@ public sealed class DocumentationExamplesThroughModuleTests
         Clean(s, $"Import-CrmCall '{PathOf("calls/calls-columns-example.csv")}' | Send-MetricaCall -CounterId {Counter} -NewGoalName 'Звонок' {Api}");
         Assert.Equal(docs.State.Counter(Counter).Offline.CallGoalName, s.Counter(Counter).Offline.CallGoalName);
         AssertSameRecord(Assert.Single(docs.State.Counter(Counter).Offline.Calls.Values), Assert.Single(s.Counter(Counter).Offline.Calls.Values));
+    }
+
+    /// <summary>
+    /// date.md's CSV formats as the creation times of a CRM export: each row stored at the time the docs' raw row is.
+    /// A date without a time is the exception: the module sends the end of that day (Metrica matches sessions up to 23:59
+    /// of it, so a shop's "paid on 21.04" is not put before that day's visit), where the raw row keeps the bare date.
+    /// </summary>
+    [Fact]
+    public async Task Every_csv_date_format_of_the_date_page_gives_the_same_creation_time_and_a_bare_date_the_end_of_that_day()
+    {
+        var formats = Text("dates/date-formats.csv").Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))
+            .Where(f => f[0] is "date" or "datetime").ToList();
+        string csv = "id,create_date_time,client_ids,order_status\n" + string.Concat(formats.Select((f, i) => $"D-{i},{f[2]},133591247640966458,PAID\n"));
+        await using var docs = await RawAsync(Array.Empty<string>(), (Cdp + "/data/simple_orders?merge_mode=SAVE", CsvPart(csv)));
+        var byDocs = (await OrdersAsync(docs)).ToDictionary(o => o.Id);
+
+        await using var s = await ModuleAsync();
+        Clean(s, $"Import-CrmOrder '{s.WriteFile("orders.csv", csv)}' -TimeZone 'Europe/Moscow' | Send-MetricaConversion -CounterId {Counter} {Api}");
+        var byModule = (await s.StoredOrdersAsync(Counter)).ToDictionary(o => o.Id);
+        Assert.Equal(formats.Count, byModule.Count);
+        for (int i = 0; i < formats.Count; i++)
+        {
+            var (documented, sent) = (byDocs[$"D-{i}"], byModule[$"D-{i}"]);
+            if (formats[i][0] == "datetime") AssertSameOrder(documented, sent);
+            else Assert.Equal(Local(documented.CreateDateTime)!.Value.Date.AddDays(1).AddSeconds(-1), Local(sent.CreateDateTime));
+        }
+    }
+
+    /// <summary>
+    /// hashing.md's two tables under their own phones_md5,emails_md5 headers: neither holds MD5 hashes, and as the raw
+    /// upload of each is refused, the module refuses each row, naming the cell. The page's plain values, read as phones
+    /// and e-mails with -HashIdentifiers, go up as the MD5 of their normalised form.
+    /// </summary>
+    [Fact]
+    public async Task Hashing_tables_are_refused_row_by_row_and_their_plain_values_go_up_hashed()
+    {
+        await using var s = await ModuleAsync();
+        string Orders(string table) => "id,create_date_time,order_status," + string.Join('\n', table.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select((l, i) => i == 0 ? l : $"H-{i},2024-01-10 11:56:00,PAID,{l}")) + "\n";
+        foreach (var table in new[] { "hashing/hashing-plain.csv", "hashing/hashing-hashed.csv" })
+        {
+            var r = s.Run($"Import-CrmOrder '{s.WriteFile("hashed.csv", Orders(Text(table)))}' -TimeZone 'Europe/Moscow' | Send-MetricaConversion -CounterId {Counter} {Api}");
+            Assert.Equal(new[] { "InvalidHash", "InvalidHash" }, r.ErrorIds);
+        }
+        Assert.Empty(s.Requests("/data/simple_orders"));
+
+        string plain = Orders(Text("hashing/hashing-plain.csv")).Replace("phones_md5,emails_md5", "phones,emails");
+        Clean(s, $"Import-CrmOrder '{s.WriteFile("plain.csv", plain)}' -TimeZone 'Europe/Moscow' -HashIdentifiers | Send-MetricaConversion -CounterId {Counter} {Api}");
+        static string Md5(string v) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(v)));
+        var h1 = (await s.StoredOrdersAsync(Counter)).Single(o => o.Id == "H-1");
+        Assert.Equal(new[] { Md5("79876543210") }, h1.PhonesMd5);
+        Assert.Equal(new[] { Md5("mail@yandex.ru") }, h1.EmailsMd5);
+        Assert.Equal("3c56ff8fef0f6c65b36b2d25720fe276", h1.EmailsMd5[0]); // the page's own test vector of mail@yandex.ru
+        Assert.Empty(h1.Phones.Concat(h1.Emails));
     }
 }
