@@ -124,8 +124,10 @@ public sealed class DocumentationExamplesThroughModuleTests
         AssertSameContacts(docs, s);
     }
 
-    [Fact]
-    public async Task Contacts_csv_example_with_its_columns_mapping_as_a_column_map_stores_the_same_contacts_and_age()
+    [Theory]
+    [InlineData("Csv")]
+    [InlineData("Json")]
+    public async Task Contacts_csv_example_with_its_columns_mapping_as_a_column_map_stores_the_same_contacts_and_age(string format)
     {
         var (target, csv) = HttpExample("contacts/uploadcontacts-example.http");
         await using var docs = await RawAsync(Array.Empty<string>(),
@@ -136,7 +138,7 @@ public sealed class DocumentationExamplesThroughModuleTests
         // The request's columns_mapping ("uniq_id":"ИД", "name":"Имя", "emails":"Почта", "age":"Возраст") is what -ColumnMap says.
         var export = s.WriteFile("contacts.csv", csv);
         Clean(s, $"Import-CrmClient '{export}' -TimeZone 'Europe/Moscow' -ColumnMap @{{ uniq_id = 'ИД'; name = 'Имя'; emails = 'Почта'; age = 'Возраст' }} -Attribute age | " +
-                      $"Send-MetricaContact -CounterId {Counter} {Api} -Wait");
+                      $"Send-MetricaContact -CounterId {Counter} -Format {format} {Api} -Wait");
         AssertSameContacts(docs, s);
         Assert.Equal("40", s.Counter(Counter).Cdp.Contacts["11"].Attributes["age"]);
     }
@@ -188,6 +190,17 @@ public sealed class DocumentationExamplesThroughModuleTests
         var actual = s.Counter(Counter).Statuses;
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (var (id, status) in expected) AssertSameRecord(status, actual[id]);
+
+        // As in the raw suite: a detailed order may now carry the mapped id 'delivery', a simplified order may not.
+        string created = DateTime.Now.AddDays(-1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        string deal = $"[pscustomobject]@{{ id = 'O-1'; client_uniq_id = 'K-1'; client_ids = '133591247640966458'; create_date_time = '{created}'; order_status = 'delivery' }}";
+        Clean(s, $"{deal} | Import-CrmOrder -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map @{{ delivery = 'delivery' }} | Send-MetricaOrder -CounterId {Counter} {Api}");
+        Assert.Equal(("detailed", "delivery"), (await s.StoredOrdersAsync(Counter)).Select(o => (o.Kind, o.OrderStatus)).Single());
+        var simple = s.Run($"{deal} | Import-CrmOrder -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map @{{ delivery = 'delivery' }} | Send-MetricaConversion -CounterId {Counter} {Api}");
+        // The map itself sends what a simplified order cannot take: the send stops before any upload, naming the cmdlet that can.
+        Assert.Equal("StatusMapNotForCounter", Assert.Single(simple.ErrorIds));
+        Assert.Contains("custom status id of the counter's schema goes with detailed orders (Send-MetricaOrder)", simple.Errors[0].Exception.Message);
+        Assert.Empty(s.Requests("/data/simple_orders"));
     }
 
     /// <summary>
