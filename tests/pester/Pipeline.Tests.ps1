@@ -123,4 +123,18 @@ Describe 'Pipelines between the module and PowerShell cmdlets' {
         @($status).Count | Should -Be 2
         ($status.UploadId | Sort-Object) | Should -Be ($batches.UploadId | Sort-Object)
     }
+
+    It "Get-Content | ConvertFrom-Json of the docs' createattributes body | Set-MetricaAttribute -EntityType creates every attribute as documented" {
+        # The documented body names no entity (the request's entity_type query parameter does): -EntityType gives it.
+        $docs = Get-Content -Raw (Join-Path (Get-RepoRoot) 'tests/conformance/attributes/createattributes-example.json') | ConvertFrom-Json
+        $changes = @($docs.attributes | Set-MetricaAttribute -CounterId 5011 -EntityType CONTACT -Confirm:$false)
+        $changes.Change | ForEach-Object ToString | Should -Be @('Add', 'Add', 'Add')
+        $listed = @(Get-MetricaAttribute -CounterId 5011 -EntityType CONTACT)
+        ($listed | ForEach-Object { "$($_.Name)|$($_.TypeName)|$($_.Multivalued)|$($_.Humanized)" }) | Should -Be @(
+            'dates_of_meetings|date|True|Даты обращений в магазин', 'age|numeric|False|Возраст', 'first_seen|date|False|Первый заказ')
+        # An object naming another entity than -EntityType is refused before anything is sent.
+        { [pscustomobject]@{ entity_type = 'ORDER'; name = 'branch' } | Set-MetricaAttribute -CounterId 5012 -EntityType CONTACT -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidAttribute*'
+        @(Get-MetricaAttribute -CounterId 5012).Count | Should -Be 0
+    }
 }

@@ -23,8 +23,12 @@ namespace MetricaCrm.Commands
         [ValidateRange(1, long.MaxValue)]
         public long CounterId { get => CounterIdValue; set => CounterIdValue = value; }
 
-        /// <summary>CONTACT, ORDER, SIMPLE_ORDER or COMPANY.</summary>
+        /// <summary>
+        /// CONTACT, ORDER, SIMPLE_ORDER or COMPANY. With objects, the entity of those that name none: the documented
+        /// request body carries no entity (it is schema/attributes' query parameter), so the docs' objects need it.
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = "Name")]
+        [Parameter(ParameterSetName = "InputObject")]
         [ValidateSet("CONTACT", "ORDER", "SIMPLE_ORDER", "COMPANY")]
         public string EntityType { get; set; } = "";
 
@@ -66,10 +70,16 @@ namespace MetricaCrm.Commands
             {
                 var (names, values) = PropertyBag.Read(o);
                 string? Get(string key) => PropertyBag.Find(names, values, key);
+                string? own = Get("EntityType")?.Trim().ToUpperInvariant();
+                // An object's own entity is never replaced by -EntityType without a word: the two disagreeing stops the cmdlet.
+                if (!string.IsNullOrEmpty(own) && EntityType.Length > 0 && own != EntityType)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                        $"Nothing was sent: attribute '{Get("Name")}' has EntityType {own}, and -EntityType says {EntityType}. Leave -EntityType out, or the property."),
+                        "InvalidAttribute", ErrorCategory.InvalidArgument, o));
                 _wanted.Add(new MetricaAttribute
                 {
                     CounterId = CounterId,
-                    EntityType = (Get("EntityType") ?? "").Trim().ToUpperInvariant(),
+                    EntityType = string.IsNullOrEmpty(own) ? EntityType : own!,
                     Name = (Get("Name") ?? "").Trim(),
                     TypeName = (Get("TypeName") ?? "text").Trim().ToLowerInvariant(),
                     Multivalued = Get("Multivalued") is string m && (m == "1" || m.Equals("true", StringComparison.OrdinalIgnoreCase)),
