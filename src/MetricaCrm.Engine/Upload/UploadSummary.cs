@@ -31,6 +31,8 @@ namespace MetricaCrm.Engine.Upload
         public long NotSent { get; internal set; }
         /// <summary>Uploads Metrica accepted.</summary>
         public int Uploads { get; internal set; }
+        /// <summary>The linked share of the uploads and its trailing average (offline conversions and calls); null before the send ends.</summary>
+        public LinkedShare? Linkage { get; set; }
 
         /// <summary>Counts records that reached a send which could not start (its budget was spent before it asked
         /// anything): received, and not sent.</summary>
@@ -51,6 +53,8 @@ namespace MetricaCrm.Engine.Upload
             if (Failed > 0) sb.Append(", failed uploads ").Append(N(Failed));
             if (Pending > 0) sb.Append(", kept for resume ").Append(N(Pending));
             if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));
+            // CRM uploads have no linkage to show; their Linkage says so, and their text stays as it was.
+            if (Linkage is { KindReportsLinkage: true }) sb.Append("; ").Append(Linkage);
             return sb.ToString();
         }
 

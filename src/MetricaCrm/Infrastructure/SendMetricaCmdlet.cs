@@ -298,7 +298,16 @@ namespace MetricaCrm.Commands.Infrastructure
             {
                 _session?.Complete();
                 if (Wait && _session != null)
-                    foreach (var upload in _session.Accepted) WriteObject(UploadView.Of(WaitFor(upload)));
+                {
+                    var finals = new List<MetricaUpload>();
+                    foreach (var upload in _session.Accepted)
+                    {
+                        finals.Add(WaitFor(upload));
+                        WriteObject(UploadView.Of(finals[finals.Count - 1]));
+                    }
+                    _session.Summary.Linkage = Linkage(finals);
+                }
+                else if (_session != null) _session.Summary.Linkage = Linkage(null);
             }
             finally
             {
@@ -370,6 +379,15 @@ namespace MetricaCrm.Commands.Infrastructure
                 Run(ct => Task.Delay(interval, ct));
                 interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Math.Max(PollInterval.Ticks, kind.MaxPollInterval.Ticks)));
             }
+        }
+
+        /// <summary>The send's linked share against the journal's last final uploads; null <paramref name="finals"/>: not followed (no -Wait).</summary>
+        private LinkedShare Linkage(IReadOnlyList<MetricaUpload>? finals)
+        {
+            var kind = _session!.Kind;
+            if (!kind.ReportsLinkage) return LinkedShare.NotReportedFor(kind.Name);
+            if (finals == null) return LinkedShare.NotFollowed(_session.Accepted.Count);
+            return LinkedShare.OfSend(_journal, CounterId, kind.JournalKind, finals);
         }
 
         /// <summary>Reports a final status that is a failure; a derived cmdlet may judge its own kind's statuses.</summary>
