@@ -35,11 +35,14 @@ public sealed class LinkedShareTests : IDisposable
         using var j = Open();
         // Nine earlier runs: the oldest two fall out of the average. 100 rows each; runs 3..9 linked 90, 90, ..., 60.
         long[] linked = { 0, 0, 90, 90, 90, 90, 90, 90, 60 };
+        Sent(j, 7, JournalKind.Calls, "U-8");
         for (int i = 0; i < linked.Length; i++)
-            Assert.True(j.RecordLinkage(7, Final(Sent(j, 7, JournalKind.OfflineConversions, "U-" + i), 100, linked[i])));
+            Assert.True(j.RecordLinkage(7, JournalKind.OfflineConversions, Final(Sent(j, 7, JournalKind.OfflineConversions, "U-" + i), 100, linked[i])));
+        // A calls upload with a conversions upload's id (Metrica lists them apart) keeps its own, unknown, quantities.
+        Assert.Empty(j.RecentLinkage(7, JournalKind.Calls, 7));
         // Neither another kind, another counter, nor an upload never followed until final counts.
-        j.RecordLinkage(7, Final(Sent(j, 7, JournalKind.Calls, "C-1"), 100, 0));
-        j.RecordLinkage(8, Final(Sent(j, 8, JournalKind.OfflineConversions, "O-1"), 100, 0));
+        j.RecordLinkage(7, JournalKind.Calls, Final(Sent(j, 7, JournalKind.Calls, "C-1"), 100, 0));
+        j.RecordLinkage(8, JournalKind.OfflineConversions, Final(Sent(j, 8, JournalKind.OfflineConversions, "O-1"), 100, 0));
         Sent(j, 7, JournalKind.OfflineConversions, "unfollowed");
 
         var today = LinkedShare.OfSend(j, 7, JournalKind.OfflineConversions, new[] { Final(Sent(j, 7, JournalKind.OfflineConversions, "today"), 40, 10) });
@@ -87,7 +90,7 @@ public sealed class LinkedShareTests : IDisposable
     public void An_upload_still_processing_has_no_quantities_and_is_neither_measured_nor_kept()
     {
         using var j = Open();
-        j.RecordLinkage(7, Final(Sent(j, 7, JournalKind.OfflineConversions, "earlier"), 10, 9));
+        j.RecordLinkage(7, JournalKind.OfflineConversions, Final(Sent(j, 7, JournalKind.OfflineConversions, "earlier"), 10, 9));
         var processing = new MetricaUpload { UploadId = Sent(j, 7, JournalKind.OfflineConversions, "slow"), Status = "MATCHED", SourceQuantity = 10, LinkedQuantity = 0 };
 
         var share = LinkedShare.OfSend(j, 7, JournalKind.OfflineConversions, new[] { processing });
@@ -97,7 +100,7 @@ public sealed class LinkedShareTests : IDisposable
         Assert.Equal("not known yet: no upload was final", share.Note);
         Assert.Null(share.Problem(99, 1)); // not known is not low: a timeout is reported as such
         Assert.Equal("earlier", Assert.Single(j.RecentLinkage(7, JournalKind.OfflineConversions, 5)).UploadId);
-        Assert.Throws<ArgumentException>(() => j.RecordLinkage(7, processing));
+        Assert.Throws<ArgumentException>(() => j.RecordLinkage(7, JournalKind.OfflineConversions, processing));
     }
 
     [Fact]
@@ -147,7 +150,7 @@ public sealed class LinkedShareTests : IDisposable
             var old = j.Batches(7).Single();
             Assert.Equal(("before-upgrade", (long?)null), (old.UploadId, old.LinkedQuantity));
             Assert.Empty(j.RecentLinkage(7, JournalKind.OfflineConversions, 7));
-            Assert.True(j.RecordLinkage(7, Final("before-upgrade", 5, 4)));
+            Assert.True(j.RecordLinkage(7, JournalKind.OfflineConversions, Final("before-upgrade", 5, 4)));
             Assert.Equal(4L, j.Batches(7).Single().LinkedQuantity);
         }
         using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))

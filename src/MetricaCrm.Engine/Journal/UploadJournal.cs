@@ -439,14 +439,16 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
 
         /// <summary>
         /// Keeps an offline upload's final quantities on the batch that sent it. Only a final status carries them (a
-        /// processing upload's are not yet counted), so anything else is refused. False: no batch of the counter has the upload.
+        /// processing upload's are not yet counted), so anything else is refused. False: no batch of the counter and
+        /// kind has the upload (conversion and call uploads may share ids: Metrica lists them apart).
         /// </summary>
-        public bool RecordLinkage(long counterId, MetricaUpload final)
+        public bool RecordLinkage(long counterId, JournalKind kind, MetricaUpload final)
         {
             if (!final.IsFinal || final.SourceQuantity == null || final.LinkedQuantity == null)
                 throw new ArgumentException($"Upload {final.UploadId} is {final.Status ?? "not listed"}: only a final upload's linked quantities are kept.", nameof(final));
-            using var cmd = Command("UPDATE batch SET source_quantity = $source, linked_quantity = $linked, static_calls_quantity = $static WHERE counter_id = $counter AND upload_id = $upload",
-                ("$source", final.SourceQuantity), ("$linked", final.LinkedQuantity), ("$static", final.StaticCallsQuantity), ("$counter", counterId), ("$upload", final.UploadId));
+            using var cmd = Command("UPDATE batch SET source_quantity = $source, linked_quantity = $linked, static_calls_quantity = $static WHERE counter_id = $counter AND kind = $kind AND upload_id = $upload",
+                ("$source", final.SourceQuantity), ("$linked", final.LinkedQuantity), ("$static", final.StaticCallsQuantity), ("$counter", counterId),
+                ("$kind", (int)kind), ("$upload", final.UploadId));
             return cmd.ExecuteNonQuery() > 0;
         }
 
@@ -467,7 +469,7 @@ WHERE counter_id = $counter AND kind = $kind AND linked_quantity IS NOT NULL ORD
         /// <summary>Whether an upload id is already recorded for a batch (reconciliation never gives one upload to two batches).</summary>
         public bool KnowsUpload(long counterId, string uploadId)
         {
-            using var cmd = Command("SELECT count(*) FROM batch WHERE counter_id = $counter AND upload_id = $upload", ("$counter", counterId), ("$upload", uploadId));
+            using var cmd = Command("SELECT count(*) FROM batch WHERE counter_id = $counter AND kind = $kind AND upload_id = $upload", ("$counter", counterId), ("$upload", uploadId));
             return (long)cmd.ExecuteScalar()! > 0;
         }
 

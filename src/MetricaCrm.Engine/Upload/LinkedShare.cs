@@ -66,7 +66,7 @@ namespace MetricaCrm.Engine.Upload
             foreach (var upload in uploads)
             {
                 if (!upload.IsFinal || upload.SourceQuantity == null || upload.LinkedQuantity == null) continue;
-                journal?.RecordLinkage(counterId, upload);
+                journal?.RecordLinkage(counterId, kind, upload);
                 finals.Add(new UploadLinkage(upload.UploadId, upload.SourceQuantity.Value, upload.LinkedQuantity.Value, upload.StaticCallsQuantity,
                     upload.DateTime?.UtcDateTime ?? default));
             }
