@@ -81,6 +81,7 @@ namespace MetricaCrm.Engine.Upload
             if (finals.Count > 0)
             {
                 share.LinkableRows = finals.Sum(f => f.LinkableRows);
+                // Capped at the linkable rows: a share above 100% would hide a low day in the average.
                 share.LinkedRows = finals.Sum(f => Math.Min(f.LinkedQuantity, f.LinkableRows));
                 share.Percent = PercentOf(share.LinkedRows.Value, share.LinkableRows.Value);
                 if (share.Percent == null) notes.Add("no linkable rows (static calls never link)");
