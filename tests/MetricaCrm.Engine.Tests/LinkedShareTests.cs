@@ -40,6 +40,7 @@ public sealed class LinkedShareTests : IDisposable
             Assert.True(j.RecordLinkage(7, JournalKind.OfflineConversions, Final(Sent(j, 7, JournalKind.OfflineConversions, "U-" + i), 100, linked[i])));
         // A calls upload with a conversions upload's id (Metrica lists them apart) keeps its own, unknown, quantities.
         Assert.Empty(j.RecentLinkage(7, JournalKind.Calls, 7));
+        Assert.True(j.KnowsUpload(7, "U-8")); // reconciliation still finds an upload id whatever its kind
         // Neither another kind, another counter, nor an upload never followed until final counts.
         j.RecordLinkage(7, JournalKind.Calls, Final(Sent(j, 7, JournalKind.Calls, "C-1"), 100, 0));
         j.RecordLinkage(8, JournalKind.OfflineConversions, Final(Sent(j, 8, JournalKind.OfflineConversions, "O-1"), 100, 0));

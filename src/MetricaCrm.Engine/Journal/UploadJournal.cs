@@ -469,7 +469,7 @@ WHERE counter_id = $counter AND kind = $kind AND linked_quantity IS NOT NULL ORD
         /// <summary>Whether an upload id is already recorded for a batch (reconciliation never gives one upload to two batches).</summary>
         public bool KnowsUpload(long counterId, string uploadId)
         {
-            using var cmd = Command("SELECT count(*) FROM batch WHERE counter_id = $counter AND kind = $kind AND upload_id = $upload", ("$counter", counterId), ("$upload", uploadId));
+            using var cmd = Command("SELECT count(*) FROM batch WHERE counter_id = $counter AND upload_id = $upload", ("$counter", counterId), ("$upload", uploadId));
             return (long)cmd.ExecuteScalar()! > 0;
         }
 
