@@ -7,6 +7,13 @@
     (daily-upload-<yyyyMMdd-HHmmss-fff>.log: the Import and Send summaries and every error's FullyQualifiedErrorId
     and message). Rejected rows go to daily-upload-<same stamp>.rejects.csv next to the log.
 
+    With -ConversionsPath it then sends a CRM export of offline conversions (Import-CrmConversion |
+    Send-MetricaOfflineConversion -Wait; its rejected rows go to daily-upload-<same stamp>.conversions.rejects.csv).
+    Metrica reports how many of their rows it linked to visitors: the log states the linked share next to the share
+    of the last 7 final uploads of the counter (from the upload journal), and a share below -MinLinkedPercent, or
+    below -SharpDropRatio times that average, is exit code 5: ClientIDs that broke (a site change, a renamed CRM
+    field) upload every day and link nothing. Metrica reports no linkage for orders; the log says so.
+
     The token comes from the module's credentials chain (vault, Connect-Metrica, METRICA_TOKEN...): never put it on
     the task's command line. See docs/scheduled-tasks.md.
 
@@ -18,7 +25,9 @@
       3  configuration or access error: token missing, HTTP 401/403, counter not found, bad -StatusMap or export path,
          an export whose columns cannot be read (MissingColumn, AmbiguousColumn, its encoding)
       4  the previous run still holds the lock (daily-upload.lock in -LogFolder); nothing was done
-    The highest applicable code wins (3 over 2 over 1). The codes follow from the summaries' counts: rows rejected by
+      5  the conversions were sent, but Metrica linked too few of them: the linked share is below -MinLinkedPercent
+         or dropped sharply (below -SharpDropRatio times the average of the last 7 final uploads); see LINKAGE in the log
+    3 wins over 2, 2 over 5, and 5 over 1. The codes follow from the summaries' counts: rows rejected by
     Import-CrmOrder, Convert-MetricaStatus (unmapped) or Send-MetricaConversion are 1; Failed, Pending or NotSent
     orders, or no Send summary at all, are 2.
 .EXAMPLE
@@ -39,10 +48,18 @@ param(
     [string] $TimeZone,
     # For rehearsals against the sandbox; a real job uses the credentials chain (never a token in the task).
     [string] $ApiBaseUri,
-    [securestring] $Token
+    [securestring] $Token,
+    # Optional: a CRM export of offline conversions (ClientId, Target, DateTime...) sent after the orders.
+    [string] $ConversionsPath,
+    # How long Send-MetricaOfflineConversion -Wait waits for Metrica to process them (up to 2 hours); then exit code 2.
+    [timespan] $ConversionWaitTimeout = '03:00:00',
+    # Exit code 5 when Metrica linked less than this percentage of the conversions' rows.
+    [ValidateRange(0, 100)] [double] $MinLinkedPercent = 10,
+    # Exit code 5 when the share is below this fraction of the last 7 final uploads' share (0.5: under half; 0: no such check).
+    [ValidateRange(0, 1)] [double] $SharpDropRatio = 0.5
 )
 
-$ExitAllSent = 0; $ExitRejected = 1; $ExitUploadFailed = 2; $ExitConfiguration = 3; $ExitLocked = 4
+$ExitAllSent = 0; $ExitRejected = 1; $ExitUploadFailed = 2; $ExitConfiguration = 3; $ExitLocked = 4; $ExitNotLinked = 5
 
 # Errors that no retry tomorrow will fix: the admin has to change the token, the rights or the task.
 $configurationIds = @('MetricaTokenMissing', 'MetricaSecretUnavailable', 'MetricaSecretManagementUnavailable',
@@ -123,6 +140,24 @@ try {
         $PSCmdlet.WriteError($_)
         $errors.Add($_)
     }
+    if ($ConversionsPath) {
+        try {
+            if (-not [IO.File]::Exists($ConversionsPath)) {
+                throw [Management.Automation.ErrorRecord]::new([IO.FileNotFoundException]::new("The conversions export '$ConversionsPath' does not exist."),
+                    'DailyUploadConfiguration', 'ObjectNotFound', $ConversionsPath)
+            }
+            $import.Path = $ConversionsPath; $import.RejectPath = [IO.Path]::Combine($LogFolder, "daily-upload-$stamp.conversions.rejects.csv")
+            $send.WaitTimeout = $ConversionWaitTimeout
+            $send.PollInterval = [timespan]::FromSeconds([Math]::Min(30, [Math]::Max(1, $ConversionWaitTimeout.TotalSeconds / 2)))
+            # The same variables with '+': the totals and exit codes below count the conversions as they count the orders.
+            $uploads += @(Import-CrmConversion @import -InformationVariable +importInfo -ErrorVariable +errors |
+                Send-MetricaOfflineConversion @send -InformationVariable +sendInfo -ErrorVariable +errors -WarningVariable +sendWarnings)
+        }
+        catch {
+            $PSCmdlet.WriteError($_)
+            $errors.Add($_)
+        }
+    }
 
     $importSummary = @($importInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
     $convertSummary = @($convertInfo | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)
@@ -132,7 +167,11 @@ try {
     foreach ($s in $sendSummary) {
         Write-Log ("Send: received $($s.Received), sent $($s.Sent), unchanged $($s.Unchanged), rejected $($s.Rejected), " +
             "skipped $($s.Skipped), failed $($s.Failed), pending $($s.Pending), not sent $($s.NotSent)")
+        # The share and the trailing average, or why there is none (orders: Metrica reports no linkage).
+        if ($null -ne $s.Linkage) { Write-Log "Send linkage: $($s.Linkage)" }
     }
+    $linkageProblems = @(foreach ($s in $sendSummary) { if ($null -ne $s.Linkage -and ($p = $s.Linkage.Problem($MinLinkedPercent, $SharpDropRatio))) { $p } })
+    foreach ($p in $linkageProblems) { Write-Log "LINKAGE $p" }
     # Without -PassThru the send writes only MetricaUpload objects; its summary is in the information stream.
     foreach ($u in $uploads) { Write-Log "Upload $($u.UploadId): $($u.Status), $($u.RowsSent) rows" }
     foreach ($w in $sendWarnings) { Write-Log "WARNING $($w.Message)" }
@@ -151,9 +190,12 @@ try {
     if (@($ids | Where-Object { $configurationIds -contains $_ }).Count -or @($statusCodes | Where-Object { $_ -in 401, 403 }).Count) {
         $code = $ExitConfiguration
     }
-    elseif ($sendSummary.Count -eq 0 -or $notDone -gt 0 -or $pending.Count) {
-        # No Send summary: the pipeline stopped before the send ended, so nothing is known to be sent.
+    elseif ($sendSummary.Count -lt $(if ($ConversionsPath) { 2 } else { 1 }) -or $notDone -gt 0 -or $pending.Count) {
+        # A Send summary missing: its pipeline stopped before the send ended, so nothing is known to be sent.
         $code = $ExitUploadFailed
+    }
+    elseif ($linkageProblems.Count) {
+        $code = $ExitNotLinked
     }
     elseif ($rejected -gt 0) {
         $code = $ExitRejected

@@ -450,10 +450,4 @@ PRAGMA user_version = 2;";
     {
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
-
-    private sealed class TestClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

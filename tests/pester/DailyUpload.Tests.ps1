@@ -15,13 +15,14 @@ BeforeAll {
     # the folder and the process's output.
     function Invoke-DailyJob {
         param([string] $OrdersPath = $export, [long] $CounterId = 12345, [string] $Token = 'sandbox-token', [string] $LogFolder,
-            [string[]] $Extra = @())
+            [string[]] $Extra = @(), [string] $Journal)
         $script:run++
         if (-not $LogFolder) { $LogFolder = Join-Path $TestDrive "logs-$script:run" }
+        if (-not $Journal) { $Journal = Join-Path $TestDrive "journal-$script:run.db" }
         $r = Invoke-FreshPwsh -File $script -ArgumentList (@('-OrdersPath', $OrdersPath, '-StatusMap', $statusMap, '-CounterId', $CounterId,
                 '-LogFolder', $LogFolder, '-Days', '30', '-TimeZone', 'Europe/Moscow', '-WaitTimeout', '00:00:20') + $Extra) -Environment @{
             METRICA_API_URI = $sandbox.Uri.TrimEnd('/'); METRICA_TOKEN = $Token
-            METRICA_JOURNAL = (Join-Path $TestDrive "journal-$script:run.db")
+            METRICA_JOURNAL = $Journal
             # The task imports MetricaCrm by name, as from an installed module.
             PSModulePath = (Join-Path (Get-RepoRoot) 'out') + [IO.Path]::PathSeparator + $env:PSModulePath
         }
@@ -41,6 +42,23 @@ BeforeAll {
 
     # Invoke-RestMethod writes a JSON array as one object, so its Count is the number of orders (0 for []).
     function Get-StoredOrderCount([long] $CounterId) { (Invoke-RestMethod "$($sandbox.Uri)sandbox/counters/$CounterId/orders").Count }
+
+    # Site visitors (a visit 30 hours ago) that the sandbox links offline conversions of these ClientIDs to.
+    function Add-SandboxVisitor([long] $CounterId, [string[]] $ClientId) {
+        $visit = [DateTimeOffset]::UtcNow.AddHours(-30).ToString('yyyy-MM-ddTHH:mm:ssZ')
+        $body = ConvertTo-Json -InputObject @($ClientId | ForEach-Object { @{ clientId = $_; visits = @($visit) } })
+        Invoke-RestMethod -Method Post "$($sandbox.Uri)sandbox/counters/$CounterId/visitors" -ContentType 'application/json' -Body $body | Out-Null
+    }
+
+    # A CRM export of offline conversions of these ClientIDs, some minutes apart 3 hours ago, in Moscow time (-TimeZone).
+    function New-ConversionExport([string] $Name, [string[]] $ClientId) {
+        $at = [TimeZoneInfo]::ConvertTimeBySystemTimeZoneId([DateTimeOffset]::UtcNow.AddHours(-3), 'Europe/Moscow')
+        $i = 0
+        $lines = @('ClientId,Target,DateTime,Price') + @($ClientId | ForEach-Object { "$_,order_confirmed,$($at.AddMinutes(-(++$i)).ToString('yyyy-MM-dd HH:mm:ss')),100" })
+        $path = Join-Path $TestDrive $Name
+        [IO.File]::WriteAllLines($path, [string[]]$lines, [Text.UTF8Encoding]::new($false))
+        $path
+    }
 
     function Add-SandboxFault([hashtable] $Fault) {
         Invoke-RestMethod -Method Post "$($sandbox.Uri)sandbox/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json) | Out-Null
@@ -143,5 +161,38 @@ Describe 'Invoke-DailyUpload.ps1 exit codes' {
             Get-StoredOrderCount 7009 | Should -Be 0
         }
         finally { Stop-LockHolder $holder }
+    }
+
+    It '5: conversions uploaded but linked to far fewer visitors than the last runs (ClientIDs broke), and the log says how many' {
+        Add-SandboxVisitor 7012 '133591247640966401', '133591247640966402', '133591247640966403', '133591247640966404'
+        $journal = Join-Path $TestDrive 'journal-linkage.db'
+        $good = New-ConversionExport 'conversions-good.csv' '133591247640966401', '133591247640966402', '133591247640966403', '133591247640966404'
+        $day1 = Invoke-DailyJob -CounterId 7012 -Journal $journal -Extra '-ConversionsPath', $good, '-ConversionWaitTimeout', '00:00:20'
+        $day1.ExitCode | Should -Be 0 -Because $day1.Output
+        $day1.Log | Should -Match 'Send linkage: linked share not reported \(Metrica reports no linked quantities for simple_orders uploads\)'
+        $day1.Log | Should -Match 'Send linkage: linked 100\.0% \(4 of 4 rows\) \(no earlier final uploads to average\)'
+
+        # The CRM field was renamed: one ClientID of four still links. 25% is above -MinLinkedPercent 10, but under half of 100%.
+        $broken = New-ConversionExport 'conversions-broken.csv' '133591247640966401', '188888888888888802', '188888888888888803', '188888888888888804'
+        $day2 = Invoke-DailyJob -CounterId 7012 -Journal $journal -Extra '-ConversionsPath', $broken, '-ConversionWaitTimeout', '00:00:20'
+        $day2.ExitCode | Should -Be 5 -Because $day2.Output
+        $day2.Log | Should -Match 'Send: received 4, sent 4, unchanged 0, rejected 0, skipped 0, failed 0, pending 0, not sent 0'
+        $day2.Log | Should -Match 'Send linkage: linked 25\.0% \(1 of 4 rows\), average of the last 1 final upload\(s\) 100\.0%'
+        $day2.Log | Should -Match 'LINKAGE linked share 25\.0% dropped sharply: below 0\.5 of the average 100\.0% of the last 1 final upload\(s\)'
+        $day2.Log | Should -Match 'Exit code 5'
+
+        # -SharpDropRatio 0 turns the drop check off: the same share then passes the minimum (the rows were re-sent).
+        $day3 = Invoke-DailyJob -CounterId 7012 -Journal $journal -Extra '-ConversionsPath', $broken, '-ConversionWaitTimeout', '00:00:20', '-SharpDropRatio', '0'
+        $day3.ExitCode | Should -Be 0 -Because $day3.Output
+        $day3.Log | Should -Match 'Send linkage: linked 25\.0% \(1 of 4 rows\), average of the last 2 final upload\(s\) 62\.5%'
+    }
+
+    It '5: a first run whose conversions link to no visitor at all is below -MinLinkedPercent (LINKAGE_FAILURE)' {
+        $none = New-ConversionExport 'conversions-none.csv' '199999999999999901', '199999999999999902'
+        $r = Invoke-DailyJob -CounterId 7013 -Extra '-ConversionsPath', $none, '-ConversionWaitTimeout', '00:00:20'
+        $r.ExitCode | Should -Be 5 -Because $r.Output
+        $r.Log | Should -Match 'ERROR MetricaLinkageFailure'
+        $r.Log | Should -Match 'Send linkage: linked 0\.0% \(0 of 2 rows\) \(no earlier final uploads to average\)'
+        $r.Log | Should -Match 'LINKAGE linked share 0\.0% is below the minimum of 10\.0%'
     }
 }

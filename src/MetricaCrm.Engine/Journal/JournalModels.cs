@@ -36,6 +36,10 @@ namespace MetricaCrm.Engine.Journal
         /// <summary>Where the batch was sent (<see cref="Upload.UploadRequest"/> as JSON); null in journals older than schema 2.</summary>
         public string? RequestJson { get; internal set; }
         public Upload.UploadRequest? Request => RequestJson == null ? null : Upload.UploadRequest.FromJson(RequestJson);
+        /// <summary>Offline uploads followed until final: rows in the file, as Metrica counted them; null otherwise (schema 4).</summary>
+        public long? SourceQuantity { get; internal set; }
+        /// <summary>Offline uploads followed until final: rows Metrica linked to a visitor; null otherwise (schema 4).</summary>
+        public long? LinkedQuantity { get; internal set; }
     }
 
     /// <summary>A record as sent in a batch: its id, a fingerprint of the values sent, and what the per-client limit needs.</summary>

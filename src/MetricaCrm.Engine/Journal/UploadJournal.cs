@@ -19,7 +19,7 @@ namespace MetricaCrm.Engine.Journal
     public sealed class UploadJournal : IDisposable
     {
         /// <summary>Stored as PRAGMA user_version; a file written by a newer schema is refused, never guessed at.</summary>
-        public const int SchemaVersion = 3;
+        public const int SchemaVersion = 4;
 
         private readonly SqliteConnection _db;
         private readonly TimeProvider _clock;
@@ -353,6 +353,15 @@ CREATE INDEX accepted_by_client ON accepted (counter_id, client_id) WHERE client
                 MoveBatchRecordRows();
                 Execute(_db, _transaction, "DROP TABLE batch_record");
             }
+            if (version < 4)
+            {
+                // Version 4: an offline upload's final quantities as Metrica reported them (PROCESSED or LINKAGE_FAILURE),
+                // so a send can set its linked share against the last uploads'. Null: not final, or a kind without them.
+                Execute(_db, _transaction, @"
+ALTER TABLE batch ADD COLUMN source_quantity INTEGER;
+ALTER TABLE batch ADD COLUMN linked_quantity INTEGER;
+ALTER TABLE batch ADD COLUMN static_calls_quantity INTEGER;");
+            }
             Execute(_db, _transaction, "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture));
             tx.Commit();
         }
@@ -496,6 +505,35 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
             QueryBatches("counter_id = $counter AND kind = $kind AND started_utc >= $since ORDER BY started_utc, id",
                 ("$counter", counterId), ("$kind", (int)kind), ("$since", Iso(sinceUtc)));
 
+        /// <summary>
+        /// Keeps an offline upload's final quantities on the batch that sent it. Only a final status carries them (a
+        /// processing upload's are not yet counted), so anything else is refused. False: no batch of the counter and
+        /// kind has the upload (conversion and call uploads may share ids: Metrica lists them apart).
+        /// </summary>
+        public bool RecordLinkage(long counterId, JournalKind kind, MetricaUpload final)
+        {
+            if (!final.IsFinal || final.SourceQuantity == null || final.LinkedQuantity == null)
+                throw new ArgumentException($"Upload {final.UploadId} is {final.Status ?? "not listed"}: only a final upload's linked quantities are kept.", nameof(final));
+            using var cmd = Command("UPDATE batch SET source_quantity = $source, linked_quantity = $linked, static_calls_quantity = $static WHERE counter_id = $counter AND kind = $kind AND upload_id = $upload",
+                ("$source", final.SourceQuantity), ("$linked", final.LinkedQuantity), ("$static", final.StaticCallsQuantity), ("$counter", counterId),
+                ("$kind", (int)kind), ("$upload", final.UploadId));
+            return cmd.ExecuteNonQuery() > 0;
+        }
+
+        /// <summary>The last <paramref name="count"/> uploads of the counter and kind with final quantities, newest first (by when they were sent).</summary>
+        public IReadOnlyList<UploadLinkage> RecentLinkage(long counterId, JournalKind kind, int count)
+        {
+            if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), "At least one upload is read.");
+            using var cmd = Command(@"SELECT upload_id, source_quantity, linked_quantity, static_calls_quantity, started_utc FROM batch
+WHERE counter_id = $counter AND kind = $kind AND linked_quantity IS NOT NULL ORDER BY started_utc DESC, id DESC LIMIT $count",
+                ("$counter", counterId), ("$kind", (int)kind), ("$count", count));
+            using var r = cmd.ExecuteReader();
+            var list = new List<UploadLinkage>();
+            while (r.Read())
+                list.Add(new UploadLinkage(r.IsDBNull(0) ? "" : r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3), ParseIso(r.GetString(4))));
+            return list;
+        }
+
         /// <summary>Whether an upload id is already recorded for a batch (reconciliation never gives one upload to two batches).</summary>
         public bool KnowsUpload(long counterId, string uploadId)
         {
@@ -518,7 +556,7 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
 
         private List<JournalBatch> QueryBatches(string where, params (string, object?)[] parameters)
         {
-            using var cmd = Command("SELECT id, counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc, completed_utc, upload_id, message, request FROM batch WHERE " + where, parameters);
+            using var cmd = Command("SELECT id, counter_id, kind, merge_mode, file_path, file_sha256, rows, replay_safe, state, started_utc, completed_utc, upload_id, message, request, source_quantity, linked_quantity FROM batch WHERE " + where, parameters);
             using var r = cmd.ExecuteReader();
             var list = new List<JournalBatch>();
             while (r.Read())
@@ -538,6 +576,8 @@ ON CONFLICT (counter_id, kind, record_id) DO UPDATE SET
                     UploadId = r.IsDBNull(11) ? null : r.GetString(11),
                     Message = r.IsDBNull(12) ? null : r.GetString(12),
                     RequestJson = r.IsDBNull(13) ? null : r.GetString(13),
+                    SourceQuantity = r.IsDBNull(14) ? null : r.GetInt64(14),
+                    LinkedQuantity = r.IsDBNull(15) ? null : r.GetInt64(15),
                 });
             return list;
         }

@@ -45,6 +45,8 @@ namespace MetricaCrm.Engine.OfflineConversions
         protected OfflineOptions Options => _options;
 
         public override bool HasMergeMode => false;
+
+        public override bool ReportsLinkage => true;
         public override bool IsReplaySafe(MergeMode mode) => true;
         public override RecordOrigin Origin(TEvent record) => new RecordOrigin(record.SourceFile, record.SourceLine);
         public override TimeSpan DefaultWaitTimeout => TimeSpan.FromHours(3); // Metrica: processing takes up to 2 hours

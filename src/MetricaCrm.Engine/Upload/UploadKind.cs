@@ -62,6 +62,9 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>The contact (client_uniq_id) a record belongs to, which Metrica must have received for the record to link; null: none.</summary>
         public virtual string? ContactOf(TRecord record) => null;
 
+        /// <summary>Whether Metrica reports how many rows it linked to visitors (offline conversions and calls do; CRM uploads do not).</summary>
+        public virtual bool ReportsLinkage => false;
+
         /// <summary>CDP uploads take a merge mode; offline conversions and calls do not.</summary>
         public virtual bool HasMergeMode => true;
 

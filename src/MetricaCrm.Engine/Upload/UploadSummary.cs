@@ -53,6 +53,8 @@ namespace MetricaCrm.Engine.Upload
 
         /// <summary>Adds an upload as it is reported to the caller (see <see cref="UploadResults"/>).</summary>
         public void AddUploadResult(MetricaUpload upload) => _uploadResults.Add(upload);
+        /// <summary>The linked share of the uploads and its trailing average (offline conversions and calls); null before the send ends.</summary>
+        public LinkedShare? Linkage { get; set; }
 
         /// <summary>Counts records that reached a send which could not start (its budget was spent before it asked
         /// anything): received, and not sent.</summary>
@@ -75,6 +77,8 @@ namespace MetricaCrm.Engine.Upload
             if (NotSent > 0) sb.Append(", not sent (declined or -WhatIf) ").Append(N(NotSent));
             if (New + Changed + Unchanged > 0)
                 sb.Append("; against the upload journal: new ").Append(N(New)).Append(", changed ").Append(N(Changed)).Append(", unchanged ").Append(N(Unchanged));
+            // CRM uploads have no linkage to show; their Linkage says so, and their text stays as it was.
+            if (Linkage is { KindReportsLinkage: true }) sb.Append("; ").Append(Linkage);
             return sb.ToString();
         }
 

@@ -313,7 +313,16 @@ namespace MetricaCrm.Commands.Infrastructure
                 // A dry run's last word: what the send would upload in all, against the journal (the batches said their part).
                 if (_session != null && IsWhatIf()) ShouldProcess(_session.Preview(), null, null);
                 if (Wait && _session != null)
-                    foreach (var upload in _session.Accepted) Report(WaitFor(upload));
+                {
+                    var finals = new List<MetricaUpload>();
+                    foreach (var upload in _session.Accepted)
+                    {
+                        finals.Add(WaitFor(upload));
+                        Report(finals[finals.Count - 1]);
+                    }
+                    _session.Summary.Linkage = Linkage(finals);
+                }
+                else if (_session != null) _session.Summary.Linkage = Linkage(null);
             }
             finally
             {
@@ -398,6 +407,15 @@ namespace MetricaCrm.Commands.Infrastructure
                 Run(ct => Task.Delay(interval, ct));
                 interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Math.Max(PollInterval.Ticks, kind.MaxPollInterval.Ticks)));
             }
+        }
+
+        /// <summary>The send's linked share against the journal's last final uploads; null <paramref name="finals"/>: not followed (no -Wait).</summary>
+        private LinkedShare Linkage(IReadOnlyList<MetricaUpload>? finals)
+        {
+            var kind = _session!.Kind;
+            if (!kind.ReportsLinkage) return LinkedShare.NotReportedFor(kind.Name);
+            if (finals == null) return LinkedShare.NotFollowed(_session.Accepted.Count);
+            return LinkedShare.OfSend(_journal, CounterId, kind.JournalKind, finals);
         }
 
         /// <summary>Reports a final status that is a failure; a derived cmdlet may judge its own kind's statuses.</summary>
