@@ -61,7 +61,8 @@ namespace MetricaCrm.Engine.Upload
     /// <summary>
     /// One send of one kind: takes normalised records one at a time, checks them with the kind's rules, writes them into
     /// batches (cut at the row and byte limits, and where an id repeats so each file holds each id once and later rows
-    /// apply later), and uploads the batches one after another, in input order, each while the next is being written.
+    /// apply later), each batch one file per set of columns its records fill (<see cref="BatchParts{TRecord}"/>), and
+    /// uploads the files one after another, in input order of their batches, each while the next batch is being written.
     /// Every record ends up counted as sent, rejected, failed or not sent. Driven from one thread (the caller's).
     /// </summary>
     public sealed class UploadSession<TRecord> : IDisposable where TRecord : class
@@ -78,11 +79,9 @@ namespace MetricaCrm.Engine.Upload
         private readonly HashSet<ulong> _batchIds = new HashSet<ulong>();
         private readonly List<MetricaUpload> _accepted = new List<MetricaUpload>();
         private TimeZoneInfo? _zone;
-        private BatchWriter<TRecord>? _writer;
+        private BatchParts<TRecord>? _batch;
         private int _batchNumber;
         private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch)? _inFlight;
-        private readonly List<Journal.JournalRecord> _batchRecords = new List<Journal.JournalRecord>();
-        private readonly List<(RecordOrigin, string)> _batchRows = new List<(RecordOrigin, string)>();
         /// <summary>
         /// Set when every later batch would fail the same way: Metrica refused the token or the counter, or the day's
         /// request budget is spent. Later batches are not sent; with a journal they are kept to be sent later.
@@ -204,10 +203,11 @@ namespace MetricaCrm.Engine.Upload
                 NoteContact(contact);
             }
             ulong idHash = RecordHash.Of(id);
-            if (_writer != null)
+            string columns = _kind.ColumnKey(record);
+            if (_batch != null)
             {
                 bool repeated = _batchIds.Contains(idHash);
-                if (repeated || _writer.Rows >= _options.BatchSize || _writer.ApproximateBytes >= _options.MaxBatchBytes || !_writer.Fits(record))
+                if (repeated || _batch.Rows >= _options.BatchSize || _batch.ApproximateBytes >= _options.MaxBatchBytes || _batch.IsFull(columns))
                 {
                     if (repeated)
                     {
@@ -217,11 +217,9 @@ namespace MetricaCrm.Engine.Upload
                     CompleteBatch();
                 }
             }
-            if (_writer == null) OpenBatch(record);
+            if (_batch == null) OpenBatch();
             _batchIds.Add(idHash);
-            _writer!.Write(record);
-            if (remembered.Record is { } journalRecord) _batchRecords.Add(journalRecord);
-            _batchRows.Add((_kind.Origin(record), id));
+            _batch!.Write(record, columns, remembered.Record, (_kind.Origin(record), id));
             if (Summary.Received % 10_000 == 0)
                 _host.Progress($"{Summary.Received:N0} {_kind.RecordNoun}s received, {Summary.Sent:N0} uploaded");
         }
@@ -301,27 +299,23 @@ namespace MetricaCrm.Engine.Upload
         private readonly HashSet<string> _contactsMissing = new HashSet<string>(StringComparer.Ordinal);
         private long _withoutContact;
 
-        private void OpenBatch(TRecord first)
+        private void OpenBatch()
         {
             _zone ??= _counterZone();
             _folder ??= BatchFolder.Create(_directoryRoot);
-            string path = Path.Combine(_folder.Path, $"{_kind.Name}_{++_batchNumber:D4}");
-            _writer = _kind.OpenWriter(path, _zone, first);
+            var zone = _zone;
+            var folder = _folder.Path;
+            _batch = new BatchParts<TRecord>(first => _kind.OpenWriter(Path.Combine(folder, $"{_kind.Name}_{++_batchNumber:D4}"), zone, first));
             _batchIds.Clear();
-            _batchRecords.Clear();
-            _batchRows.Clear();
         }
 
         private void CompleteBatch()
         {
-            var writer = _writer;
-            _writer = null;
-            if (writer == null) return;
-            writer.Complete();
-            writer.Dispose();
-            if (writer.Rows == 0) return;
-            var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json") { RowSources = _batchRows.ToArray() };
-            Send(batch, _batchRecords); // journaled before Send returns; the list is cleared only when the next batch opens
+            var batch = _batch;
+            _batch = null;
+            if (batch == null) return;
+            foreach (var (file, records) in batch.Complete())
+                Send(file, records); // journaled before Send returns
         }
 
         /// <summary>Starts a batch's upload once the one before it has finished: uploads stay in input order.</summary>
@@ -489,13 +483,9 @@ namespace MetricaCrm.Engine.Upload
 
         public void Dispose()
         {
-            if (_writer != null)
-            {
-                // Stopped while writing: the batch was never begun, so its file is not kept.
-                _writer.Dispose();
-                BatchFolder.Delete(_writer.Path);
-                _writer = null;
-            }
+            // Stopped while writing: the batch was never begun, so its files are not kept.
+            _batch?.Dispose();
+            _batch = null;
             if (_inFlight is { } pending)
             {
                 // Stopped mid-upload: the upload was cancelled with the session's token. Its batch stays Pending in the
