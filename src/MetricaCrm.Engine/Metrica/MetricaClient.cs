@@ -310,7 +310,7 @@ namespace MetricaCrm.Engine.Metrica
             });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/order_statuses",
                 () => JsonContent(body), true,
-                $"Mapping order statuses of counter {counterId}", ct).ConfigureAwait(false);
+                $"Mapping order statuses of counter {counterId}", ct, body.Length).ConfigureAwait(false);
         }
 
         /// <summary>The counter's custom attributes, of one entity (CONTACT, ORDER, SIMPLE_ORDER, COMPANY) or all.</summary>
@@ -351,7 +351,7 @@ namespace MetricaCrm.Engine.Metrica
                 w.WriteEndArray();
             });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/attributes?entity_type={entityType}",
-                () => JsonContent(body), true, $"Creating {entityType} attributes of counter {counterId}", ct).ConfigureAwait(false);
+                () => JsonContent(body), true, $"Creating {entityType} attributes of counter {counterId}", ct, body.Length).ConfigureAwait(false);
         }
 
         /// <summary>Sends the product catalogue (schema/products). The same catalogue twice gives the same schema: replay-safe.</summary>
@@ -372,7 +372,7 @@ namespace MetricaCrm.Engine.Metrica
                 w.WriteEndArray();
             });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/products",
-                () => JsonContent(body), true, $"Sending the product catalogue of counter {counterId}", ct).ConfigureAwait(false);
+                () => JsonContent(body), true, $"Sending the product catalogue of counter {counterId}", ct, body.Length).ConfigureAwait(false);
         }
 
         private static byte[] JsonBody(Action<Utf8JsonWriter> properties)
@@ -416,7 +416,7 @@ namespace MetricaCrm.Engine.Metrica
 
         // ---- transport ----
 
-        /// <param name="uploadBytes">The size of the file the request uploads, which sizes its timeout; null: a request without a file.</param>
+        /// <param name="uploadBytes">The size of what the request sends (a file, a JSON body), which sizes its timeout; null: a read.</param>
         private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string pathAndQuery, Func<HttpContent>? content, bool replaySafe, string operation, CancellationToken ct,
             long? uploadBytes = null)
         {
@@ -496,7 +496,7 @@ namespace MetricaCrm.Engine.Metrica
         private string TimedOut(TimeoutRejectedException ex, TimeSpan attempt, long? uploadBytes)
         {
             string bound = _retry.AttemptTimeout != null ? "the -RequestTimeout"
-                : uploadBytes is long bytes ? $"the timeout of an upload of {bytes / 1_000_000d:0.#} MB ({_retry.UploadBaseTimeout.TotalSeconds:0} s plus {_retry.UploadTimeoutPerMegabyte.TotalSeconds:0} s per MB, at most {_retry.MaxUploadTimeout.TotalHours:0.#} h)"
+                : uploadBytes is long bytes ? $"the timeout of a request sending {bytes / 1_000_000d:0.###} MB ({_retry.UploadBaseTimeout.TotalSeconds:0} s plus {_retry.UploadTimeoutPerMegabyte.TotalSeconds:0} s per MB, at most {_retry.MaxUploadTimeout.TotalHours:0.#} h)"
                 : "the timeout of a read";
             return ex.Timeout == attempt
                 ? $"no answer within {Span(attempt)}, {bound}; -RequestTimeout sets another bound for every attempt"

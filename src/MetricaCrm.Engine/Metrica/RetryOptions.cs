@@ -18,11 +18,11 @@ namespace MetricaCrm.Engine.Metrica
         public TimeSpan? TotalTimeout { get; set; }
 
         /// <summary>
-        /// One attempt of a request that sends no file (reading the counter, its goals, the upload lists; a status
-        /// mapping): Metrica answers those in well under a second, so an unanswered one fails in seconds, not minutes.
+        /// One attempt of a read (the counter, its goals, attributes, statuses, the upload lists): Metrica answers those in
+        /// well under a second, so an unanswered one fails in seconds, not minutes.
         /// </summary>
         public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
-        /// <summary>What every upload's attempt may take beyond sending its bytes: Metrica reads and validates the file before it answers.</summary>
+        /// <summary>What an attempt that sends data (a file, a JSON body such as a product catalogue) may take beyond sending its bytes: Metrica reads and validates it before it answers.</summary>
         public TimeSpan UploadBaseTimeout { get; set; } = TimeSpan.FromMinutes(2);
         /// <summary>The time allowed per megabyte (10^6 bytes) of an upload: 10 s is a line of 100 KB/s (0.8 Mbit/s) at the slowest.</summary>
         public TimeSpan UploadTimeoutPerMegabyte { get; set; } = TimeSpan.FromSeconds(10);
@@ -33,8 +33,8 @@ namespace MetricaCrm.Engine.Metrica
         public static readonly TimeSpan MinTotalTimeout = TimeSpan.FromMinutes(2);
 
         /// <summary>
-        /// The bound of one attempt: <see cref="AttemptTimeout"/> when set; else <see cref="ReadTimeout"/> for a request
-        /// without a file, and for an upload of <paramref name="uploadBytes"/> bytes the base plus the per-megabyte
+        /// The bound of one attempt: <see cref="AttemptTimeout"/> when set; else <see cref="ReadTimeout"/> for a read, and
+        /// for a request that sends <paramref name="uploadBytes"/> bytes the base plus the per-megabyte
         /// allowance, capped at <see cref="MaxUploadTimeout"/>.
         /// </summary>
         public TimeSpan AttemptTimeoutFor(long? uploadBytes)
