@@ -318,12 +318,14 @@ public static class SimpleOrdersRules
         order.CreateDateTime = existing?.CreateDateTime ?? row[CreateDateTime].ToString();
         order.Linked = existing?.Linked ?? (ParseDate(row[CreateDateTime], out var created) && CreatedWithinLinkWindow(created, uploadedAtCounterTime));
         order.UploadId = uploadId;
-        bool Has(int c) => row.Has(c) && (mode == "SAVE" || row[c].Length > 0);
+        // A column the row has is set, an empty cell clearing the value in every mode (as CdpMerge.Set: unconfirmed, the
+        // reading that shows a client's empty cells as lost data); only a column left out keeps the stored value.
+        bool Has(int c) => row.Has(c);
         void SetList(int c, List<string> target, bool shared)
         {
             if (!Has(c)) return;
-            if (mode != "APPEND") target.Clear();
             var rest = row[c];
+            if (mode != "APPEND" || rest.Length == 0) target.Clear();
             if (rest.Length == 0) return;
             while (true)
             {
@@ -349,9 +351,10 @@ public static class SimpleOrdersRules
         if (Has(Currency)) order.Currency = Text(Currency, shared: true);
         for (int a = 0; a < attributes.Length; a++)
         {
-            // As the detailed uploads' attributes merge: a value is set; an empty cell removes it under SAVE (a blank order).
+            // As the detailed uploads' attributes merge: a value is set; an empty cell removes it.
             var value = row[Columns.Length + a];
             if (value.Length > 0) order.Attributes[attributes[a]] = value.ToString();
+            else order.Attributes.Remove(attributes[a]);
         }
         keep?.Invoke(order);
         store.Save(order);

@@ -114,6 +114,115 @@ public sealed class MetricaClientTests
         }
     }
 
+    /// <summary>A loopback server that takes connections and reads requests but never answers; counts the connections.</summary>
+    private sealed class SilentServer : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly List<System.Net.Sockets.TcpClient> _held = new();
+        private int _connections;
+
+        public SilentServer()
+        {
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var socket = await _listener.AcceptTcpClientAsync();
+                        lock (_held) _held.Add(socket);
+                        Interlocked.Increment(ref _connections);
+                        _ = socket.GetStream().CopyToAsync(Stream.Null); // reads what is sent, answers nothing
+                    }
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException || ex is System.Net.Sockets.SocketException || ex is InvalidOperationException) { }
+            });
+        }
+
+        public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+        public int Connections => Volatile.Read(ref _connections);
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            lock (_held) foreach (var socket in _held) socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task An_unanswered_read_fails_within_the_read_timeout_and_says_which_bound_ran_out()
+    {
+        using var server = new SilentServer();
+        using var client = new MetricaClient(server.Address, MetricaToken.FromPlainText("y0_silent"),
+            new RetryOptions { ReadTimeout = TimeSpan.FromSeconds(1), MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<MetricaApiException>(() => client.GetCounterAsync(5, CancellationToken.None));
+        clock.Stop();
+        // Two attempts of one second (a read is safe to repeat), not ten minutes each.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(15));
+        Assert.Equal(2, server.Connections);
+        Assert.Contains("no answer within 1 s, the timeout of a read; -RequestTimeout sets another bound", ex.Message);
+        Assert.Contains("Reading counter 5", ex.Message);
+        Assert.False(ex.MayHaveBeenApplied);
+        Assert.DoesNotContain("y0_silent", ex.Message);
+    }
+
+    [Fact]
+    public void The_default_bounds_are_seconds_for_a_read_and_grow_with_an_upload_up_to_a_cap()
+    {
+        var o = new RetryOptions();
+        Assert.Equal(TimeSpan.FromSeconds(30), o.AttemptTimeoutFor(null));
+        Assert.Equal(TimeSpan.FromMinutes(2), o.TotalTimeoutFor(o.AttemptTimeoutFor(null)));   // a read still gets retries
+        Assert.Equal(TimeSpan.FromMinutes(2), o.AttemptTimeoutFor(0));
+        Assert.Equal(TimeSpan.FromSeconds(120 + 10 * 50), o.AttemptTimeoutFor(50_000_000));      // 50 MB
+        Assert.Equal(TimeSpan.FromSeconds(121), o.AttemptTimeoutFor(1));                          // rounded up to whole seconds
+        Assert.Equal(TimeSpan.FromSeconds(120 + 10 * 1000), o.AttemptTimeoutFor(1_000_000_000));  // Metrica's 1 GB limit: 2.8 h
+        Assert.Equal(TimeSpan.FromHours(3), o.AttemptTimeoutFor(5_000_000_000));                   // capped
+        Assert.Equal(TimeSpan.FromSeconds(2 * 620), o.TotalTimeoutFor(TimeSpan.FromSeconds(620)));
+    }
+
+    [Fact]
+    public async Task A_request_timeout_overrides_the_read_and_the_upload_bounds()
+    {
+        var given = new RetryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(700), ReadTimeout = TimeSpan.FromMinutes(5), MaxRetries = 0 };
+        Assert.Equal(TimeSpan.FromMilliseconds(700), given.AttemptTimeoutFor(null));
+        Assert.Equal(TimeSpan.FromMilliseconds(700), given.AttemptTimeoutFor(1_000_000_000));
+        Assert.Equal(TimeSpan.FromMinutes(3), new RetryOptions { TotalTimeout = TimeSpan.FromMinutes(3) }.TotalTimeoutFor(TimeSpan.FromHours(1)));
+
+        using var server = new SilentServer();
+        using var client = new MetricaClient(server.Address, MetricaToken.FromPlainText("t"), given);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<MetricaApiException>(() => client.GetGoalsAsync(5, CancellationToken.None));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(600), TimeSpan.FromSeconds(10));
+        Assert.Contains("no answer within 0.7 s, the -RequestTimeout", ex.Message);
+    }
+
+    [Fact]
+    public async Task An_unanswered_upload_that_is_not_safe_to_repeat_is_sent_once_and_may_have_been_applied()
+    {
+        using var server = new SilentServer();
+        string dir = TestDirectory.Create("metricacrm-timeout-");
+        try
+        {
+            string file = Path.Combine(dir, "contacts_0001.csv");
+            File.WriteAllText(file, "uniq_id,phones\nK-1,\"79995551111\"\n");
+            using var client = new MetricaClient(server.Address, MetricaToken.FromPlainText("t"),
+                new RetryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(500), MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10) });
+            var append = new MetricaCrm.Engine.Upload.UploadRequest(MetricaCrm.Engine.Upload.UploadApi.Cdp, "contacts", "data/contacts/csv?merge_mode=APPEND&delimiter_type=COMMA", replaySafe: false);
+            var ex = await Assert.ThrowsAsync<MetricaApiException>(() =>
+                client.SendUploadAsync(5, append, new MetricaCrm.Engine.Upload.BatchFile(file, 1, "text/csv"), CancellationToken.None));
+            // APPEND twice may add the values twice: a timed-out attempt may have been applied, so it is never repeated.
+            Assert.True(ex.MayHaveBeenApplied);
+            Assert.Equal(1, server.Connections);
+            Assert.Contains("no answer within 0.5 s, the -RequestTimeout", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void Token_never_shows_itself()
     {

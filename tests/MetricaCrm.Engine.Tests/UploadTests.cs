@@ -34,19 +34,32 @@ public sealed class UploadTests : IDisposable
     }
 
     [Fact]
-    public void Contact_csv_has_the_documented_header_then_attributes_and_counter_local_times()
+    public void Contact_csv_has_the_documented_columns_it_fills_then_attributes_and_counter_local_times()
     {
         var c = new CrmClient
         {
             UniqId = "K-1", Name = "Иван, \"Рога\"", BirthDate = new DateTime(1990, 5, 1), CreateDateTime = new DateTimeOffset(2026, 11, 1, 7, 0, 0, TimeSpan.Zero),
-            ClientIds = new[] { "133591247640966458" }, Phones = new[] { "79995551111", "79995552222" }, CompanyUniqId = "F-1",
+            ClientIds = new[] { "133591247640966458" }, Phones = new[] { "79995551111", "79995552222" },
             Attributes = { ["shoe_size"] = "42", ["segment"] = "vip" },
         };
-        var text = Written(new ContactCsvWriter(Path.Combine(_dir, "c.csv"), Moscow, c), c);
+        var text = Written(new FilledColumnsCsvWriter<CrmClient>(Path.Combine(_dir, "c.csv"), ContactCsvColumns.Layout, Moscow, c), c);
         var lines = text.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("uniq_id,name,birth_date,create_date_time,update_date_time,client_ids,emails,phones,emails_md5,phones_md5,company_uniq_id,user_comment,segment,shoe_size", lines[0]);
-        Assert.Equal("K-1,\"Иван, \"\"Рога\"\"\",1990-05-01,2026-11-01 10:00:00,,\"133591247640966458\",,\"79995551111,79995552222\",,,F-1,,vip,42", lines[1]);
+        // No update_date_time, emails, md5 or company_uniq_id/user_comment column: the contact fills none of them.
+        Assert.Equal("uniq_id,name,birth_date,create_date_time,client_ids,phones,segment,shoe_size", lines[0]);
+        Assert.Equal("K-1,\"Иван, \"\"Рога\"\"\",1990-05-01,2026-11-01 10:00:00,\"133591247640966458\",\"79995551111,79995552222\",vip,42", lines[1]);
         Assert.NotEqual(0xEF, File.ReadAllBytes(Path.Combine(_dir, "c.csv"))[0]); // no BOM
+    }
+
+    [Fact]
+    public void A_csv_contact_with_a_field_documented_only_for_json_is_refused_and_json_takes_it()
+    {
+        var csv = new ContactsKind(UploadFormat.Csv, counterAttributes: null);
+        var fault = csv.Check(new CrmClient { UniqId = "K-1", CompanyUniqId = "F-1" });
+        Assert.Equal(("JsonOnlyField", "company_uniq_id", "F-1"), (fault?.Rule, fault?.Column, fault?.Value));
+        Assert.Contains("-Format Json", fault!.Expected);
+        Assert.Equal("user_comment", csv.Check(new CrmClient { UniqId = "K-1", UserComment = "vip" })?.Column);
+        Assert.Null(csv.Check(new CrmClient { UniqId = "K-1", Name = "Иван" }));
+        Assert.Null(new ContactsKind(UploadFormat.Json, counterAttributes: null).Check(new CrmClient { UniqId = "K-1", CompanyUniqId = "F-1", UserComment = "vip" }));
     }
 
     [Fact]
@@ -71,9 +84,9 @@ public sealed class UploadTests : IDisposable
         o.Goals = new[] { "oplata:200", "filial_1" };
         o.Products = new List<OrderProduct> { new("pear", 10), new("apple", 30) };
         o.Attributes["branch"] = "north";
-        var csv = Written(new OrderCsvWriter(Path.Combine(_dir, "o.csv"), Moscow, o), o).Split('\n');
-        Assert.Equal("id,client_uniq_id,client_type,create_date_time,order_status,update_date_time,finish_date_time,revenue,cost,goals,products,branch", csv[0]);
-        Assert.Equal("O-1,K-1,CONTACT,2026-11-20 10:08:09,PAID,,,1234.5,,\"oplata:200,filial_1\",\"pear:10,apple:30\",north", csv[1]);
+        var csv = Written(new FilledColumnsCsvWriter<CrmOrder>(Path.Combine(_dir, "o.csv"), OrderCsvColumns.Layout, Moscow, o), o).Split('\n');
+        Assert.Equal("id,client_uniq_id,client_type,create_date_time,order_status,revenue,goals,products,branch", csv[0]);
+        Assert.Equal("O-1,K-1,CONTACT,2026-11-20 10:08:09,PAID,1234.5,\"oplata:200,filial_1\",\"pear:10,apple:30\",north", csv[1]);
 
         var json = JsonDocument.Parse(Written(new OrderJsonWriter(Path.Combine(_dir, "o.json"), Moscow), o)).RootElement.GetProperty("orders")[0];
         Assert.Equal("{\"pear\":10,\"apple\":30}", json.GetProperty("products").GetRawText());
@@ -147,7 +160,7 @@ public sealed class UploadTests : IDisposable
     }
 
     [Fact]
-    public void Repeated_ids_size_and_attribute_sets_cut_batches_and_counts_reconcile()
+    public void Repeated_ids_and_size_cut_batches_attribute_sets_get_files_of_their_own_and_counts_reconcile()
     {
         var host = new Host();
         var metrica = new Metrica();
@@ -160,7 +173,7 @@ public sealed class UploadTests : IDisposable
             session.Add(Order("O-3", client: null));                   // no client: rejected
             var withAttribute = Order("O-4");
             withAttribute.Attributes["branch"] = "north";
-            session.Add(withAttribute);                                // other columns: new batch
+            session.Add(withAttribute);                                // other columns: another file of the batch
             session.Add(Order("O-5", status: "на удержании"));         // neither a type nor a goal id
             session.Complete();
             var s = session.Summary;
@@ -170,13 +183,59 @@ public sealed class UploadTests : IDisposable
         Assert.Equal(3, metrica.Bodies.Count);
         Assert.Contains("O-1,K-1,CONTACT", metrica.Bodies[0]);
         Assert.Contains("O-1,K-1,CONTACT", metrica.Bodies[1]);
-        Assert.Contains(",CANCELLED,", metrica.Bodies[1]);
+        Assert.Contains(",CANCELLED\n", metrica.Bodies[1]);
         Assert.Contains(",branch", metrica.Bodies[2]);
         Assert.Contains(host.Events, e => e.StartsWith("warning order id O-1 repeats"));
         Assert.Equal(new[] { "rejected MissingValue", "rejected InvalidStatus" }, host.Events.Where(e => e.StartsWith("rejected")));
         // Sent files and the send's own folder are removed.
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "batches")));
     }
+
+    [Fact]
+    public void Records_that_fill_other_columns_share_a_batch_in_files_without_an_empty_cell()
+    {
+        using var journal = MetricaCrm.Engine.Journal.UploadJournal.Open(Path.Combine(_dir, "journal.db"));
+        var host = new Host();
+        var metrica = new Metrica();
+        var orders = new[] { Order("O-1"), Order("O-2"), Order("O-3"), Order("O-4"), Order("O-5") };
+        orders[0].Revenue = 100m;
+        orders[2].Revenue = 300m;
+        orders[3].Revenue = 400m;
+        orders[3].Currency = "EUR";
+        using (var session = Session(new SimpleOrdersKind(null, new OrderWindows(null)), host, metrica, journal: journal))
+        {
+            foreach (var o in orders) session.Add(o);
+            session.Complete();
+            Assert.Equal((5L, 5L, 3), (session.Summary.Received, session.Summary.Sent, session.Summary.Uploads));
+            Assert.True(session.Summary.Reconciles);
+        }
+        // One batch, three shapes: three uploads (cutting at every change of columns made five), in the order each shape first came.
+        var files = metrica.Bodies.Select(CsvPart).ToArray();
+        Assert.Equal(3, files.Length);
+        Assert.StartsWith("id,create_date_time,client_uniq_id,emails,order_status,revenue\n", files[0]);
+        Assert.StartsWith("id,create_date_time,client_uniq_id,emails,order_status\n", files[1]);
+        Assert.StartsWith("id,create_date_time,client_uniq_id,emails,order_status,revenue,currency\n", files[2]);
+        Assert.Equal(new[] { "O-1", "O-3" }, Ids(files[0]));
+        Assert.Equal(new[] { "O-2", "O-5" }, Ids(files[1]));
+        Assert.Equal(new[] { "O-4" }, Ids(files[2]));
+        foreach (var file in files)
+            foreach (var line in file.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
+                Assert.False(line.Contains(",,") || line.EndsWith(","), "an empty cell: " + line);
+        // The journal holds each file as a batch of its own rows, so a resume sends exactly what each one had.
+        var batches = journal.Batches(1, MetricaCrm.Engine.Journal.JournalKind.SimpleOrders);
+        Assert.Equal(new long[] { 2, 2, 1 }, batches.OrderBy(b => b.Id).Select(b => b.Rows));
+        Assert.All(batches, b => Assert.Equal(MetricaCrm.Engine.Journal.BatchState.Accepted, b.State));
+    }
+
+    /// <summary>The file part of a multipart body.</summary>
+    private static string CsvPart(string body)
+    {
+        int start = body.IndexOf("id,", StringComparison.Ordinal);
+        int end = body.IndexOf("\r\n--", start, StringComparison.Ordinal);
+        return body.Substring(start, end - start);
+    }
+
+    private static string[] Ids(string csv) => csv.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]).ToArray();
 
     [Fact]
     public void After_an_access_refusal_later_batches_are_failed_without_a_request()

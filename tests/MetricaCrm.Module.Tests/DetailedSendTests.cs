@@ -23,9 +23,10 @@ public sealed class DetailedSendTests
         return s;
     }
 
-    private string Contacts(ModuleSession s) => s.WriteFile("contacts.csv",
+    /// <summary>The company id and comment only for JSON: Metrica documents them only there, and a CSV contact with them is refused (JsonOnlyField).</summary>
+    private string Contacts(ModuleSession s, bool jsonOnlyFields) => s.WriteFile("contacts.csv",
         "ID клиента;ФИО;Дата рождения;Телефон;E-mail;ClientID;Компания ID;Комментарий;Дата создания;shoe_size;segment\n" +
-        $"K-1;Иван Петров;01.05.1990;8 999 555 11 11;Ivan@Mail.ru;133591247640966458;F-9;постоянный;{Day(40)};42;vip\n" +
+        $"K-1;Иван Петров;01.05.1990;8 999 555 11 11;Ivan@Mail.ru;133591247640966458;{(jsonOnlyFields ? "F-9;постоянный" : ";")};{Day(40)};42;vip\n" +
         $"K-2;Анна;;+7 999 555 22 22;;;;;{Day(10)};38;\n");
 
     private string Deals(ModuleSession s) => s.WriteFile("deals.csv",
@@ -44,12 +45,15 @@ public sealed class DetailedSendTests
     public async Task Contacts_then_orders_land_with_every_field(string format)
     {
         await using var s = await WithSchemaAsync();
-        var contacts = s.Run($"Import-CrmClient '{Contacts(s)}' -TimeZone 'Europe/Moscow' -Attribute shoe_size, segment | " +
+        var contacts = s.Run($"Import-CrmClient '{Contacts(s, jsonOnlyFields: format == "Json")}' -TimeZone 'Europe/Moscow' -Attribute shoe_size, segment | " +
                              $"Send-MetricaContact -CounterId {Counter} -Format {format} {ModuleSession.Api} -Wait");
         Assert.Empty(contacts.Errors);
-        var contactUpload = Assert.Single(contacts.Output);
-        Assert.Equal(("PASSED", "CONTACT", format.ToUpperInvariant()), ((string)contactUpload.Properties["Status"].Value,
-            (string)contactUpload.Properties["EntityType"].Value, (string)contactUpload.Properties["Format"].Value));
+        // A CSV file holds only the columns its contacts fill: K-2 has no birth date, e-mail, ClientID or segment, so it
+        // goes in a second file of the same batch; a JSON body leaves each contact's absent fields out by itself.
+        Assert.Equal(format == "Csv" ? 2 : 1, contacts.Output.Count);
+        foreach (var contactUpload in contacts.Output)
+            Assert.Equal(("PASSED", "CONTACT", format.ToUpperInvariant()), ((string)contactUpload.Properties["Status"].Value,
+                (string)contactUpload.Properties["EntityType"].Value, (string)contactUpload.Properties["Format"].Value));
 
         var stored = (await s.Http.GetFromJsonAsync<List<StoredContact>>($"/sandbox/counters/{Counter}/contacts"))!;
         var k1 = stored.Single(c => c.UniqId == "K-1");
@@ -57,8 +61,8 @@ public sealed class DetailedSendTests
         Assert.Equal("79995551111", k1.Fields["phones"]);
         Assert.Equal("ivan@mail.ru", k1.Fields["emails"]);
         Assert.Equal("133591247640966458", k1.Fields["client_ids"]);
-        Assert.Equal("F-9", k1.Fields["company_uniq_id"]);
-        Assert.Equal("постоянный", k1.Fields["user_comment"]);
+        if (format == "Json")
+            Assert.Equal(("F-9", "постоянный"), (k1.Fields["company_uniq_id"], k1.Fields["user_comment"]));
         Assert.Equal(Stored(40), k1.Fields["create_date_time"]);
         Assert.Equal(("42", "vip"), (k1.Attributes["shoe_size"], k1.Attributes["segment"]));
         Assert.Equal(format == "Csv" ? "1990-05-01" : "1990-05-01", k1.Fields["birth_date"]);

@@ -104,6 +104,28 @@ public sealed class OfflineConversionTests
     }
 
     [Fact]
+    public async Task Calls_whose_tag_is_sometimes_empty_go_as_one_file_per_shape_without_an_empty_tag_cell()
+    {
+        await using var s = await ModuleSession.StartAsync();
+        await AddVisitorAsync(s, "133591247640966458", visitedHoursAgo: 6);
+        var (_, e1) = Ago(1);
+        var (_, e2) = Ago(2);
+        var (_, e3) = Ago(3);
+        var (_, e4) = Ago(4);
+        var tracker = s.WriteFile("tagged.csv", "ClientId,DateTime,Tag\n" +
+            $"133591247640966458,{e1},sales\n133591247640966458,{e2},\n133591247640966458,{e3},support\n133591247640966458,{e4},\n");
+        var r = s.Run($"Import-CrmCall '{tracker}' | Send-MetricaCall -CounterId {Counter} {ModuleSession.Api} -NewGoalName calls -PassThru");
+        Assert.Empty(r.Errors);
+        // Two uploads (cutting at every change of columns made four): the tagged calls, then the untagged ones.
+        var files = s.Counter(Counter).Offline.Uploads.Select(u => u.FileText.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        Assert.Equal(2, files.Length);
+        Assert.Equal(new[] { "ClientId,DateTime,Tag", $"133591247640966458,{e1},sales", $"133591247640966458,{e3},support" }, files[0]);
+        Assert.Equal(new[] { "ClientId,DateTime", $"133591247640966458,{e2}", $"133591247640966458,{e4}" }, files[1]);
+        var summary = r.Output.Last(o => o.TypeNames[0].EndsWith(".UploadSummary"));
+        Assert.Equal((4L, 2), ((long)summary.Properties["Sent"].Value, (int)summary.Properties["Uploads"].Value));
+    }
+
+    [Fact]
     public async Task Linkage_failure_is_an_error_but_expected_for_static_calls_only()
     {
         await using var s = await ModuleSession.StartAsync();

@@ -42,11 +42,18 @@ public sealed class SendPipelineTests
 
         Assert.Null(r.Terminating);
         Assert.Empty(r.Errors);
-        var upload = Assert.Single(r.Output);
-        Assert.Equal("PASSED", upload.Properties["Status"].Value);
-        Assert.Equal(3L, upload.Properties["RowsSent"].Value);
-        Assert.Equal(3L, upload.Properties["ElementsCount"].Value);
-        Assert.False(string.IsNullOrEmpty((string)upload.Properties["UploadId"].Value));
+        // The three orders fill three sets of columns: one file each (a file has no empty cell), in input order.
+        Assert.Equal(3, r.Output.Count);
+        foreach (var upload in r.Output)
+        {
+            Assert.Equal("PASSED", upload.Properties["Status"].Value);
+            Assert.Equal((1L, 1L), ((long)upload.Properties["RowsSent"].Value, (long)upload.Properties["ElementsCount"].Value));
+            Assert.False(string.IsNullOrEmpty((string)upload.Properties["UploadId"].Value));
+        }
+        Assert.Equal(new[] { "id,create_date_time,client_uniq_id,client_ids,emails,phones,order_status,revenue,cost,currency",
+                             "id,create_date_time,client_uniq_id,emails,phones,order_status,revenue,goals",
+                             "id,create_date_time,client_uniq_id,phones,order_status" },
+            s.Counter(12345).Uploads.OrderBy(u => u.DateTime).Select(u => u.FileText.Split('\n')[0]));
 
         var stored = await s.StoredOrdersAsync(12345);
         Assert.Equal(new[] { "A-1", "A-2", "A-3" }, stored.Select(o => o.Id));
@@ -65,7 +72,7 @@ public sealed class SendPipelineTests
         Assert.Equal("CANCELLED", stored[2].OrderStatus);
 
         var upload2 = s.Run($"Get-MetricaUploadStatus -CounterId 12345 {ModuleSession.Api}");
-        Assert.Equal(upload.Properties["UploadId"].Value, Assert.Single(upload2.Output).Properties["UploadId"].Value);
+        Assert.Equal(r.Output.Select(u => u.Properties["UploadId"].Value).Order(), upload2.Output.Select(u => u.Properties["UploadId"].Value).Order());
     }
 
     [Fact]
@@ -106,9 +113,10 @@ public sealed class SendPipelineTests
         var sent = Assert.Single(s.Counter(12345).Uploads).FileText;
         Assert.NotEqual('\uFEFF', sent[0]);
         var lines = sent.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("id,create_date_time,client_uniq_id,client_ids,emails,phones,emails_md5,phones_md5,order_status,revenue,cost,goals,currency", lines[0]);
+        // The documented columns in their order, only those the order fills: no empty cell.
+        Assert.Equal("id,create_date_time,client_uniq_id,emails,phones,order_status,revenue", lines[0]);
         // 07:07 UTC is 10:07 in the counter's zone (Europe/Moscow); multi-value cells are quoted.
-        Assert.Equal($"A-1,{RecentDay} 10:07:00,C-1,,\"a@b.ru\",\"79995551111\",,,PAID,10,,,", lines[1]);
+        Assert.Equal($"A-1,{RecentDay} 10:07:00,C-1,\"a@b.ru\",\"79995551111\",PAID,10", lines[1]);
         var req = Assert.Single(s.Requests("/data/simple_orders"));
         Assert.Contains("merge_mode=SAVE", req.Query);
         Assert.Equal("OAuth", req.AuthScheme);
@@ -349,7 +357,9 @@ public sealed class SendPipelineTests
             $"A-1,{RecentDay} 10:07:00,,,a@b.ru,,new,10,,,", $"A-2,{RecentDay} 10:07:00,,,b@b.ru,,new,,,,", $"A-1,{RecentDay} 10:07:00,,,a@b.ru,,paid,20,,,"));
         var r = s.Run(Pipeline(file));
         Assert.Empty(r.Errors);
-        Assert.Equal(2, r.Output.Count);
+        // The first batch is, in two files (A-2 has no revenue); the repeated A-1 starts the next batch.
+        Assert.Equal(new long[] { 1, 1, 1 }, r.Output.Select(o => (long)o.Properties["RowsSent"].Value));
+        Assert.StartsWith("A-1,", s.Counter(12345).Uploads.OrderBy(u => u.DateTime).Last().FileText.Split('\n')[1]);
         Assert.Contains(r.Warnings, w => w.Message.Contains("A-1"));
         var a1 = (await s.StoredOrdersAsync(12345)).Single(o => o.Id == "A-1");
         Assert.Equal("PAID", a1.OrderStatus);

@@ -46,6 +46,38 @@ public sealed class CdpRules
     }
 
     [Theory]
+    [InlineData("UPDATE")]
+    [InlineData("APPEND")]
+    public async Task Under_update_a_left_out_column_keeps_the_value_and_an_empty_cell_or_null_clears_it(string mode)
+    {
+        // modes.md keeps only a field the upload leaves out; an empty cell is unconfirmed, so the sandbox clears [ours].
+        await using var s = await WithSchemaAsync();
+        Assert.Equal(200, (await s.PostAsync(Contacts + "/csv?merge_mode=SAVE", SandboxClient.CsvFile(
+            "uniq_id,name,phones,shoe_size\nK-1,Иван,79995551111,42\nK-2,Анна,79995552222,38\nK-3,Олег,79995553333,40\n"))).Status);
+        Assert.Equal(200, (await s.PostAsync(Contacts + $"/csv?merge_mode={mode}", SandboxClient.CsvFile("uniq_id,phones\nK-1,79990000001\n"))).Status);
+        Assert.Equal(200, (await s.PostAsync(Contacts + $"/csv?merge_mode={mode}", SandboxClient.CsvFile("uniq_id,name,phones,shoe_size\nK-2,,,\n"))).Status);
+        Assert.Equal(200, (await s.PostAsync(Contacts + $"/json?merge_mode={mode}", SandboxClient.Json("{\"contacts\":[{\"uniq_id\":\"K-3\",\"name\":null,\"phones\":\"\"}]}"))).Status);
+        var stored = s.State.Counter(5).Cdp.Contacts;
+        Assert.Equal(("Иван", "42"), (stored["K-1"].Fields["name"], stored["K-1"].Attributes["shoe_size"]));
+        Assert.Equal(mode == "APPEND" ? "79995551111,79990000001" : "79990000001", stored["K-1"].Fields["phones"]);
+        Assert.False(stored["K-2"].Fields.ContainsKey("name") || stored["K-2"].Fields.ContainsKey("phones") || stored["K-2"].Attributes.ContainsKey("shoe_size"),
+            "an empty cell cleared nothing: " + string.Join(",", stored["K-2"].Fields.Keys));
+        Assert.False(stored["K-3"].Fields.ContainsKey("name") || stored["K-3"].Fields.ContainsKey("phones"));
+        Assert.Equal("40", stored["K-3"].Attributes["shoe_size"]);
+
+        // Detailed orders the same way: revenue left out is kept, an empty revenue or goals cell clears it.
+        await UploadContactsAsync(s);
+        const string header = "id,client_uniq_id,client_type,create_date_time,order_status";
+        Assert.Equal(200, (await s.PostAsync(Orders + "/csv?merge_mode=SAVE", SandboxClient.CsvFile($"{header},revenue,branch\nO-1,K-1,CONTACT,{Now()},PAID,100,north\nO-2,K-1,CONTACT,{Now()},PAID,200,south\n"))).Status);
+        Assert.Equal(200, (await s.PostAsync(Orders + $"/csv?merge_mode={mode}", SandboxClient.CsvFile($"{header}\nO-1,K-1,CONTACT,{Now()},PAID\n"))).Status);
+        Assert.Equal(200, (await s.PostAsync(Orders + $"/csv?merge_mode={mode}", SandboxClient.CsvFile($"{header},revenue,branch\nO-2,K-1,CONTACT,{Now()},PAID,,\n"))).Status);
+        var orders = s.State.Counter(5).Orders;
+        Assert.Equal((100m, "north"), (orders["O-1"].Revenue, orders["O-1"].Attributes["branch"]));
+        Assert.Null(orders["O-2"].Revenue);
+        Assert.Empty(orders["O-2"].Attributes);
+    }
+
+    [Theory]
     [InlineData("name,phones\nИван,79995551111\n", "Отсутствует обязательная колонка uniq_id")]
     [InlineData("uniq_id,shoe\nK-1,42\n", "неизвестная колонка 'shoe'")]
     [InlineData("uniq_id,birth_date\nK-1,1965-01-01\n", "до 1970")]

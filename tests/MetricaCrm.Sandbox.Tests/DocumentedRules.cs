@@ -106,9 +106,12 @@ public sealed class DocumentedRules
         Assert.Equal(200, (await s.PostAsync(Simple, SandboxClient.CsvFile($"id,create_date_time,client_ids,branch\nA-1,{Day()},1,north\nA-2,{Day()},2,\n"))).Status);
         Assert.Equal("north", s.State.Counter(5).Orders["A-1"].Attributes["branch"]);
         Assert.Empty(s.State.Counter(5).Orders["A-2"].Attributes);
-        // UPDATE keeps a value the row leaves empty; SAVE replaces the order.
-        Assert.Equal(200, (await s.PostAsync(Simple.Replace("SAVE", "UPDATE"), SandboxClient.CsvFile($"id,create_date_time,client_ids,branch\nA-1,{Day()},1,\n"))).Status);
+        // UPDATE keeps a value whose column the file leaves out; an empty cell clears it [ours: unconfirmed]; SAVE replaces the order.
+        Assert.Equal(200, (await s.PostAsync(Simple.Replace("SAVE", "UPDATE"), SandboxClient.CsvFile($"id,create_date_time,client_ids\nA-1,{Day()},1\n"))).Status);
         Assert.Equal("north", s.State.Counter(5).Orders["A-1"].Attributes["branch"]);
+        Assert.Equal(200, (await s.PostAsync(Simple.Replace("SAVE", "UPDATE"), SandboxClient.CsvFile($"id,create_date_time,client_ids,branch\nA-1,{Day()},1,\n"))).Status);
+        Assert.Empty(s.State.Counter(5).Orders["A-1"].Attributes);
+        Assert.Equal(200, (await s.PostAsync(Simple.Replace("SAVE", "UPDATE"), SandboxClient.CsvFile($"id,create_date_time,client_ids,branch\nA-1,{Day()},1,north\n"))).Status);
         Assert.Equal(200, (await s.PostAsync(Simple, SandboxClient.CsvFile($"id,create_date_time,client_ids\nA-1,{Day()},1\n"))).Status);
         Assert.Empty(s.State.Counter(5).Orders["A-1"].Attributes);
         // A system column cannot be an attribute's name.

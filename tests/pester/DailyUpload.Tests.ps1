@@ -72,7 +72,9 @@ Describe 'Invoke-DailyUpload.ps1 exit codes' {
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Log | Should -Match 'Import: read 20, emitted 20, rejected 0'
         $r.Log | Should -Match 'Send: received 20, sent 20, unchanged 0, rejected 0, skipped 0, failed 0, pending 0, not sent 0'
-        $r.Log | Should -Match 'Upload \w+: PASSED, 20 rows'
+        # The export's orders fill two sets of columns (6 of them carry a ClientID): one file of each, no empty cell.
+        $r.Log | Should -Match 'Upload \w+: PASSED, 14 rows'
+        $r.Log | Should -Match 'Upload \w+: PASSED, 6 rows'
         $r.Log | Should -Not -Match 'ERROR'
         $r.Log | Should -Match 'Exit code 0'
         $r.Log | Should -Not -Match 'sandbox-token'
@@ -121,7 +123,8 @@ Describe 'Invoke-DailyUpload.ps1 exit codes' {
         Add-SandboxFault @{ pathContains = 'counter/7005/data/simple_orders'; validationFailed = $true; times = 1 }
         $r = Invoke-DailyJob -CounterId 7005
         $r.ExitCode | Should -Be 2 -Because $r.Output
-        $r.Log | Should -Match 'failed 20'
+        # The fault fails the first file (the 14 orders without a ClientID); the 6 with one are the other file.
+        $r.Log | Should -Match 'received 20, sent 6, unchanged 0, rejected 0, skipped 0, failed 14'
         $r.Log | Should -Match 'ERROR MetricaUploadValidationFailed'
     }
 

@@ -58,7 +58,7 @@ Import-Module MetricaCrm
 (Get-Module MetricaCrm).ModuleBase
 `$u = Import-CrmOrder '$orders' -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map '$(Join-Path $root 'samples/statuses.psd1')' |
     Send-MetricaConversion -CounterId 4242 -Wait
-"uploaded `$(`$u.RowsSent) `$(`$u.Status)"
+"uploaded `$((`$u | Measure-Object RowsSent -Sum).Sum) `$((`$u.Status | Sort-Object -Unique) -join ',')"
 "@
         $send.ExitCode | Should -Be 0 -Because ($send.Output + $send.Error)
         $send.Output | Should -Match ([regex]::Escape((Join-Path $modules 'MetricaCrm')))

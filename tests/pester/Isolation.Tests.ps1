@@ -39,7 +39,7 @@ $(($foreign | ForEach-Object { "Add-Type -Path '$_'" }) -join "`n")
 Import-Module '$(Get-ModuleManifest)'
 `$u = Import-CrmOrder '$orders' -TimeZone 'Europe/Moscow' | Convert-MetricaStatus -Map '$(Join-Path (Get-RepoRoot) 'samples/statuses.psd1')' |
     Send-MetricaConversion -CounterId 4343 -Wait
-"uploaded `$(`$u.RowsSent) `$(`$u.Status)"
+"uploaded `$((`$u | Measure-Object RowsSent -Sum).Sum) `$((`$u.Status | Sort-Object -Unique) -join ',')"
 # The foreign copies still serve their own callers.
 [CsvHelper.CsvReader].Assembly.GetName().Version.ToString()
 $listAssemblies

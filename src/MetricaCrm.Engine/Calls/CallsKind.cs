@@ -40,7 +40,9 @@ namespace MetricaCrm.Engine.Calls
         }
 
         public override BatchWriter<CrmCall> OpenWriter(string path, TimeZoneInfo counterZone, CrmCall first) =>
-            new OfflineCsvWriter<CrmCall>(path + ".csv", OfflineColumns.Calls, first);
+            new FilledColumnsCsvWriter<CrmCall>(path + ".csv", OfflineCsvColumns.Calls, counterZone, first);
+
+        public override string ColumnKey(CrmCall record) => OfflineCsvColumns.Calls.KeyOf(record);
 
         public override UploadRequest Request(MergeMode mode) =>
             OfflineRequest(Query("offline_conversions/upload_calls", _newGoalName == null ? null : "new_goal_name=" + Uri.EscapeDataString(_newGoalName)));

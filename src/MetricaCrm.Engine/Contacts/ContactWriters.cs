@@ -1,42 +1,29 @@
 using System;
 using System.Globalization;
-using System.Linq;
 using MetricaCrm.Engine.Upload;
 
 namespace MetricaCrm.Engine.Contacts
 {
-    /// <summary>A data/contacts/csv file: the documented columns, then the custom attributes of its first record.</summary>
-    public sealed class ContactCsvWriter : AttributeCsvBatchWriter<CrmClient>
+    /// <summary>
+    /// The columns of a data/contacts/csv file, as contacts-data documents them (fact sheet §3.5), then the custom
+    /// attributes. company_uniq_id and user_comment are documented only for the JSON contact, so a CSV file never has
+    /// them: <see cref="ContactsKind.Check"/> refuses a CSV contact that fills them rather than drop their values.
+    /// </summary>
+    public static class ContactCsvColumns
     {
-        public static readonly string[] Columns =
+        public static readonly CsvLayout<CrmClient> Layout = new CsvLayout<CrmClient>(new[]
         {
-            "uniq_id", "name", "birth_date", "create_date_time", "update_date_time", "client_ids", "emails", "phones",
-            "emails_md5", "phones_md5", "company_uniq_id", "user_comment",
-        };
-
-        private readonly TimeZoneInfo _zone;
-
-        public ContactCsvWriter(string path, TimeZoneInfo counterZone, CrmClient first) : base(path, Columns, first.Attributes.Keys) => _zone = counterZone;
-
-        protected override System.Collections.Generic.Dictionary<string, string> AttributesOf(CrmClient record) => record.Attributes;
-
-        protected override void WriteRecord(CrmClient c)
-        {
-            Csv.WriteField(c.UniqId);
-            Text(c.Name);
-            Text(c.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            Text(CounterTime.Format(c.CreateDateTime, _zone));
-            Text(CounterTime.Format(c.UpdateDateTime, _zone));
-            Multi(c.ClientIds);
-            Multi(c.Emails);
-            Multi(c.Phones);
-            Multi(c.EmailsMd5);
-            Multi(c.PhonesMd5);
-            Text(c.CompanyUniqId);
-            Text(c.UserComment);
-            WriteAttributes(c);
-            Csv.EndRecord();
-        }
+            new CsvColumn<CrmClient>("uniq_id", c => c.UniqId),
+            new CsvColumn<CrmClient>("name", c => c.Name),
+            new CsvColumn<CrmClient>("birth_date", c => c.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new CsvColumn<CrmClient>("create_date_time", (c, zone) => CounterTime.Format(c.CreateDateTime, zone)),
+            new CsvColumn<CrmClient>("update_date_time", (c, zone) => CounterTime.Format(c.UpdateDateTime, zone)),
+            new CsvColumn<CrmClient>("client_ids", (c, _) => CsvColumn<CrmClient>.Joined(c.ClientIds), list: true),
+            new CsvColumn<CrmClient>("emails", (c, _) => CsvColumn<CrmClient>.Joined(c.Emails), list: true),
+            new CsvColumn<CrmClient>("phones", (c, _) => CsvColumn<CrmClient>.Joined(c.Phones), list: true),
+            new CsvColumn<CrmClient>("emails_md5", (c, _) => CsvColumn<CrmClient>.Joined(c.EmailsMd5), list: true),
+            new CsvColumn<CrmClient>("phones_md5", (c, _) => CsvColumn<CrmClient>.Joined(c.PhonesMd5), list: true),
+        }, c => c.Attributes);
     }
 
     /// <summary>A data/contacts/json body: <c>{"contacts":[...]}</c> with ClientIDs as numbers, as the schema types them.</summary>

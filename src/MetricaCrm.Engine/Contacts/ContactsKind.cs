@@ -48,13 +48,25 @@ namespace MetricaCrm.Engine.Contacts
                 ?? TextRules.CheckText("name", c.Name) ?? TextRules.CheckText("user_comment", c.UserComment);
             foreach (var a in c.Attributes)
                 fault ??= TextRules.CheckText(a.Key, a.Value);
-            return fault;
+            return fault ?? (_format == UploadFormat.Csv ? JsonOnly("company_uniq_id", c.CompanyUniqId) ?? JsonOnly("user_comment", c.UserComment) : null);
         }
+
+        /// <summary>
+        /// A field Metrica documents only for JSON contacts (ContactRow of uploadContactJson) in a CSV contact: contacts-data
+        /// lists no such CSV column, and an unknown column may fail the whole upload or be dropped unseen, so the contact
+        /// is refused (not sent without the value) with the way to send it.
+        /// </summary>
+        private static RowFault? JsonOnly(string field, string? value) =>
+            string.IsNullOrEmpty(value) ? null
+            : new RowFault("JsonOnlyField", field, value,
+                $"no {field} in a CSV contacts upload: Metrica documents {field} only for JSON contacts. Send these contacts with -Format Json, or leave the column out");
 
         public override BatchWriter<CrmClient> OpenWriter(string path, TimeZoneInfo counterZone, CrmClient first) =>
             _format == UploadFormat.Csv
-                ? new ContactCsvWriter(path + ".csv", counterZone, first)
+                ? new FilledColumnsCsvWriter<CrmClient>(path + ".csv", ContactCsvColumns.Layout, counterZone, first)
                 : new ContactJsonWriter(path + ".json", counterZone);
+
+        public override string ColumnKey(CrmClient record) => _format == UploadFormat.Csv ? ContactCsvColumns.Layout.KeyOf(record) : "";
 
         public override UploadRequest Request(MergeMode mode) => new UploadRequest(UploadApi.Cdp, Name, DetailedPath(Name, _format, mode), IsReplaySafe(mode));
     }

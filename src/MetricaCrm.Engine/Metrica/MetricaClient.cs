@@ -27,6 +27,8 @@ namespace MetricaCrm.Engine.Metrica
         public static readonly Uri DefaultBaseUri = new Uri("https://api-metrika.yandex.net");
         private static readonly ResiliencePropertyKey<bool> ReplaySafeKey = new ResiliencePropertyKey<bool>("MetricaCrm.ReplaySafe");
         private static readonly ResiliencePropertyKey<int> AttemptsKey = new ResiliencePropertyKey<int>("MetricaCrm.Attempts");
+        private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeoutKey = new ResiliencePropertyKey<TimeSpan>("MetricaCrm.AttemptTimeout");
+        private static readonly ResiliencePropertyKey<TimeSpan> TotalTimeoutKey = new ResiliencePropertyKey<TimeSpan>("MetricaCrm.TotalTimeout");
 
         private readonly HttpClient _http;
         /// <summary>
@@ -211,7 +213,7 @@ namespace MetricaCrm.Engine.Metrica
         {
             Func<HttpContent> body = batch.ContentType == "text/csv" ? () => FilePart(batch.Path) : () => JsonBody(batch.Path);
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/{pathAndQuery}", body, replaySafe,
-                $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct).ConfigureAwait(false);
+                $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct, new FileInfo(batch.Path).Length).ConfigureAwait(false);
             return MetricaUpload.FromJson(counterId, doc.RootElement.GetProperty("uploading"));
         }
 
@@ -222,7 +224,7 @@ namespace MetricaCrm.Engine.Metrica
         private async Task<MetricaUpload> UploadOfflineAsync(long counterId, string kind, string pathAndQuery, Upload.BatchFile batch, CancellationToken ct)
         {
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/management/v1/counter/{counterId}/{pathAndQuery}", () => FilePart(batch.Path), true,
-                $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct).ConfigureAwait(false);
+                $"Uploading {batch.Name} ({batch.Rows} records) to counter {counterId}", ct, new FileInfo(batch.Path).Length).ConfigureAwait(false);
             return MetricaUpload.FromOfflineJson(counterId, kind, doc.RootElement.GetProperty("uploading"));
         }
 
@@ -308,7 +310,7 @@ namespace MetricaCrm.Engine.Metrica
             });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/order_statuses",
                 () => JsonContent(body), true,
-                $"Mapping order statuses of counter {counterId}", ct).ConfigureAwait(false);
+                $"Mapping order statuses of counter {counterId}", ct, body.Length).ConfigureAwait(false);
         }
 
         /// <summary>The counter's custom attributes, of one entity (CONTACT, ORDER, SIMPLE_ORDER, COMPANY) or all.</summary>
@@ -349,7 +351,7 @@ namespace MetricaCrm.Engine.Metrica
                 w.WriteEndArray();
             });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/attributes?entity_type={entityType}",
-                () => JsonContent(body), true, $"Creating {entityType} attributes of counter {counterId}", ct).ConfigureAwait(false);
+                () => JsonContent(body), true, $"Creating {entityType} attributes of counter {counterId}", ct, body.Length).ConfigureAwait(false);
         }
 
         /// <summary>Sends the product catalogue (schema/products). The same catalogue twice gives the same schema: replay-safe.</summary>
@@ -370,7 +372,7 @@ namespace MetricaCrm.Engine.Metrica
                 w.WriteEndArray();
             });
             using var doc = await SendJsonAsync(HttpMethod.Post, $"/cdp/api/v1/counter/{counterId}/schema/products",
-                () => JsonContent(body), true, $"Sending the product catalogue of counter {counterId}", ct).ConfigureAwait(false);
+                () => JsonContent(body), true, $"Sending the product catalogue of counter {counterId}", ct, body.Length).ConfigureAwait(false);
         }
 
         private static byte[] JsonBody(Action<Utf8JsonWriter> properties)
@@ -414,12 +416,18 @@ namespace MetricaCrm.Engine.Metrica
 
         // ---- transport ----
 
-        private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string pathAndQuery, Func<HttpContent>? content, bool replaySafe, string operation, CancellationToken ct)
+        /// <param name="uploadBytes">The size of what the request sends (a file, a JSON body), which sizes its timeout; null: a read.</param>
+        private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string pathAndQuery, Func<HttpContent>? content, bool replaySafe, string operation, CancellationToken ct,
+            long? uploadBytes = null)
         {
             var uri = new Uri(_baseUri.AbsoluteUri.TrimEnd('/') + pathAndQuery);
             var context = ResilienceContextPool.Shared.Get(ct);
+            var attemptTimeout = _retry.AttemptTimeoutFor(uploadBytes);
+            var totalTimeout = _retry.TotalTimeoutFor(attemptTimeout);
             context.Properties.Set(ReplaySafeKey, replaySafe);
             context.Properties.Set(AttemptsKey, 0);
+            context.Properties.Set(AttemptTimeoutKey, attemptTimeout);
+            context.Properties.Set(TotalTimeoutKey, totalTimeout);
             HttpResponseMessage response;
             try
             {
@@ -446,7 +454,8 @@ namespace MetricaCrm.Engine.Metrica
             {
                 int attempts = context.Properties.GetValue(AttemptsKey, 1);
                 bool unknownOutcome = !replaySafe && method != HttpMethod.Get && !NeverSent(ex);
-                throw new MetricaApiException(null, null, _token.Redact(Describe(ex)), operation, attempts, unknownOutcome, ex);
+                string what = ex is TimeoutRejectedException timeout ? TimedOut(timeout, attemptTimeout, uploadBytes) : Describe(ex);
+                throw new MetricaApiException(null, null, _token.Redact(what), operation, attempts, unknownOutcome, ex);
             }
             finally
             {
@@ -483,10 +492,29 @@ namespace MetricaCrm.Engine.Metrica
             }
         }
 
+        /// <summary>Which bound ran out, as the user can act on it: the attempt's (sized by the request unless -RequestTimeout set it) or the total.</summary>
+        private string TimedOut(TimeoutRejectedException ex, TimeSpan attempt, long? uploadBytes)
+        {
+            string bound = _retry.AttemptTimeout != null ? "the -RequestTimeout"
+                : uploadBytes is long bytes ? $"the timeout of a request sending {bytes / 1_000_000d:0.###} MB ({_retry.UploadBaseTimeout.TotalSeconds:0} s plus {_retry.UploadTimeoutPerMegabyte.TotalSeconds:0} s per MB, at most {_retry.MaxUploadTimeout.TotalHours:0.#} h)"
+                : "the timeout of a read";
+            return ex.Timeout == attempt
+                ? $"no answer within {Span(attempt)}, {bound}; -RequestTimeout sets another bound for every attempt"
+                : $"no answer within {Span(ex.Timeout)} of attempts and retries (each attempt bounded by {Span(attempt)}, {bound}); -RequestTimeout sets another bound for every attempt";
+        }
+
+        private static string Span(TimeSpan t) => t.TotalSeconds < 120 ? $"{t.TotalSeconds:0.###} s" : t.TotalMinutes < 120 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalHours:0.#} h";
+
+        private static TimeoutStrategyOptions TimeoutOf(ResiliencePropertyKey<TimeSpan> key) => new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => new ValueTask<TimeSpan>(args.Context.Properties.GetValue(key, TimeSpan.FromMinutes(10))),
+        };
+
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(RetryOptions o)
         {
+            // Each request's own bounds (see SendJsonAsync): seconds for a read, an upload's growing with its size.
             return new ResiliencePipelineBuilder<HttpResponseMessage>()
-                .AddTimeout(o.TotalTimeout)
+                .AddTimeout(TimeoutOf(TotalTimeoutKey))
                 .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
                     MaxRetryAttempts = Math.Max(0, o.MaxRetries) == 0 ? 1 : o.MaxRetries,
@@ -508,7 +536,7 @@ namespace MetricaCrm.Engine.Metrica
                         return default;
                     },
                 })
-                .AddTimeout(o.AttemptTimeout)
+                .AddTimeout(TimeoutOf(AttemptTimeoutKey))
                 .Build();
         }
 

@@ -45,7 +45,9 @@ namespace MetricaCrm.Engine.OfflineConversions
         }
 
         public override BatchWriter<CrmConversion> OpenWriter(string path, TimeZoneInfo counterZone, CrmConversion first) =>
-            new OfflineCsvWriter<CrmConversion>(path + ".csv", OfflineColumns.Conversions, first);
+            new FilledColumnsCsvWriter<CrmConversion>(path + ".csv", OfflineCsvColumns.Conversions, counterZone, first);
+
+        public override string ColumnKey(CrmConversion record) => OfflineCsvColumns.Conversions.KeyOf(record);
 
         public override UploadRequest Request(MergeMode mode) => OfflineRequest(Query("offline_conversions/upload", "type=BASIC"));
     }

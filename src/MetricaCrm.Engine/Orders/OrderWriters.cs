@@ -6,39 +6,27 @@ using MetricaCrm.Engine.Upload;
 namespace MetricaCrm.Engine.Orders
 {
     /// <summary>
-    /// A data/orders/csv file: the documented columns, then the custom attributes of its first record. A currency
-    /// column is not sent: whether detailed orders accept one is unconfirmed, and an unknown column fails the upload.
+    /// The columns of a data/orders/csv file, as orders-data documents them (fact sheet §3.6), then the custom
+    /// attributes. A currency column is not sent: whether detailed orders accept one is unconfirmed, and an unknown
+    /// column fails the upload.
     /// </summary>
-    public sealed class OrderCsvWriter : AttributeCsvBatchWriter<CrmOrder>
+    public static class OrderCsvColumns
     {
-        public static readonly string[] Columns =
+        public static readonly CsvLayout<CrmOrder> Layout = new CsvLayout<CrmOrder>(new[]
         {
-            "id", "client_uniq_id", "client_type", "create_date_time", "order_status", "update_date_time", "finish_date_time",
-            "revenue", "cost", "goals", "products",
-        };
-
-        private readonly TimeZoneInfo _zone;
-
-        public OrderCsvWriter(string path, TimeZoneInfo counterZone, CrmOrder first) : base(path, Columns, first.Attributes.Keys) => _zone = counterZone;
-
-        protected override System.Collections.Generic.Dictionary<string, string> AttributesOf(CrmOrder record) => record.Attributes;
-
-        protected override void WriteRecord(CrmOrder o)
-        {
-            Csv.WriteField(o.Id);
-            Csv.WriteField(o.ClientUniqId!);
-            Csv.WriteField(OrdersKind.ClientType);
-            Csv.WriteField(CounterTime.Format(o.CreateDateTime, _zone));
-            Csv.WriteField(o.MetricaStatus!);
-            Text(CounterTime.Format(o.UpdateDateTime, _zone));
-            Text(CounterTime.Format(o.FinishDateTime, _zone));
-            Text(o.Revenue?.ToString(CultureInfo.InvariantCulture));
-            Text(o.Cost?.ToString(CultureInfo.InvariantCulture));
-            Multi(o.Goals);
-            Multi(o.Products.Select(p => p.Name + ":" + p.Quantity.ToString(CultureInfo.InvariantCulture)).ToArray());
-            WriteAttributes(o);
-            Csv.EndRecord();
-        }
+            new CsvColumn<CrmOrder>("id", o => o.Id),
+            new CsvColumn<CrmOrder>("client_uniq_id", o => o.ClientUniqId),
+            new CsvColumn<CrmOrder>("client_type", _ => OrdersKind.ClientType),
+            new CsvColumn<CrmOrder>("create_date_time", (o, zone) => CounterTime.Format(o.CreateDateTime, zone)),
+            // Check() has resolved the status; the CRM's own words are never sent.
+            new CsvColumn<CrmOrder>("order_status", o => o.MetricaStatus),
+            new CsvColumn<CrmOrder>("update_date_time", (o, zone) => CounterTime.Format(o.UpdateDateTime, zone)),
+            new CsvColumn<CrmOrder>("finish_date_time", (o, zone) => CounterTime.Format(o.FinishDateTime, zone)),
+            new CsvColumn<CrmOrder>("revenue", o => o.Revenue?.ToString(CultureInfo.InvariantCulture)),
+            new CsvColumn<CrmOrder>("cost", o => o.Cost?.ToString(CultureInfo.InvariantCulture)),
+            new CsvColumn<CrmOrder>("goals", (o, _) => CsvColumn<CrmOrder>.Joined(o.Goals), list: true),
+            new CsvColumn<CrmOrder>("products", (o, _) => CsvColumn<CrmOrder>.Joined(o.Products.Select(p => p.Name + ":" + p.Quantity.ToString(CultureInfo.InvariantCulture)).ToArray()), list: true),
+        }, o => o.Attributes);
     }
 
     /// <summary>A data/orders/json body: products as {"name": qty}, goals as [{"goal_action_id", "price"}].</summary>

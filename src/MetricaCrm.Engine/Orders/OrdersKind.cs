@@ -81,8 +81,10 @@ namespace MetricaCrm.Engine.Orders
 
         public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone, CrmOrder first) =>
             _format == UploadFormat.Csv
-                ? new OrderCsvWriter(path + ".csv", counterZone, first)
+                ? new FilledColumnsCsvWriter<CrmOrder>(path + ".csv", OrderCsvColumns.Layout, counterZone, first)
                 : new OrderJsonWriter(path + ".json", counterZone);
+
+        public override string ColumnKey(CrmOrder record) => _format == UploadFormat.Csv ? OrderCsvColumns.Layout.KeyOf(record) : "";
 
         public override UploadRequest Request(MergeMode mode) => new UploadRequest(UploadApi.Cdp, Name, DetailedPath(Name, _format, mode), IsReplaySafe(mode));
     }

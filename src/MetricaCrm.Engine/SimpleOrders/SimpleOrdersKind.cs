@@ -49,7 +49,10 @@ namespace MetricaCrm.Engine.SimpleOrders
         }
 
 
-        public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone, CrmOrder first) => new SimpleOrdersCsvWriter(path + ".csv", counterZone);
+        public override BatchWriter<CrmOrder> OpenWriter(string path, TimeZoneInfo counterZone, CrmOrder first) =>
+            new FilledColumnsCsvWriter<CrmOrder>(path + ".csv", SimpleOrdersCsvColumns.Layout, counterZone, first);
+
+        public override string ColumnKey(CrmOrder record) => SimpleOrdersCsvColumns.Layout.KeyOf(record);
 
         public override UploadRequest Request(MergeMode mode) =>
             new UploadRequest(UploadApi.Cdp, Name, $"data/simple_orders?merge_mode={mode.ToString().ToUpperInvariant()}&delimiter_type=COMMA", IsReplaySafe(mode));

@@ -32,9 +32,6 @@ namespace MetricaCrm.Engine.Upload
 
         protected abstract void WriteRecord(TRecord record);
 
-        /// <summary>False when the record needs other columns than this file has (other custom attributes): it starts a new batch.</summary>
-        public virtual bool Fits(TRecord record) => true;
-
         /// <summary>Finishes the file (closing brackets, buffers) so it can be sent.</summary>
         public abstract void Complete();
 
@@ -42,8 +39,8 @@ namespace MetricaCrm.Engine.Upload
     }
 
     /// <summary>
-    /// A CDP CSV batch: UTF-8 without BOM (Metrica's tolerance of a BOM is unconfirmed), '\n' line ends, the documented
-    /// header, multi-value cells quoted and comma-joined without spaces.
+    /// A CSV batch: UTF-8 without BOM (Metrica's tolerance of a BOM is unconfirmed), '\n' line ends, a header of documented
+    /// column names (see <see cref="FilledColumnsCsvWriter{TRecord}"/> for which).
     /// </summary>
     public abstract class CsvBatchWriter<TRecord> : BatchWriter<TRecord> where TRecord : class
     {
@@ -57,15 +54,6 @@ namespace MetricaCrm.Engine.Upload
 
         public override long ApproximateBytes => Stream.Position + (1 << 16);
 
-        /// <summary>A multi-value cell: quoted whenever it has values, as the docs show ("79876543210,79991234567").</summary>
-        protected void Multi(string[] values)
-        {
-            if (values.Length == 0) Csv.WriteField("");
-            else Csv.WriteField(string.Join(",", values), CsvQuoting.Always);
-        }
-
-        protected void Text(string? value) => Csv.WriteField(value ?? "");
-
         public override void Complete()
         {
             Csv.Flush();
@@ -76,37 +64,6 @@ namespace MetricaCrm.Engine.Upload
         {
             Csv.Dispose();
             base.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// A CSV batch of a detailed upload: the documented columns, then one column per custom attribute of its first
-    /// record. A record with an attribute the file has no column for starts the next batch; one without a value for
-    /// some column gets an empty cell (so a sparse attribute column does not split uploads).
-    /// </summary>
-    public abstract class AttributeCsvBatchWriter<TRecord> : CsvBatchWriter<TRecord> where TRecord : class
-    {
-        private readonly string[] _attributes;
-
-        protected AttributeCsvBatchWriter(string path, string[] columns, IEnumerable<string> firstAttributes)
-            : this(path, columns, firstAttributes.OrderBy(k => k, StringComparer.Ordinal).ToArray()) { }
-
-        private AttributeCsvBatchWriter(string path, string[] columns, string[] attributes) : base(path, columns.Concat(attributes).ToArray()) =>
-            _attributes = attributes;
-
-        protected abstract Dictionary<string, string> AttributesOf(TRecord record);
-
-        public override bool Fits(TRecord record)
-        {
-            foreach (var name in AttributesOf(record).Keys)
-                if (Array.IndexOf(_attributes, name) < 0) return false;
-            return true;
-        }
-
-        protected void WriteAttributes(TRecord record)
-        {
-            var attributes = AttributesOf(record);
-            foreach (var name in _attributes) Text(attributes.TryGetValue(name, out var v) ? v : null);
         }
     }
 
@@ -167,6 +124,9 @@ namespace MetricaCrm.Engine.Upload
 
         /// <summary>Where each row of the file came from, in file order; null when not known (a batch sent again by a resume).</summary>
         public (RecordOrigin Origin, string RecordId)[]? RowSources { get; set; }
+
+        /// <summary>What the upload journal says of the file's records (": 3 new, 1 changed"), for its confirmation; empty when nothing was compared.</summary>
+        public string AgainstJournal { get; set; } = "";
 
         /// <summary>
         /// The source of the row Metrica names in "ошибка в строке номер N". Whether N counts the header line is

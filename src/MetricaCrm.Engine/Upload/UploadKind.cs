@@ -34,8 +34,15 @@ namespace MetricaCrm.Engine.Upload
         /// <summary>Warnings about the whole send, given once at its end (how many orders will not link...).</summary>
         public virtual System.Collections.Generic.IEnumerable<string> Warnings() => System.Array.Empty<string>();
 
-        /// <summary>Opens the file one batch is written to, shaped for its first record; date-times go out in the counter's zone.</summary>
+        /// <summary>Opens a file of a batch, shaped for its first record; date-times go out in the counter's zone.</summary>
         public abstract BatchWriter<TRecord> OpenWriter(string path, TimeZoneInfo counterZone, TRecord first);
+
+        /// <summary>
+        /// Which file of a batch the record goes into: records of one key share a file. A CSV file has only the columns its
+        /// records fill (see <see cref="FilledColumnsCsvWriter{TRecord}"/>), so the key says which those are; a JSON body
+        /// leaves each record's absent fields out by itself, so every record of a JSON upload has one key.
+        /// </summary>
+        public virtual string ColumnKey(TRecord record) => "";
 
         /// <summary>Where a batch is sent, in this merge mode.</summary>
         public abstract UploadRequest Request(MergeMode mode);

@@ -65,7 +65,8 @@ namespace MetricaCrm.Engine.Upload
     /// <summary>
     /// One send of one kind: takes normalised records one at a time, checks them with the kind's rules, writes them into
     /// batches (cut at the row and byte limits, and where an id repeats so each file holds each id once and later rows
-    /// apply later), and uploads the batches one after another, in input order, each while the next is being written.
+    /// apply later), each batch one file per set of columns its records fill (<see cref="BatchParts{TRecord}"/>), and
+    /// uploads the files one after another, in input order of their batches, each while the next batch is being written.
     /// Every record ends up counted as sent, rejected, failed or not sent. Driven from one thread (the caller's).
     /// </summary>
     public sealed class UploadSession<TRecord> : IDisposable where TRecord : class
@@ -82,11 +83,9 @@ namespace MetricaCrm.Engine.Upload
         private readonly HashSet<ulong> _batchIds = new HashSet<ulong>();
         private readonly List<MetricaUpload> _accepted = new List<MetricaUpload>();
         private TimeZoneInfo? _zone;
-        private BatchWriter<TRecord>? _writer;
+        private BatchParts<TRecord>? _batch;
         private int _batchNumber;
         private (Task<MetricaUpload> Task, BatchFile Batch, long? JournalBatch, int Number)? _inFlight;
-        private readonly List<Journal.JournalRecord> _batchRecords = new List<Journal.JournalRecord>();
-        private readonly List<(RecordOrigin, string)> _batchRows = new List<(RecordOrigin, string)>();
         /// <summary>
         /// Set when every later batch would fail the same way: Metrica refused the token or the counter, or the day's
         /// request budget is spent. Later batches are not sent; with a journal they are kept to be sent later.
@@ -120,9 +119,6 @@ namespace MetricaCrm.Engine.Upload
         private long _compared;
         /// <summary>Set once every record has been given (<see cref="Complete"/>): the number of batches is known.</summary>
         private bool _allGiven;
-        // What the open batch holds, for its confirmation (-WhatIf) text: records the journal never saw accepted, saw
-        // accepted with other values, saw accepted with these values (sent again by SendUnchanged), and not looked up.
-        private long _batchNew, _batchChanged, _batchSame, _batchUncompared;
         /// <summary>Records written into batches without a journal lookup (no journal, or a kind it keeps no record of).</summary>
         private long _uncompared;
 
@@ -225,10 +221,11 @@ namespace MetricaCrm.Engine.Upload
                 NoteContact(contact);
             }
             ulong idHash = RecordHash.Of(id);
-            if (_writer != null)
+            string columns = _kind.ColumnKey(record);
+            if (_batch != null)
             {
                 bool repeated = _batchIds.Contains(idHash);
-                if (repeated || _writer.Rows >= _options.BatchSize || _writer.ApproximateBytes >= _options.MaxBatchBytes || !_writer.Fits(record))
+                if (repeated || _batch.Rows >= _options.BatchSize || _batch.ApproximateBytes >= _options.MaxBatchBytes || _batch.IsFull(columns))
                 {
                     if (repeated)
                     {
@@ -238,27 +235,25 @@ namespace MetricaCrm.Engine.Upload
                     CompleteBatch();
                 }
             }
-            if (_writer == null) OpenBatch(record);
+            if (_batch == null) OpenBatch();
             _batchIds.Add(idHash);
-            _writer!.Write(record);
-            Classify(record, id, remembered.Record != null, remembered.WasAccepted, remembered.Same);
-            if (remembered.Record is { } journalRecord) _batchRecords.Add(journalRecord);
-            _batchRows.Add((_kind.Origin(record), id));
+            var comparison = Classify(record, id, remembered.Record != null, remembered.WasAccepted, remembered.Same);
+            _batch!.Write(record, columns, remembered.Record, (_kind.Origin(record), id), comparison);
         }
 
         /// <summary>Counts a record written into the open batch by what the journal knows of it, and names a changed one.</summary>
-        private void Classify(TRecord record, string id, bool compared, bool wasAccepted, bool same)
+        private RecordComparison Classify(TRecord record, string id, bool compared, bool wasAccepted, bool same)
         {
-            if (!compared) { _batchUncompared++; _uncompared++; return; }
-            if (!wasAccepted) { Summary.New++; _batchNew++; return; }
-            if (same) { _batchSame++; return; }
+            if (!compared) { _uncompared++; return RecordComparison.Uncompared; }
+            if (!wasAccepted) { Summary.New++; return RecordComparison.New; }
+            if (same) return RecordComparison.Same;
             Summary.Changed++;
-            _batchChanged++;
             var origin = _kind.Origin(record);
             // The journal keeps one 64-bit fingerprint of a record's values (a few bytes a record, for millions of
             // records), not the values: it knows that something changed, not which field. See docs/dry-run.md.
             _host.Changed(record, $"{_kind.RecordNoun} {id} ({origin.Source}, line {origin.Line}) changed since Metrica accepted it: " +
                 "it goes again with its new values (which fields changed is not known: the upload journal keeps a fingerprint of the values, not the values)");
+            return RecordComparison.Changed;
         }
 
         /// <summary>What the send is doing now, in one line: reading and comparing, which batch is uploading, what Metrica has accepted.</summary>
@@ -352,37 +347,23 @@ namespace MetricaCrm.Engine.Upload
         private readonly HashSet<string> _contactsMissing = new HashSet<string>(StringComparer.Ordinal);
         private long _withoutContact;
 
-        private void OpenBatch(TRecord first)
+        private void OpenBatch()
         {
             _zone ??= _counterZone();
             _folder ??= BatchFolder.Create(_directoryRoot);
-            string path = Path.Combine(_folder.Path, $"{_kind.Name}_{++_batchNumber:D4}");
-            _writer = _kind.OpenWriter(path, _zone, first);
+            var zone = _zone;
+            var folder = _folder.Path;
+            _batch = new BatchParts<TRecord>(first => _kind.OpenWriter(Path.Combine(folder, $"{_kind.Name}_{++_batchNumber:D4}"), zone, first));
             _batchIds.Clear();
-            _batchRecords.Clear();
-            _batchRows.Clear();
-            _batchNew = _batchChanged = _batchSame = _batchUncompared = 0;
         }
 
         private void CompleteBatch()
         {
-            var writer = _writer;
-            _writer = null;
-            if (writer == null) return;
-            writer.Complete();
-            writer.Dispose();
-            if (writer.Rows == 0) return;
-            var batch = new BatchFile(writer.Path, writer.Rows, writer is CsvBatchWriter<TRecord> ? "text/csv" : "application/json") { RowSources = _batchRows.ToArray() };
-            Send(batch, _batchRecords); // journaled before Send returns; the list is cleared only when the next batch opens
-        }
-
-        /// <summary>What the journal says of the batch's records, for its confirmation: ": 3 new, 1 changed".</summary>
-        private string BatchAgainstJournal()
-        {
-            if (_batchNew + _batchChanged + _batchSame == 0) return "";
-            return $": {_batchNew} new, {_batchChanged} changed" +
-                (_batchSame > 0 ? $", {_batchSame} unchanged sent again" : "") +
-                (_batchUncompared > 0 ? $", {_batchUncompared} not compared" : "");
+            var batch = _batch;
+            _batch = null;
+            if (batch == null) return;
+            foreach (var (file, records) in batch.Complete())
+                Send(file, records); // journaled before Send returns
         }
 
         /// <summary>
@@ -417,7 +398,7 @@ namespace MetricaCrm.Engine.Upload
             if (_stop == null)
             {
                 string action = $"Upload {batch.Rows} {_kind.RecordNoun}(s) as {_kind.Name}" +
-                    (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "") + BatchAgainstJournal();
+                    (_kind.HasMergeMode ? $" (merge_mode={_options.MergeMode.ToString().ToUpperInvariant()})" : "") + batch.AgainstJournal;
                 if (!_host.Approve($"Metrica counter {_options.CounterId}", action))
                 {
                     Summary.NotSent += batch.Rows;
@@ -567,13 +548,9 @@ namespace MetricaCrm.Engine.Upload
 
         public void Dispose()
         {
-            if (_writer != null)
-            {
-                // Stopped while writing: the batch was never begun, so its file is not kept.
-                _writer.Dispose();
-                BatchFolder.Delete(_writer.Path);
-                _writer = null;
-            }
+            // Stopped while writing: the batch was never begun, so its files are not kept.
+            _batch?.Dispose();
+            _batch = null;
             if (_inFlight is { } pending)
             {
                 // Stopped mid-upload: the upload was cancelled with the session's token. Its batch stays Pending in the

@@ -284,7 +284,8 @@ public static class CdpMerge
         order.Linked = existing?.Linked ?? (SimpleOrdersRules.CreatedWithinLinkWindow(order.CreateDateTime, counter, uploadedAt)
             && counter.Cdp.Contacts.ContainsKey(fields["client_uniq_id"]));
         string? Get(string name) => fields.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
-        bool Has(string name) => fields.ContainsKey(name) && (mode == "SAVE" || fields[name].Length > 0);
+        // A column the row has is set, an empty cell clearing the value (see Set); only a column left out keeps it.
+        bool Has(string name) => fields.ContainsKey(name);
         if (Has("client_uniq_id")) order.ClientUniqId = Get("client_uniq_id");
         if (Has("client_type")) order.ClientType = Get("client_type");
         if (Has("order_status")) order.OrderStatus = Get("order_status");
@@ -295,12 +296,12 @@ public static class CdpMerge
         if (Has("currency")) order.Currency = Get("currency");
         if (Has("goals"))
         {
-            if (mode != "APPEND") order.Goals.Clear();
+            if (mode != "APPEND" || Get("goals") == null) order.Goals.Clear();
             foreach (var g in (Get("goals") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)) if (!order.Goals.Contains(g)) order.Goals.Add(g);
         }
         if (Has("products"))
         {
-            if (mode != "APPEND") order.Products.Clear();
+            if (mode != "APPEND" || Get("products") == null) order.Products.Clear();
             foreach (var p in (Get("products") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 int colon = p.LastIndexOf(':');
@@ -312,12 +313,17 @@ public static class CdpMerge
         counter.Orders.Save(order);
     }
 
-    /// <summary>modes.md: SAVE and UPDATE set the value sent; APPEND adds a list's (or multivalued attribute's) new values to the stored ones.</summary>
+    /// <summary>
+    /// modes.md: SAVE and UPDATE set the value sent; APPEND adds a list's (or multivalued attribute's) new values to the
+    /// stored ones. An empty cell (or a JSON null or "") clears the stored value in every mode: modes.md keeps only a field
+    /// the upload leaves out, and whether Metrica reads an empty cell as "clear" is unconfirmed, so the sandbox takes the
+    /// reading under which a client that sends one loses data [ours].
+    /// </summary>
     private static void Set(IDictionary<string, string> target, string name, string value, string mode, bool list)
     {
         if (value.Length == 0)
         {
-            if (mode == "SAVE") target.Remove(name);
+            target.Remove(name);
             return;
         }
         if (mode == "APPEND" && list && target.TryGetValue(name, out var old))

@@ -154,7 +154,7 @@ public static class CdpRows
         {
             case JsonValueKind.String: row[name] = value.GetString()!; return null;
             case JsonValueKind.Number: row[name] = value.GetRawText(); return null;
-            case JsonValueKind.Null: return null;
+            case JsonValueKind.Null: row[name] = ""; return null; // a clear, as an empty cell (see CdpMerge.Set)
             case JsonValueKind.Array when ListFields.Contains(name):
                 var parts = new List<string>();
                 foreach (var v in value.EnumerateArray())

@@ -58,11 +58,11 @@ namespace MetricaCrm.Commands.Infrastructure
         [TimeSpanArgument]
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-        /// <summary>How long one attempt of a request may take, an upload included, before it counts as failed.</summary>
+        /// <summary>How long one attempt of any request may take, an upload included, before it counts as failed. Absent: sized by the request (see <see cref="RetryOptions.AttemptTimeoutFor"/>).</summary>
         [Parameter]
         [ValidatePositiveTimeSpan]
         [TimeSpanArgument]
-        public TimeSpan RequestTimeout { get; set; } = new RetryOptions().AttemptTimeout;
+        public TimeSpan? RequestTimeout { get; set; }
 
         /// <summary>
         /// Lets a plain http -ApiBaseUri that is not this machine carry the token and the data in clear (a TLS-terminating
@@ -143,8 +143,8 @@ namespace MetricaCrm.Commands.Infrastructure
             catch (MetricaCredentialException ex) { ThrowTerminatingError(ex.ErrorRecord); }
             if (found == null) ThrowTerminatingError(CredentialChain.Missing());
             var token = MetricaToken.FromSecureString(found!.Token);
+            // Without -RequestTimeout each request's bound is sized by it, and the total is two attempts' worth (a long attempt still gets a retry).
             var retry = new RetryOptions { MaxRetries = MaxRetryCount, BaseDelay = RetryDelay, AttemptTimeout = RequestTimeout };
-            if (retry.TotalTimeout < RequestTimeout + RequestTimeout) retry.TotalTimeout = RequestTimeout + RequestTimeout; // a long attempt still gets a retry
             ProxySettings proxy;
             try { proxy = GetProxySettings(); }
             catch (PSArgumentException ex)
