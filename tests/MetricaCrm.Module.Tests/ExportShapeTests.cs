@@ -21,7 +21,7 @@ public sealed class ExportShapeTests
     {
         await using var s = await ModuleSession.StartAsync();
         string file = Export("bitrix24-contacts.csv");
-        var r = s.Run($"Import-CrmClient '{file}' -TimeZone 'Europe/Moscow' | Send-MetricaContact -CounterId {Counter} {ModuleSession.Api} -Wait");
+        var r = s.Run($"Import-CrmClient '{file}' -TimeZone 'Europe/Moscow' | Send-MetricaContact -CounterId {Counter} -Format Json {ModuleSession.Api} -Wait"); // user_comment: JSON only
         Assert.Empty(r.Errors);
 
         var stored = (await s.Http.GetFromJsonAsync<List<StoredContact>>($"/sandbox/counters/{Counter}/contacts"))!.ToDictionary(c => c.UniqId);
@@ -87,7 +87,7 @@ public sealed class ExportShapeTests
     {
         await using var s = await ModuleSession.StartAsync();
         var r = s.Run($"Import-CrmClient '{Export("bitrix24-loader-contacts.csv")}' -QuoteEscape Backslash -TimeZone 'Europe/Moscow' | " +
-                      $"Send-MetricaContact -CounterId {Counter} {ModuleSession.Api} -Wait");
+                      $"Send-MetricaContact -CounterId {Counter} -Format Json {ModuleSession.Api} -Wait"); // user_comment: JSON only
         Assert.Empty(r.Errors);
         var stored = (await s.Http.GetFromJsonAsync<List<StoredContact>>($"/sandbox/counters/{Counter}/contacts"))!.ToDictionary(c => c.UniqId);
         Assert.Equal(new[] { "201", "202", "203" }, stored.Keys.Order());
