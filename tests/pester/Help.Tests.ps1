@@ -180,7 +180,7 @@ Describe 'Help examples' {
         )
         $r = Invoke-FreshPwsh -File $script -Environment @{
             HOME = $work; METRICA_API_URI = $sandbox.Uri.TrimEnd('/'); METRICA_TOKEN = 'sandbox-token'
-            METRICA_JOURNAL = (Join-Path $TestDrive 'journal.db'); EXAMPLE_DATA = $data
+            METRICA_JOURNAL = (Join-Path $work 'journal.db'); EXAMPLE_DATA = $data   # each example is a first run: its own journal
             PSModulePath = (Join-Path $PSScriptRoot 'StandIns') + [IO.Path]::PathSeparator + $env:PSModulePath
             STANDIN_SECRET_NAMES = 'MetricaToken,OtherAccountToken'; STANDIN_SECRET_TOKEN = 'sandbox-token'
         }

@@ -151,11 +151,16 @@ Describe 'Output types: export, JSON and views' {
             } finally { [cultureinfo]::CurrentCulture = $before }
         }
 
-        It 'keeps refusing a slash date without an offset (the culture form is read only with its offset)' {
+        It 'refuses a slash date without an offset that no value of its column and no culture settles (AmbiguousDate)' {
+            # 03/04/2026: the 3rd of April or the 4th of March; the invariant culture writes no dates with '/' for anyone.
             $file = Join-Path $TestDrive 'slash.csv'
-            @('id,create_date_time,phones', "S-1,$([datetime]::Today.AddDays(-2).ToString('MM/dd/yyyy HH:mm:ss', [cultureinfo]::InvariantCulture)),79512546093") | Set-Content $file
-            Import-CrmOrder $file -OrderStatus paid -ErrorVariable bad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $bad[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDateTime,*'
+            @('id,create_date_time,phones', 'S-1,03/04/2026 10:00:00,79512546093') | Set-Content $file
+            $before = [cultureinfo]::CurrentCulture
+            try {
+                [cultureinfo]::CurrentCulture = [cultureinfo]::InvariantCulture
+                Import-CrmOrder $file -OrderStatus paid -ErrorVariable bad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            } finally { [cultureinfo]::CurrentCulture = $before }
+            $bad[0].FullyQualifiedErrorId | Should -BeLike 'AmbiguousDate,*'
         }
     }
 

@@ -146,7 +146,7 @@ namespace MetricaCrm.Engine.Ingest
         private string? Unslashed(FieldSpec name, string raw)
         {
             string v = raw.Trim();
-            if (v.IndexOf('/') < 0 || !SlashDateColumn.TrySplit(v, out _, out _, out _)) return raw;
+            if (v.IndexOf('/') < 0 || !SlashDateColumn.TrySplit(v, out _, out _, out _) || _options.Dates.IsExportForm(v)) return raw;
             int f = Field(name);
             var column = _binding.SlashDates(f);
             string columnName = _binding.ColumnName(f);

@@ -142,6 +142,17 @@ namespace MetricaCrm.Engine.Normalization
         /// DateTime.ToString() of a date in this culture (what Export-Csv writes for a birth date): the culture's form
         /// with a midnight time to the second, the mark of a date written by a program here rather than typed.
         /// </summary>
+        /// <summary>
+        /// Whether a value is what Export-Csv writes in this culture (a date-time with its offset, or a date at midnight to
+        /// the second): a round trip of the module's own export, read in the culture that wrote it, never by the d/m/y
+        /// reading of a CRM's slash dates.
+        /// </summary>
+        public bool IsExportForm(string text)
+        {
+            string t = text.Trim();
+            return DateTimeOffset.TryParseExact(t, _cultureFormats, _culture, DateTimeStyles.None, out _) || IsCultureDate(t, out _);
+        }
+
         private bool IsCultureDate(string text, out DateTime day) =>
             DateTime.TryParseExact(text, _cultureDateFormat, _culture, DateTimeStyles.None, out day) && day.TimeOfDay == TimeSpan.Zero;
 
