@@ -29,6 +29,24 @@ Describe 'Tab completion' {
         (Complete 'Import-CrmConversion x.csv -Currency EU').CompletionText | Should -Contain 'EUR'
     }
 
+    It 'completes -Vault and -SecretName from SecretManagement''s own listings, and offers nothing without it' {
+        (Complete 'Send-MetricaConversion -Vault ').CompletionText | Should -BeNullOrEmpty
+        (Complete 'Connect-Metrica -SecretName ').CompletionText | Should -BeNullOrEmpty
+        $env:STANDIN_VAULTS = 'CorpVault,Local Store'; $env:STANDIN_SECRET_NAMES = 'MetricaToken,MetricaTokenTest,OtherAccount'
+        Import-Module (Join-Path $PSScriptRoot 'StandIns/Microsoft.PowerShell.SecretManagement') -Force
+        try {
+            (Complete 'Send-MetricaConversion -Vault ').CompletionText | Should -Be @('CorpVault', "'Local Store'")
+            (Complete 'Connect-Metrica -Vault Co').CompletionText | Should -Be 'CorpVault'
+            (Complete 'Connect-Metrica -SecretName Metr').CompletionText | Should -Be @('MetricaToken', 'MetricaTokenTest')
+            (Complete 'Test-MetricaConnection -Vault CorpVault -SecretName ').CompletionText | Should -Be @('MetricaToken', 'MetricaTokenTest', 'OtherAccount')
+            (Complete 'Get-MetricaOrderStatus -Vault Nowhere -SecretName ').CompletionText | Should -BeNullOrEmpty
+        }
+        finally {
+            Remove-Module Microsoft.PowerShell.SecretManagement -ErrorAction SilentlyContinue
+            Remove-Item Env:STANDIN_VAULTS, Env:STANDIN_SECRET_NAMES -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'completes Get-MetricaUploadStatus -Kind with the five kinds, one spelling each' {
         (Complete 'Get-MetricaUploadStatus -Kind ').CompletionText | Should -Be @('SimpleOrders', 'Contacts', 'Orders', 'OfflineConversion', 'Call')
         (Complete 'Get-MetricaUploadStatus -Kind Off').CompletionText | Should -Be 'OfflineConversion'

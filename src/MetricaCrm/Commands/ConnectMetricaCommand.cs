@@ -35,10 +35,12 @@ namespace MetricaCrm.Commands
 
         [Parameter(ParameterSetName = SecretSet, Mandatory = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SecretNameCompleter))]
         public string? SecretName { get; set; }
 
         [Parameter(ParameterSetName = SecretSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultCompleter))]
         public string? Vault { get; set; }
 
         [Parameter]

@@ -28,11 +28,13 @@ namespace MetricaCrm.Commands.Infrastructure
         /// <summary>A SecretManagement secret (SecureString or PSCredential) that holds the token. Absent: METRICA_SECRET_NAME.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SecretNameCompleter))]
         public string? SecretName { get; set; }
 
         /// <summary>The SecretManagement vault of -SecretName. Absent: every registered vault, default first.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultCompleter))]
         public string? Vault { get; set; }
 
         /// <summary>Default https://api-metrika.yandex.net, or METRICA_API_URI when set (the sandbox, for rehearsals).</summary>
